@@ -1,0 +1,120 @@
+//! Bytes to normalised text: BOM, UTF-8, UTF-16, legacy encodings detected from the bytes.
+
+use super::ParseError;
+use unicode_normalization::UnicodeNormalization;
+
+/// Decodes `bytes` into NFC text with `\n` line endings.
+///
+/// Refuses input that is empty, or that is not text (NUL bytes or many control characters
+/// after decoding), with a message an editor can act on.
+pub fn decode(bytes: &[u8]) -> Result<String, ParseError> {
+    if bytes.iter().all(|b| b.is_ascii_whitespace()) {
+        return Err(ParseError::new("the file is empty: there is no text to read"));
+    }
+    let raw = if let Some((encoding, bom_len)) = encoding_rs::Encoding::for_bom(bytes) {
+        encoding
+            .decode_without_bom_handling(&bytes[bom_len..])
+            .0
+            .into_owned()
+    } else if let Ok(text) = std::str::from_utf8(bytes) {
+        text.to_owned()
+    } else {
+        let mut detector = chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Deny);
+        detector.feed(bytes, true);
+        let encoding = detector.guess(None, chardetng::Utf8Detection::Allow);
+        encoding.decode_without_bom_handling(bytes).0.into_owned()
+    };
+    check_is_text(&raw)?;
+    let text = normalise(&raw);
+    if text.trim().is_empty() {
+        return Err(ParseError::new("the file holds no text after decoding"));
+    }
+    Ok(text)
+}
+
+/// Line endings to `\n`, Unicode to NFC, no-break and zero-width spaces to plain or nothing.
+pub fn normalise(raw: &str) -> String {
+    let unified = raw.replace("\r\n", "\n").replace('\r', "\n");
+    unified
+        .nfc()
+        .filter(|c| !matches!(c, '\u{200b}' | '\u{200c}' | '\u{200d}' | '\u{feff}' | '\u{ad}'))
+        .map(|c| match c {
+            '\u{a0}' | '\u{2007}' | '\u{202f}' | '\u{2009}' | '\u{200a}' => ' ',
+            '\u{2028}' | '\u{2029}' | '\u{0b}' | '\u{0c}' => '\n',
+            c => c,
+        })
+        .collect()
+}
+
+fn check_is_text(text: &str) -> Result<(), ParseError> {
+    let mut total = 0usize;
+    let mut bad = 0usize;
+    for c in text.chars() {
+        total += 1;
+        if c == '\0' {
+            return Err(not_text());
+        }
+        if (c.is_control() && !matches!(c, '\n' | '\r' | '\t' | '\u{0b}' | '\u{0c}'))
+            || c == '\u{fffd}'
+        {
+            bad += 1;
+        }
+    }
+    if bad * 100 > total.max(1) || (bad > 0 && total < 20) {
+        return Err(not_text());
+    }
+    Ok(())
+}
+
+fn not_text() -> ParseError {
+    ParseError::new(
+        "this file does not look like text (it holds binary data); upload a transcript as plain text, Markdown or HTML",
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn utf8_with_bom_loses_the_bom() {
+        assert_eq!(decode(b"\xEF\xBB\xBFQuestion: hi").unwrap(), "Question: hi");
+    }
+
+    #[test]
+    fn utf16_little_endian_with_bom_is_decoded() {
+        let mut bytes = vec![0xFF, 0xFE];
+        for unit in "Вопрос: да".encode_utf16() {
+            bytes.extend_from_slice(&unit.to_le_bytes());
+        }
+        assert_eq!(decode(&bytes).unwrap(), "Вопрос: да");
+    }
+
+    #[test]
+    fn windows_1251_is_detected_from_the_bytes() {
+        let text = "Вопрос: Как вы оцениваете переговоры в Минске? Сергей Лавров: Мы удовлетворены итогами встречи министров.";
+        let (bytes, _, _) = encoding_rs::WINDOWS_1251.encode(text);
+        assert_eq!(decode(&bytes).unwrap(), text);
+    }
+
+    #[test]
+    fn line_endings_are_normalised_and_typographic_quotes_kept() {
+        assert_eq!(
+            decode("“Yes” — he said\r\nnext\rline".as_bytes()).unwrap(),
+            "“Yes” — he said\nnext\nline"
+        );
+    }
+
+    #[test]
+    fn empty_and_binary_input_are_refused() {
+        assert!(decode(b"").unwrap_err().message.contains("empty"));
+        assert!(decode(b"  \n ").unwrap_err().message.contains("empty"));
+        let binary: Vec<u8> = (0..4000u32).map(|i| (i * 7919 % 251) as u8).collect();
+        assert!(decode(&binary).unwrap_err().message.contains("binary"));
+    }
+
+    #[test]
+    fn decomposed_letters_are_composed() {
+        assert_eq!(decode("Gre\u{301}goire".as_bytes()).unwrap(), "Grégoire");
+    }
+}

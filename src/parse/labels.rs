@@ -1,0 +1,282 @@
+//! Speaker labels: `Name:` at the start of a paragraph, `Q` and its spaces, bold labels, and a
+//! label that starts mid-paragraph right after a question ends.
+
+/// A label found at the start of a paragraph.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Label {
+    /// The label as printed, without its colon.
+    pub printed: String,
+    /// Byte offset in the paragraph where the speech starts.
+    pub speech_start: usize,
+}
+
+/// Words that may stand lower-case inside a name (`President of Russia`, `Ursula von der Leyen`).
+const CONNECTORS: &[&str] = &[
+    "of", "the", "de", "da", "del", "della", "der", "den", "van", "von", "al", "el", "bin", "ibn", "la", "le", "du", "dos", "das", "and", "for", "y", "e", "on", "to", "at",
+];
+
+/// Words after which a dot does not end a sentence.
+const ABBREVIATIONS: &[&str] = &[
+    "mr", "ms", "mrs", "dr", "prof", "gen", "sen", "rep", "amb", "st", "jr", "sr", "lt", "col", "capt", "gov", "pres", "hon", "rev", "adm", "maj", "sgt", "messrs", "mme", "mlle", "m", "h.e", "u.s", "u.k", "u.n",
+];
+
+/// Capitalised words that open prose, not a speaker label (`Note: ...`, `First: ...`).
+const NOT_LABELS: &[&str] = &[
+    "note", "notes", "nb", "n.b", "update", "updated", "source", "sources", "example", "first", "second", "third", "fourth", "finally", "background", "summary", "topic", "topics", "subject", "date", "location", "place", "time", "translation", "photo", "photos", "video", "tags", "tag", "keywords", "re", "p.s", "ps", "transcript", "disclaimer", "warning", "important", "attention", "result", "results", "conclusion", "headline", "title", "related", "also", "quote", "context", "why", "what", "how", "where", "when", "who", "today", "yesterday", "tomorrow", "here", "there", "now", "so", "well", "yes", "no", "again", "but", "and", "or", "however", "therefore", "thus", "meanwhile", "correction", "clarification", "contents", "read more", "see also", "share", "print", "email", "e-mail", "published", "posted", "filed", "category", "categories", "author", "by", "from", "to", "cc", "sent", "attachment", "attachments", "step", "tip", "hint", "chapter", "section", "part", "article", "paragraph", "annex", "appendix", "item", "items", "agenda", "address", "phone", "tel", "fax", "website", "url", "link", "links", "caution", "editor's note", "editors note", "ps", "q&a", "the answer", "the question", "in short", "in other words", "bottom line", "for example", "for instance", "on the one hand", "on the other hand", "imagine", "remember", "look", "listen", "please", "thanks", "thank you", "secondly", "thirdly", "firstly", "lastly", "one", "two", "three", "this", "that", "these", "those", "it", "he", "she", "they", "we", "i", "you", "his", "her", "our", "their", "my", "a", "an", "the",
+];
+
+/// Whether a raw line could open a labelled turn; used to break hard-wrapped text.
+pub fn line_may_start_label(line: &str) -> bool {
+    at_start(line, None).is_some()
+}
+
+/// A label at the start of `text`, judged on its own shape. `bold` is a label the source
+/// marked up itself, which is trusted more.
+pub fn at_start(text: &str, bold: Option<&str>) -> Option<Label> {
+    if let Some(bold) = bold {
+        let start = text.find(bold).map(|i| i + bold.len()).unwrap_or(0);
+        let rest = &text[start..];
+        let skip = rest.len() - rest.trim_start_matches([':', ' ', '\t']).len();
+        if bold.split_whitespace().count() <= 14 && !bold.contains(". ") || name_shape(bold) {
+            return Some(Label { printed: clean(bold), speech_start: start + skip });
+        }
+    }
+    // `Q  Thank you.`: a lone Q followed by spaces or a tab, as White House transcripts print it.
+    for short in ["Q", "A"] {
+        if let Some(rest) = text.strip_prefix(short) {
+            let trimmed = rest.trim_start_matches([' ', '\t']);
+            let spaces = rest.len() - trimmed.len();
+            if rest.starts_with(':') || rest.starts_with(". ") {
+                let after = &rest[1..];
+                let skip = after.len() - after.trim_start().len();
+                return Some(Label { printed: short.into(), speech_start: 2 + skip });
+            }
+            if short == "Q" && spaces >= 1 && (spaces >= 2 || rest.starts_with('\t') || trimmed.chars().next().is_some_and(|c| !c.is_lowercase())) {
+                return Some(Label { printed: short.into(), speech_start: 1 + spaces });
+            }
+        }
+    }
+    let colon = find_label_colon(text)?;
+    let printed = text[..colon].trim();
+    let after = &text[colon + 1..];
+    if !(after.is_empty() || after.starts_with([' ', '\t', '\n'])) {
+        return None;
+    }
+    if !label_shape(printed) {
+        return None;
+    }
+    let skip = after.len() - after.trim_start().len();
+    Some(Label { printed: clean(printed), speech_start: colon + 1 + skip })
+}
+
+fn clean(label: &str) -> String {
+    label.split_whitespace().collect::<Vec<_>>().join(" ").trim_end_matches(':').trim().to_string()
+}
+
+/// The first colon within reach of the paragraph start, outside parentheses.
+fn find_label_colon(text: &str) -> Option<usize> {
+    let mut depth = 0i32;
+    for (i, c) in text.char_indices() {
+        if i > 160 {
+            return None;
+        }
+        match c {
+            '(' | '[' => depth += 1,
+            ')' | ']' => depth -= 1,
+            ':' if depth <= 0 => return Some(i),
+            '.' | '!' | '?' | ';' | '"' | '“' | '”' | '«' | '\n' if depth <= 0 => {
+                if c == '.' {
+                    let word = text[..i].rsplit([' ', '(']).next().unwrap_or("");
+                    let w = word.to_lowercase();
+                    if ABBREVIATIONS.contains(&w.as_str()) || (word.chars().count() == 1 && word.chars().all(char::is_uppercase)) || w.contains('.') {
+                        continue;
+                    }
+                }
+                return None;
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
+/// Removes `(stage notes)` and `[insertions]`.
+pub fn strip_brackets(label: &str) -> String {
+    let mut out = String::new();
+    let mut depth = 0;
+    for c in label.chars() {
+        match c {
+            '(' | '[' => depth += 1,
+            ')' | ']' => depth = (depth - 1).max(0),
+            c if depth == 0 => out.push(c),
+            _ => {}
+        }
+    }
+    out.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Whether `label` is shaped like a speaker label: a name or role in capitals, perhaps with a
+/// stage note in parentheses and an appositive after a comma; not running prose or a headline.
+pub fn label_shape(label: &str) -> bool {
+    let bare = strip_brackets(label);
+    if bare.is_empty() || bare.chars().count() > 110 {
+        return false;
+    }
+    let (head, tail) = match bare.split_once(',') {
+        Some((h, t)) => (h.trim(), Some(t.trim())),
+        None => (bare.as_str(), None),
+    };
+    if NOT_LABELS.contains(&head.to_lowercase().as_str()) {
+        return false;
+    }
+    if !name_shape(head) {
+        return false;
+    }
+    match tail {
+        None => true,
+        Some(tail) => !tail.is_empty() && tail.split_whitespace().count() <= 8 && tail.split(',').all(|t| role_shape(t.trim())),
+    }
+}
+
+/// A run of capitalised words (connectors allowed inside), at most ten, no digits.
+pub fn name_shape(head: &str) -> bool {
+    let words: Vec<&str> = head.split_whitespace().collect();
+    if words.is_empty() || words.len() > 10 {
+        return false;
+    }
+    if CONNECTORS.contains(&words[0]) || CONNECTORS.contains(&words[words.len() - 1]) {
+        return false;
+    }
+    let connectors = words.iter().filter(|w| CONNECTORS.contains(w)).count();
+    if connectors * 2 > words.len() {
+        return false;
+    }
+    words.iter().all(|w| CONNECTORS.contains(w) || word_shape(w))
+}
+
+fn role_shape(tail: &str) -> bool {
+    let words: Vec<&str> = tail.split_whitespace().collect();
+    !words.is_empty() && words.iter().all(|w| CONNECTORS.contains(w) || word_shape(w) || w.chars().all(|c| c.is_lowercase() || c == '-'))
+}
+
+fn word_shape(word: &str) -> bool {
+    let w = word.trim_matches(|c: char| c == '"' || c == '“' || c == '”' || c == '\'');
+    let Some(first) = w.chars().next() else { return false };
+    if !first.is_uppercase() {
+        return false;
+    }
+    if w.chars().any(|c| c.is_ascii_digit()) {
+        return false;
+    }
+    if !w.chars().all(|c| c.is_alphabetic() || matches!(c, '.' | '-' | '\'' | '’' | '&')) {
+        return false;
+    }
+    if let Some(stem) = w.strip_suffix('.') {
+        let lower = stem.to_lowercase();
+        return stem.chars().count() == 1 || ABBREVIATIONS.contains(&lower.as_str()) || stem.contains('.');
+    }
+    true
+}
+
+/// Splits a paragraph where a label starts after a sentence ends (`... respond? Wang Wenbin: ...`).
+/// `known` holds the labels (as printed) seen at paragraph starts in the same document.
+pub fn split_inline(text: &str, known: &[String]) -> Vec<(Option<String>, usize)> {
+    let mut cuts: Vec<(Option<String>, usize)> = Vec::new();
+    let bytes = text.as_bytes();
+    let mut search_from = 0;
+    while let Some(rel) = text[search_from..].find(": ") {
+        let colon = search_from + rel;
+        search_from = colon + 2;
+        // Find the sentence end before the colon.
+        let before = &text[..colon];
+        let Some((end, mark)) = before.char_indices().rev().find(|(_, c)| matches!(c, '?' | '.' | '!' | '"' | '”' | '»')) else { continue };
+        let after_end = end + mark.len_utf8();
+        let candidate = before[after_end..].trim();
+        if candidate.is_empty() || end == 0 || bytes.get(after_end) != Some(&b' ') {
+            continue;
+        }
+        let ended_question = before[..after_end].trim_end_matches(['"', '”', '»']).ends_with('?');
+        let is_known = known.iter().any(|k| k == candidate);
+        let words = candidate.split_whitespace().count();
+        let looks_like_name = (2..=4).contains(&words) && name_shape(candidate) && !NOT_LABELS.contains(&candidate.to_lowercase().as_str());
+        if is_known || (ended_question && looks_like_name) {
+            let start = colon - candidate.len();
+            cuts.push((Some(candidate.to_string()), start));
+        }
+    }
+    cuts
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn label(text: &str) -> Option<String> {
+        at_start(text, None).map(|l| l.printed)
+    }
+
+    #[test]
+    fn common_label_forms_are_recognised() {
+        for (text, want) in [
+            ("Question: Did you discuss it?", "Question"),
+            ("Q: And?", "Q"),
+            ("QUESTION: And?", "QUESTION"),
+            ("Q  Thank you, Karine.", "Q"),
+            ("Q\tThanks.", "Q"),
+            ("A: Yes.", "A"),
+            ("Answer: Yes.", "Answer"),
+            ("Reporter: Minister, one more.", "Reporter"),
+            ("Journalist: Thank you.", "Journalist"),
+            ("Follow-up: So no?", "Follow-up"),
+            ("Remark: Off the record.", "Remark"),
+            ("TASS: A question on Syria.", "TASS"),
+            ("MR PRICE: Good afternoon.", "MR PRICE"),
+            ("MS. JEAN-PIERRE:  Hi, everyone.", "MS. JEAN-PIERRE"),
+            ("Ms. Maria Zakharova, Foreign Ministry Spokeswoman: Good afternoon.", "Ms. Maria Zakharova, Foreign Ministry Spokeswoman"),
+            ("Sergey Lavrov (speaking after Mikhail Ryzhenkov): I would like to add", "Sergey Lavrov (speaking after Mikhail Ryzhenkov)"),
+            ("President of Russia Vladimir Putin: Good evening.", "President of Russia Vladimir Putin"),
+            ("Minister HAYASHI: Thank you.", "Minister HAYASHI"),
+        ] {
+            assert_eq!(label(text).as_deref(), Some(want), "{text}");
+        }
+    }
+
+    #[test]
+    fn speech_starts_after_the_label_and_its_spaces() {
+        let text = "Q  Thank you.";
+        assert_eq!(&text[at_start(text, None).unwrap().speech_start..], "Thank you.");
+        let text = "Sergey Lavrov: Yes.";
+        assert_eq!(&text[at_start(text, None).unwrap().speech_start..], "Yes.");
+    }
+
+    #[test]
+    fn a_colon_in_running_prose_is_not_a_label() {
+        for text in [
+            "There are two points: first, the talks.",
+            "He told us: \"We will see.\"",
+            "Lavrov on sanctions: a long view",
+            "Note: this is an unofficial translation.",
+            "At 10:30 the talks began.",
+            "A lot of people asked: why?",
+            "Quality matters: we agree.",
+        ] {
+            assert_eq!(label(text), None, "{text}");
+        }
+    }
+
+    #[test]
+    fn a_label_after_a_question_mark_mid_paragraph_is_found() {
+        let text = "The US has imposed new tariffs. How do you respond? Wang Wenbin: We firmly oppose it.";
+        let cuts = split_inline(text, &[]);
+        assert_eq!(cuts.len(), 1);
+        assert_eq!(&text[cuts[0].1..], "Wang Wenbin: We firmly oppose it.");
+    }
+
+    #[test]
+    fn a_known_label_mid_paragraph_is_found_after_any_sentence_end() {
+        let text = "Thank you. Question: Next one?";
+        let cuts = split_inline(text, &["Question".into()]);
+        assert_eq!(&text[cuts[0].1..], "Question: Next one?");
+        assert!(split_inline("He said this. Moscow: the capital.", &[]).is_empty());
+    }
+}

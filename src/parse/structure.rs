@@ -1,0 +1,517 @@
+//! Paragraphs to a `Document`: header, preface, labelled turns, who speaks, roles, exchanges, notes.
+
+use super::blocks::{Block, Meta};
+use super::names::{self, LabelKind, SpeakerKind};
+use super::{Document, Exchange, Role, Turn, header, labels};
+use regex::Regex;
+use std::collections::HashMap;
+use std::sync::LazyLock;
+
+static DISCLAIMER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^\W*(unofficial translation|translated from|translation from|this is an? (unofficial|rush|unedited|provisional)|check against delivery|as prepared for delivery|\(?translated\)?$|english translation|automatic translation|machine translation|the following is an? (unofficial |official )?(translation|transcript)|this transcript|disclaimer)").unwrap()
+});
+static INTRO: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)(had to say|has to say|transcript follows|full transcript|read the transcript|the full text|following is|below is|here is what|here's what|here is the|said the following|as follows|read what)\W*$").unwrap()
+});
+static SALUTATION: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^(dear |ladies and gentlemen|good (morning|afternoon|evening)|colleagues|friends|distinguished|excellenc|your (excellenc|majesty|highness)|mr\.? (president|chairman|secretary)|madam|hello|hi,? (everyone|everybody|all)|welcome|thank you|thanks)").unwrap()
+});
+static FIRST_PERSON: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\b(I|we|We|our|Our|us|my|My|me|I'm|I’m|we’re|we're)\b").unwrap());
+static POSTSCRIPT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^\W*(end\b|ends\b|source:|sources:|p\.\s?s\.|ps:|read more|related|tags:|share|published|posted|copyright|©|photo|\(the (press|news|briefing|meeting|conference|event|call)|\(end|\[end|<…>|<...>)").unwrap()
+});
+static EDITOR_NOTE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?i)(emphasis|editor|ed\.|note|added|translat|^end$|^ends$|^sic$|comment)").unwrap());
+
+const UNKNOWN: &str = "Unidentified speaker";
+
+#[derive(Debug, Clone)]
+struct Item {
+    text: String,
+    label: Option<String>,
+    bold: bool,
+    line: usize,
+    heading: bool,
+    note: bool,
+}
+
+fn is_separator(text: &str) -> bool {
+    let t = text.trim();
+    !t.is_empty() && t.chars().count() <= 12 && t.chars().all(|c| matches!(c, '*' | '-' | '_' | '=' | '#' | '~' | ' ' | '•' | '…' | '.' | '<' | '>'))
+}
+
+/// An editor's note glued to the end of a paragraph: `... answered you. [My Emphasis]`.
+fn trailing_note(text: &str, last: bool) -> Option<(String, String)> {
+    let t = text.trim_end();
+    if !t.ends_with(']') {
+        return None;
+    }
+    let open = t.rfind('[')?;
+    let inner = &t[open + 1..t.len() - 1];
+    let body = t[..open].trim_end();
+    if body.is_empty() || inner.split_whitespace().count() > 8 {
+        return None;
+    }
+    let editorial = EDITOR_NOTE.is_match(inner) || (last && inner.chars().next().is_some_and(char::is_uppercase));
+    editorial.then(|| (body.to_string(), t[open..].to_string()))
+}
+
+fn words(text: &str) -> usize {
+    text.split_whitespace().count()
+}
+
+fn statement_like(text: &str) -> bool {
+    if SALUTATION.is_match(text) {
+        return true;
+    }
+    let n = words(text).max(1);
+    let first = FIRST_PERSON.find_iter(text).count();
+    first >= 2 && first * 40 >= n
+}
+
+pub fn build(meta: Meta, blocks: Vec<Block>) -> Document {
+    let mut doc = Document {
+        source_url: meta.source_url.clone(),
+        topics: meta.topics.clone(),
+        ..Document::default()
+    };
+    let items = read_items(blocks);
+    let items = accept_labels(items);
+
+    let first_label = items.iter().position(|i| i.label.is_some()).unwrap_or(items.len());
+
+    // Header: title line, dateline, time line at the very start.
+    let mut title = meta.title.clone().filter(|t| !t.trim().is_empty());
+    let mut date = meta.date.as_deref().and_then(header::parse_date);
+    let mut place = meta.place.clone();
+    let mut start = 0;
+    while start < first_label.min(5) {
+        let item = &items[start];
+        let text = item.text.trim();
+        if item.note {
+            start += 1;
+            continue;
+        }
+        if header::is_time_line(text) {
+            doc.header.push(text.to_string());
+        } else if header::is_dateline(text) {
+            let found = header::find_date(text);
+            if date.is_none() {
+                date = found.as_ref().map(|f| f.iso.clone());
+            }
+            if place.is_none() {
+                place = found.as_ref().and_then(|f| header::place_near(text, f));
+            }
+            doc.header.push(text.to_string());
+        } else if start == 0
+            && (item.heading
+                || (text.chars().count() < 150
+                    && !text.ends_with(['.', ',', ':', ';', '!', '?'])
+                    && words(text) <= 20
+                    && !SALUTATION.is_match(text)
+                    && first_label > 1))
+        {
+            if title.is_none() || item.heading {
+                title.get_or_insert_with(|| text.to_string());
+            }
+            doc.header.push(text.to_string());
+        } else {
+            break;
+        }
+        start += 1;
+    }
+    if date.is_none() {
+        date = items[start..first_label.min(start + 6)]
+            .iter()
+            .filter(|i| header::is_dateline(&i.text))
+            .find_map(|i| header::parse_date(&i.text))
+            .or_else(|| title.as_deref().and_then(header::parse_date));
+    }
+
+    // Before the first label: editorial preface, then perhaps an unlabelled opening statement.
+    let pre: Vec<&Item> = items[start..first_label].iter().collect();
+    let mut statement: Vec<String> = Vec::new();
+    let mut statement_line = 0;
+    let content: Vec<&&Item> = pre.iter().filter(|i| !i.note).collect();
+    let terminator = content.iter().rposition(|i| {
+        let t = i.text.trim();
+        INTRO.is_match(t) || (t.ends_with(':') && !SALUTATION.is_match(t) && content.len() > 1 && i.text.len() > 20)
+    });
+    let statement_from = match terminator {
+        Some(t) => t + 1,
+        None if first_label == items.len() => 0,
+        None => content.iter().position(|i| statement_like(&i.text)).unwrap_or(content.len()),
+    };
+    for (k, item) in content.iter().enumerate() {
+        if k < statement_from {
+            doc.preface.push(item.text.clone());
+        } else {
+            if statement.is_empty() {
+                statement_line = item.line;
+            }
+            statement.push(item.text.clone());
+        }
+    }
+    for item in pre.iter().filter(|i| i.note) {
+        doc.notes.push(item.text.clone());
+    }
+
+    // After the last turn: postscripts.
+    let mut end = items.len();
+    if first_label < items.len() {
+        while end > first_label + 1 {
+            let item = &items[end - 1];
+            let t = item.text.trim();
+            if item.label.is_none() && (item.note || (t.chars().count() < 200 && (POSTSCRIPT.is_match(t) || header::is_time_line(t)))) {
+                end -= 1;
+            } else {
+                break;
+            }
+        }
+    }
+
+    // Turns.
+    let mut raw_turns: Vec<(Option<String>, Vec<String>, usize)> = Vec::new();
+    if !statement.is_empty() {
+        raw_turns.push((None, statement, statement_line));
+    }
+    for item in &items[first_label..end] {
+        if item.note {
+            doc.notes.push(item.text.clone());
+            continue;
+        }
+        match &item.label {
+            Some(label) => {
+                let mut paragraphs = Vec::new();
+                if !item.text.trim().is_empty() {
+                    paragraphs.push(item.text.clone());
+                }
+                raw_turns.push((Some(label.clone()), paragraphs, item.line));
+            }
+            None if item.heading => doc.notes.push(item.text.clone()),
+            None => match raw_turns.last_mut() {
+                Some(turn) => turn.1.push(item.text.clone()),
+                None => doc.preface.push(item.text.clone()),
+            },
+        }
+    }
+    for item in &items[end..] {
+        doc.notes.push(item.text.clone());
+    }
+    raw_turns.retain(|t| !t.1.is_empty() || t.0.is_some());
+
+    resolve(&mut doc, raw_turns, title.as_deref());
+    doc.title = title;
+    doc.date = date;
+    doc.place = place;
+    doc.language = meta.language.map(|l| l.chars().take(2).collect::<String>().to_lowercase()).or_else(|| Some(guess_language(&doc)));
+    doc
+}
+
+fn guess_language(doc: &Document) -> String {
+    let mut cyrillic = 0usize;
+    let mut latin = 0usize;
+    for t in doc.turns.iter().take(20) {
+        for p in t.paragraphs.iter().take(3) {
+            for c in p.chars() {
+                if ('\u{400}'..='\u{4ff}').contains(&c) {
+                    cyrillic += 1;
+                } else if c.is_ascii_alphabetic() {
+                    latin += 1;
+                }
+            }
+        }
+    }
+    if cyrillic > latin { "ru" } else { "en" }.to_string()
+}
+
+/// Blocks to items: separators and disclaimers become notes; editor's notes are cut off the end
+/// of paragraphs; each paragraph's label candidate is found.
+fn read_items(blocks: Vec<Block>) -> Vec<Item> {
+    let mut items = Vec::with_capacity(blocks.len());
+    let last_index = blocks.len().saturating_sub(1);
+    for (index, block) in blocks.into_iter().enumerate() {
+        let text = block.text.trim().to_string();
+        if text.is_empty() {
+            continue;
+        }
+        if is_separator(&text) || (text.len() < 300 && DISCLAIMER.is_match(&text)) {
+            items.push(Item { text, label: None, bold: false, line: block.line, heading: false, note: true });
+            continue;
+        }
+        let (text, note) = match trailing_note(&text, index == last_index) {
+            Some((body, note)) => (body, Some(note)),
+            None => (text, None),
+        };
+        let candidate = labels::at_start(&text, block.bold_label.as_deref());
+        let (label, speech) = match candidate {
+            Some(l) => (Some(l.printed), text[l.speech_start..].trim().to_string()),
+            None => (None, text.clone()),
+        };
+        let mut item = Item { text: speech, label, bold: block.bold_label.is_some(), line: block.line, heading: block.heading, note: false };
+        if item.label.is_none() {
+            item.text = text;
+        }
+        items.push(item);
+        if let Some(note) = note {
+            items.push(Item { text: note, label: None, bold: false, line: block.line, heading: false, note: true });
+        }
+    }
+    items
+}
+
+/// Keeps the label candidates the whole document supports, and splits paragraphs where a
+/// known label starts mid-paragraph.
+fn accept_labels(items: Vec<Item>) -> Vec<Item> {
+    let mut counts: HashMap<String, usize> = HashMap::new();
+    for item in &items {
+        if let Some(l) = &item.label {
+            *counts.entry(l.to_lowercase()).or_default() += 1;
+        }
+    }
+    let distinct = counts.len();
+    let accepted = |item: &Item, label: &str| -> bool {
+        if item.bold {
+            return true;
+        }
+        let kind = names::classify(label);
+        if matches!(kind, LabelKind::Questioner | LabelKind::Answerer | LabelKind::Remarker(_)) {
+            return true;
+        }
+        if counts.get(&label.to_lowercase()).copied().unwrap_or(0) >= 2 {
+            return true;
+        }
+        let bare = labels::strip_brackets(label);
+        let head = bare.split(',').next().unwrap_or("");
+        let head_words = words(head);
+        let speech = item.text.trim();
+        let headline = speech.chars().count() < 60 && !speech.ends_with(['.', '?', '!', '"', '”', '…']);
+        if headline {
+            return false;
+        }
+        if matches!(kind, LabelKind::Outlet(_)) {
+            return true;
+        }
+        if head_words >= 2 {
+            return words(speech) >= 3;
+        }
+        distinct >= 3 && !crate::topics::gazetteer::is_place_word(head)
+    };
+    let mut kept: Vec<Item> = items
+        .into_iter()
+        .map(|mut item| {
+            if let Some(label) = item.label.clone()
+                && !accepted(&item, &label)
+            {
+                item.text = restore(&label, &item.text);
+                item.label = None;
+            }
+            item
+        })
+        .collect();
+    let known: Vec<String> = {
+        let mut k: Vec<String> = kept.iter().filter_map(|i| i.label.clone()).collect();
+        k.sort();
+        k.dedup();
+        k
+    };
+    if known.is_empty() {
+        return kept;
+    }
+    let mut out = Vec::with_capacity(kept.len());
+    for item in kept.drain(..) {
+        if item.note || item.heading {
+            out.push(item);
+            continue;
+        }
+        let cuts = labels::split_inline(&item.text, &known);
+        if cuts.is_empty() {
+            out.push(item);
+            continue;
+        }
+        let mut previous = 0;
+        let mut current_label = item.label.clone();
+        for (label, at) in cuts {
+            let piece = item.text[previous..at].trim().to_string();
+            out.push(Item { text: piece, label: current_label.take(), ..item.clone() });
+            let label = label.unwrap_or_default();
+            let speech_start = at + label.len();
+            let rest = item.text[speech_start..].trim_start_matches(':');
+            previous = item.text.len() - rest.len();
+            current_label = Some(label);
+        }
+        out.push(Item { text: item.text[previous..].trim().to_string(), label: current_label, ..item });
+    }
+    out
+}
+
+fn restore(label: &str, speech: &str) -> String {
+    if speech.is_empty() { format!("{label}:") } else { format!("{label}: {speech}") }
+}
+
+/// Resolves who speaks each turn, gives each turn its role and builds the exchanges.
+fn resolve(doc: &mut Document, raw: Vec<(Option<String>, Vec<String>, usize)>, title: Option<&str>) {
+    let kinds: Vec<Option<LabelKind>> = raw.iter().map(|(l, _, _)| l.as_deref().map(names::classify)).collect();
+
+    // People named in labels, with short forms resolved to the longest form in the document.
+    let mut full_names: Vec<String> = Vec::new();
+    for kind in kinds.iter().flatten() {
+        if let LabelKind::Person { name, title_only: false } = kind
+            && !full_names.contains(name)
+        {
+            full_names.push(name.clone());
+        }
+    }
+    let context: Vec<&str> = title.into_iter().chain(doc.preface.iter().map(String::as_str)).chain(doc.header.iter().map(String::as_str)).collect();
+    let title_people = title.map(names::people_in).unwrap_or_default();
+    let resolve_name = |name: &str| -> String {
+        let longer: Vec<&String> = full_names.iter().filter(|f| f.as_str() != name && names::short_form_of(name, f)).collect();
+        if longer.len() == 1 {
+            return longer[0].clone();
+        }
+        if words(name) == 1 || name.contains('.') {
+            let from_title: Vec<&String> = title_people.iter().filter(|p| names::short_form_of(name, p)).collect();
+            if let [one] = from_title.as_slice()
+                && words(one) > words(name)
+            {
+                return (*one).clone();
+            }
+            if let Some(found) = expand_from_text(name, &context) {
+                return found;
+            }
+        }
+        name.to_string()
+    };
+    let resolve_title_only = |label_name: &str| -> Option<String> {
+        let office = label_name.split_whitespace().last()?.to_lowercase();
+        let t = title?;
+        let lower = t.to_lowercase();
+        let at = lower.find(&office)?;
+        names::people_in(&t[at..]).into_iter().next()
+    };
+
+    // Speaker of each turn before roles: (name, kind, label kind).
+    let mut speakers: Vec<(String, SpeakerKind)> = Vec::with_capacity(raw.len());
+    for kind in &kinds {
+        let s = match kind {
+            None => (String::new(), SpeakerKind::Person),
+            Some(LabelKind::Questioner) => (names::QUESTIONER.to_string(), SpeakerKind::Anonymous),
+            Some(LabelKind::Answerer) => (String::new(), SpeakerKind::Person),
+            Some(LabelKind::Remarker(n)) => (n.clone(), SpeakerKind::Anonymous),
+            Some(LabelKind::Outlet(n)) => (n.clone(), SpeakerKind::Outlet),
+            Some(LabelKind::Person { name, title_only: false }) => (resolve_name(name), SpeakerKind::Person),
+            Some(LabelKind::Person { name, title_only: true }) => {
+                (resolve_title_only(name).map(|n| resolve_name(&n)).unwrap_or_else(|| name.clone()), SpeakerKind::Person)
+            }
+        };
+        speakers.push(s);
+    }
+    let asks = |i: usize| matches!(kinds[i], Some(LabelKind::Questioner) | Some(LabelKind::Outlet(_)));
+
+    // Principals: who answers unnamed questioners; else who the title names; else who speaks most.
+    let mut answering: HashMap<String, usize> = HashMap::new();
+    for i in 1..raw.len() {
+        if asks(i - 1) && speakers[i].1 == SpeakerKind::Person && !speakers[i].0.is_empty() {
+            *answering.entry(speakers[i].0.clone()).or_default() += 1;
+        }
+    }
+    let mut volume: HashMap<String, usize> = HashMap::new();
+    for (i, (_, paragraphs, _)) in raw.iter().enumerate() {
+        if speakers[i].1 == SpeakerKind::Person && !speakers[i].0.is_empty() {
+            *volume.entry(speakers[i].0.clone()).or_default() += paragraphs.iter().map(|p| words(p)).sum::<usize>();
+        }
+    }
+    let titled: Vec<String> = title_people.iter().map(|p| resolve_name(p)).collect();
+    let principal: String = answering
+        .iter()
+        .max_by_key(|(n, c)| (**c, volume.get(*n).copied().unwrap_or(0)))
+        .map(|(n, _)| n.clone())
+        .or_else(|| titled.iter().find(|t| volume.contains_key(*t)).cloned())
+        .or_else(|| volume.iter().max_by_key(|(_, v)| **v).map(|(n, _)| n.clone()))
+        .or_else(|| titled.first().cloned())
+        .unwrap_or_else(|| UNKNOWN.to_string());
+    let mut principals: Vec<String> = answering.keys().cloned().collect();
+    principals.push(principal.clone());
+    principals.extend(titled.iter().filter(|t| volume.contains_key(*t)).cloned());
+    for s in speakers.iter_mut() {
+        if s.0.is_empty() {
+            s.0 = principal.clone();
+        }
+    }
+    // A named speaker who is no principal and mostly ends on a question is an interviewer.
+    let mut ending_question: HashMap<&str, (usize, usize)> = HashMap::new();
+    for (i, (_, paragraphs, _)) in raw.iter().enumerate() {
+        let entry = ending_question.entry(speakers[i].0.as_str()).or_default();
+        entry.1 += 1;
+        if ends_with_question(paragraphs) {
+            entry.0 += 1;
+        }
+    }
+    let interviewer = |name: &str| -> bool {
+        !principals.iter().any(|p| p == name) && ending_question.get(name).is_some_and(|(q, n)| *n >= 2 && q * 2 >= *n)
+    };
+
+    let mut turns: Vec<Turn> = Vec::with_capacity(raw.len());
+    let mut exchanges: Vec<Exchange> = Vec::new();
+    let mut open: Option<usize> = None;
+    for (i, (label, paragraphs, line)) in raw.into_iter().enumerate() {
+        let (speaker, speaker_kind) = speakers[i].clone();
+        let n_words: usize = paragraphs.iter().map(|p| words(p)).sum();
+        let role = match &kinds[i] {
+            Some(LabelKind::Questioner) | Some(LabelKind::Outlet(_)) => Role::Question,
+            Some(LabelKind::Remarker(_)) => Role::Remark,
+            _ if !principals.contains(&speaker) && (ends_with_question(&paragraphs) || interviewer(&speaker)) && speaker != UNKNOWN => Role::Question,
+            _ => match open {
+                Some(e) if exchanges[e].answers.is_empty() => Role::Answer,
+                Some(_) if turns.last().is_some_and(|t: &Turn| t.role == Role::Answer && t.speaker == speaker) => Role::Answer,
+                Some(_) if n_words >= 12 && principals.contains(&speaker) => Role::Answer,
+                Some(_) => Role::Remark,
+                None if principals.contains(&speaker) || label.is_none() => Role::Statement,
+                None => Role::Remark,
+            },
+        };
+        match role {
+            Role::Question => {
+                exchanges.push(Exchange { number: exchanges.len() as u32 + 1, question: i, answers: Vec::new() });
+                open = Some(exchanges.len() - 1);
+            }
+            Role::Answer => {
+                if let Some(e) = open {
+                    exchanges[e].answers.push(i);
+                }
+            }
+            _ => {}
+        }
+        turns.push(Turn { speaker, speaker_kind, label, role, paragraphs, line });
+    }
+    doc.turns = turns;
+    doc.exchanges = exchanges;
+}
+
+fn ends_with_question(paragraphs: &[String]) -> bool {
+    paragraphs.last().is_some_and(|p| p.trim_end().trim_end_matches(['"', '”', '»', ')', ' ']).ends_with('?'))
+}
+
+/// `Lavrov` to `Sergey Lavrov` when the title or preface prints the full name.
+fn expand_from_text(name: &str, texts: &[&str]) -> Option<String> {
+    let surname = name.split_whitespace().last()?;
+    let mut counts: HashMap<String, usize> = HashMap::new();
+    for text in texts {
+        let words: Vec<&str> = text.split_whitespace().collect();
+        for w in 1..words.len() {
+            let word = words[w].trim_matches(|c: char| !c.is_alphanumeric() && c != '-');
+            let word = word.strip_suffix("’s").or_else(|| word.strip_suffix("'s")).unwrap_or(word);
+            if !word.eq_ignore_ascii_case(surname) && names::fold(word) != names::fold(surname) {
+                continue;
+            }
+            let given = words[w - 1].trim_matches(|c: char| !c.is_alphanumeric() && c != '-');
+            let (core, _) = names::person_core(given);
+            if given.chars().next().is_some_and(char::is_uppercase) && core == given && given.len() > 1 {
+                let full = format!("{given} {}", names::title_case(word));
+                if names::short_form_of(name, &full) {
+                    *counts.entry(full).or_default() += 1;
+                }
+            }
+        }
+    }
+    counts.into_iter().max_by_key(|(_, c)| *c).map(|(n, _)| n)
+}
