@@ -1,4 +1,69 @@
 //! Stenogram: a self-hosted web archive of diplomatic transcripts.
+//!
+//! Bytes are decoded and read into a [`parse::Document`] (pure, in [`parse`]), stored in one
+//! transaction with their speakers, exchanges, topics and search index ([`store`]), and served as
+//! HTML and JSON ([`http`]). [`app`] builds the router; [`serve`] runs it.
+
+pub mod commands;
 pub mod config;
+pub mod error;
+pub mod http;
 pub mod parse;
+pub mod search;
+pub mod store;
 pub mod topics;
+
+pub use http::{AppState, app};
+pub use store::MIGRATOR;
+
+use axum::serve::ListenerExt;
+
+/// Logs to standard error; `RUST_LOG` sets the level (default `info`).
+pub fn init_tracing() {
+    use tracing_subscriber::EnvFilter;
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,tower_http=info"));
+    let _ = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).try_init();
+}
+
+/// Opens the database and serves until Ctrl-C or SIGTERM; requests in flight finish first.
+pub async fn serve(args: config::ServeArgs) -> anyhow::Result<()> {
+    let pool = store::open(&args.db.db).await?;
+    if let Some(password) = store::editors::ensure_first_editor(&pool).await? {
+        tracing::warn!("created the editor account `admin` with password {password} (shown once; change it with `stenogram user passwd admin`)");
+    }
+    let state = AppState::new(pool.clone(), args.db.db.clone(), args.max_upload, std::time::Duration::from_secs(args.request_timeout));
+    let listener = tokio::net::TcpListener::bind(args.addr).await?;
+    let listener = listener.tap_io(|tcp| {
+        // Without NODELAY each small response waits on the peer's delayed ACK.
+        let _ = tcp.set_nodelay(true);
+    });
+    tracing::info!("listening on http://{} with database {}", args.addr, args.db.db.display());
+    axum::serve(listener, app(state).into_make_service_with_connect_info::<std::net::SocketAddr>())
+        .with_graceful_shutdown(shutdown_signal())
+        .await?;
+    pool.close().await;
+    tracing::info!("stopped");
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = terminate => {},
+    }
+    tracing::info!("shutting down: finishing requests in flight");
+}

@@ -1,36 +1,120 @@
 use clap::Parser;
-use stenogram::config::{Cli, Command, OutputFormat};
+use std::io::{BufRead, IsTerminal, Write};
 use std::process::ExitCode;
+use stenogram::config::{Cli, Command, OutputFormat, TokenAction, UserAction};
+use stenogram::{commands, store};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    match cli.command {
-        Command::Parse { format, file } => {
-            let bytes = match std::fs::read(&file) {
-                Ok(b) => b,
-                Err(e) => {
-                    eprintln!("stenogram: cannot read {}: {e}", file.display());
-                    return ExitCode::FAILURE;
-                }
-            };
-            match stenogram::parse::parse_bytes(&bytes, file.to_str()) {
-                Ok(doc) => {
-                    match format {
-                        OutputFormat::Json => println!("{}", serde_json::to_string_pretty(&doc).expect("a document serialises")),
-                        OutputFormat::Text => print!("{}", stenogram::parse::outline(&doc)),
-                    }
-                    ExitCode::SUCCESS
-                }
-                Err(e) => {
-                    eprintln!("stenogram: {}: {e}", file.display());
-                    ExitCode::FAILURE
-                }
-            }
+    stenogram::init_tracing();
+    if let Command::Parse { format, file } = &cli.command {
+        return parse(*format, file);
+    }
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("stenogram: cannot start the runtime: {e}");
+            return ExitCode::FAILURE;
         }
-        _ => todo_commands(),
+    };
+    match runtime.block_on(run(cli.command)) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("stenogram: {e}");
+            ExitCode::FAILURE
+        }
     }
 }
 
-fn todo_commands() -> ExitCode {
-    ExitCode::FAILURE
+fn parse(format: OutputFormat, file: &std::path::Path) -> ExitCode {
+    let bytes = match std::fs::read(file) {
+        Ok(b) => b,
+        Err(e) => {
+            eprintln!("stenogram: cannot read {}: {e}", file.display());
+            return ExitCode::FAILURE;
+        }
+    };
+    match stenogram::parse::parse_bytes(&bytes, file.to_str()) {
+        Ok(doc) => {
+            match format {
+                OutputFormat::Json => println!("{}", serde_json::to_string_pretty(&doc).unwrap_or_default()),
+                OutputFormat::Text => print!("{}", stenogram::parse::outline(&doc)),
+            }
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("stenogram: {}: {e}", file.display());
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn read_password(from_stdin: bool) -> Result<String, String> {
+    let stdin = std::io::stdin();
+    if !from_stdin && stdin.is_terminal() {
+        eprint!("Password: ");
+        let _ = std::io::stderr().flush();
+    }
+    let mut line = String::new();
+    stdin.lock().read_line(&mut line).map_err(|e| format!("cannot read the password: {e}"))?;
+    let password = line.trim_end_matches(['\n', '\r']).to_string();
+    if password.chars().count() < 8 {
+        return Err("the password must have at least 8 characters".into());
+    }
+    Ok(password)
+}
+
+async fn run(command: Command) -> anyhow::Result<ExitCode> {
+    match command {
+        Command::Parse { .. } => unreachable!("handled before the runtime starts"),
+        Command::Serve(args) => {
+            stenogram::serve(args).await?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Import { db, paths } => {
+            let pool = store::open(&db.db).await?;
+            let summary = commands::import(&pool, &paths).await;
+            println!("imported {}, already present {}, failed {}", summary.imported, summary.existing, summary.failed.len());
+            for (path, reason) in &summary.failed {
+                eprintln!("failed: {}: {reason}", path.display());
+            }
+            pool.close().await;
+            Ok(if summary.failed.is_empty() { ExitCode::SUCCESS } else { ExitCode::FAILURE })
+        }
+        Command::Reindex { db } => {
+            let pool = store::open(&db.db).await?;
+            let report = store::write::reindex(&pool).await?;
+            println!("re-read {} transcripts, {} exchange addresses now redirect, {} failed", report.transcripts, report.redirects, report.failed.len());
+            for (slug, reason) in &report.failed {
+                eprintln!("failed: {slug}: {reason}");
+            }
+            pool.close().await;
+            Ok(if report.failed.is_empty() { ExitCode::SUCCESS } else { ExitCode::FAILURE })
+        }
+        Command::User { action } => {
+            let (db, name, stdin, add) = match action {
+                UserAction::Add { db, name, password_stdin } => (db, name, password_stdin, true),
+                UserAction::Passwd { db, name, password_stdin } => (db, name, password_stdin, false),
+            };
+            let password = read_password(stdin).map_err(anyhow::Error::msg)?;
+            let pool = store::open(&db.db).await?;
+            if add {
+                store::editors::add_editor(&pool, &name, &password).await?;
+                println!("added editor {name}");
+            } else if store::editors::set_password(&pool, &name, &password).await? {
+                println!("changed the password of {name}");
+            } else {
+                eprintln!("stenogram: no editor named {name}");
+                return Ok(ExitCode::FAILURE);
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Token { action: TokenAction::Create { db, name } } => {
+            let pool = store::open(&db.db).await?;
+            let token = store::editors::create_token(&pool, &name).await?;
+            eprintln!("API token {name:?} created; it is shown once:");
+            println!("{token}");
+            Ok(ExitCode::SUCCESS)
+        }
+    }
 }

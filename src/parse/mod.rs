@@ -201,3 +201,21 @@ pub fn outline(doc: &Document) -> String {
     }
     out
 }
+
+/// Rebuilds the exchanges from the turns' roles, after an editor changed a role: a question
+/// opens an exchange and the answers after it join it.
+pub fn rebuild_exchanges(doc: &mut Document) {
+    let mut exchanges: Vec<Exchange> = Vec::new();
+    for (i, turn) in doc.turns.iter().enumerate() {
+        match turn.role {
+            Role::Question => exchanges.push(Exchange { number: exchanges.len() as u32 + 1, question: i, answers: Vec::new() }),
+            Role::Answer => {
+                if let Some(e) = exchanges.last_mut() {
+                    e.answers.push(i);
+                }
+            }
+            _ => {}
+        }
+    }
+    doc.exchanges = exchanges;
+}

@@ -1,2 +1,243 @@
-//! Topics: named entities from a gazetteer and key phrases scored against the archive.
+//! Topics: named entities from a gazetteer, people's names, and key phrases scored against the
+//! whole archive, so that what every transcript says is not a topic.
+
 pub mod gazetteer;
+
+use crate::parse::names;
+use std::collections::{HashMap, HashSet};
+use std::sync::LazyLock;
+
+/// Themes diplomats talk about; matched on word stems (`sanction` finds `sanctions`).
+const THEMES: &[(&str, &str)] = &[
+    ("Peace plan", "peace plan"), ("Minsk agreements", "minsk agreement"), ("Minsk agreements", "minsk accord"),
+    ("Sanctions", "sanction"), ("Security architecture", "security architecture"), ("Nuclear weapons", "nuclear weapon"),
+    ("Nuclear weapons", "nuclear arms"), ("Ceasefire", "ceasefire"), ("Ceasefire", "cease-fire"), ("Humanitarian aid", "humanitarian aid"),
+    ("Humanitarian aid", "humanitarian assistance"), ("Climate change", "climate change"), ("Climate change", "climate crisis"),
+    ("Arms control", "arms control"), ("Human rights", "human rights"), ("Terrorism", "terroris"), ("Energy security", "energy security"),
+    ("Gas supplies", "gas suppl"), ("Oil prices", "oil price"), ("Grain deal", "grain deal"), ("Prisoner exchange", "prisoner exchange"),
+    ("Prisoner exchange", "prisoner swap"), ("Peace talks", "peace talks"), ("Peace talks", "peace negotiations"), ("Elections", "election"),
+    ("Tariffs", "tariff"), ("Migration", "migration"), ("Migration", "migrant"), ("Immigration", "immigration"), ("Border security", "border security"),
+    ("Disinformation", "disinformation"), ("Cybersecurity", "cybersecurity"), ("Cybersecurity", "cyber attack"), ("Cybersecurity", "cyberattack"),
+    ("Nuclear deal", "nuclear deal"), ("Denuclearisation", "denucleari"), ("Special military operation", "special military operation"),
+    ("Arms supplies", "weapons suppl"), ("Arms supplies", "arms suppl"), ("Arms supplies", "weapons deliver"), ("Inflation", "inflation"),
+    ("COVID-19", "covid"), ("COVID-19", "pandemic"), ("COVID-19", "coronavirus"), ("Vaccines", "vaccin"), ("Gun violence", "gun violence"),
+    ("Supply chains", "supply chain"), ("Debt ceiling", "debt ceiling"), ("Hostages", "hostage"), ("Two-state solution", "two-state solution"),
+    ("NATO expansion", "nato expansion"), ("NATO expansion", "nato enlargement"), ("Eurasian security", "eurasian security"),
+    ("Traditional values", "traditional values"), ("Global South", "global south"), ("Multipolar world", "multipolar"),
+    ("Security guarantees", "security guarantee"), ("Refugees", "refugee"), ("Trade", "trade agreement"), ("Trade", "trade deal"),
+    ("Historical memory", "historical memory"), ("Nazism", "nazism"), ("Nazism", "neo-nazi"), ("Russian language", "russian language"),
+    ("Energy", "energy crisis"), ("Space", "outer space"), ("Artificial intelligence", "artificial intelligence"),
+    ("Food security", "food security"), ("Integration", "eurasian integration"), ("Union State", "union state"),
+];
+
+/// Words that carry no topic on their own.
+static STOPWORDS: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
+    "a about above across after again against all almost also although always am among an and another any anyone anything are around as ask asked at away back be became because been before being below best better between both but by can cannot could course day days did do does doing done down during each either else enough even ever every everyone everything fact far few first for from further get gets getting give given go goes going gone good got great had has have having he her here him his how however i if in indeed into is it its itself just keep kind know known last later least less let like likely little long look lot made make makes making many may maybe me might more most much must my need needs never new next no none nor not nothing now of off often oh ok okay on once one only or other others our out over own part people per perhaps place point put quite rather really right said same say saying says see seems seen several shall she should since so some someone something sometimes soon still such sure take taken talk talked talking tell than thank thanks that the their them themselves then there these they thing things think this those though three through thus time times to today together told too toward towards two under until up upon us use used very want wanted wants was way ways we week weeks well went were what whatever when where whether which while who whole whom whose why will with within without word words would yeah year years yes yesterday yet you your ago already answer answers anyway being believe called certain certainly clear clearly come comes coming considering currently different does done dont either especially exactly example first following four fully general generally happen happened happening here hope important including instead issue issues least mean means mention mentioned morning night number obviously particular particularly possible president question questions raise raised real reason regard regarding respect saw second sense serious seriously side simply situation speak speaking spoke start started statement statements stop third total try trying understand understanding unfortunately view want whatever work working world mr ms mrs sir madam minister secretary colleague colleagues friend friends lady ladies gentleman gentlemen everybody go ahead okay hi hello".split_whitespace().collect()
+});
+
+/// A topic found in one exchange.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Found {
+    pub name: String,
+    pub kind: &'static str,
+    pub score: f64,
+}
+
+fn tokens(text: &str) -> Vec<&str> {
+    text.split(|c: char| !(c.is_alphanumeric() || matches!(c, '-' | '.' | '\'' | '’' | '+')))
+        .map(|w| w.trim_end_matches(['.', '\'', '’']).trim_start_matches(['\'', '’', '-']))
+        .map(|w| w.strip_suffix("’s").or_else(|| w.strip_suffix("'s")).unwrap_or(w))
+        .filter(|w| !w.is_empty())
+        .collect()
+}
+
+fn capitalised(w: &str) -> bool {
+    w.chars().next().is_some_and(char::is_uppercase)
+}
+
+/// Candidate key phrases of a text: pairs of adjacent content words, lower-cased, with counts.
+pub fn phrases(text: &str) -> HashMap<String, usize> {
+    let mut out: HashMap<String, usize> = HashMap::new();
+    for sentence in text.split(['.', '?', '!', ';', ':', ',', '(', ')', '“', '”', '"', '—', '–']) {
+        let words: Vec<String> = sentence.split_whitespace().map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()).to_lowercase()).collect();
+        for pair in words.windows(2) {
+            let (a, b) = (&pair[0], &pair[1]);
+            if a.len() < 3 || b.len() < 3 || STOPWORDS.contains(a.as_str()) || STOPWORDS.contains(b.as_str()) {
+                continue;
+            }
+            if a.chars().any(|c| c.is_ascii_digit()) || b.chars().any(|c| c.is_ascii_digit()) {
+                continue;
+            }
+            *out.entry(format!("{a} {b}")).or_default() += 1;
+        }
+    }
+    out
+}
+
+/// The topics of one exchange's text. `people` are full names known in the transcript or
+/// archive, used to resolve `Trump` and `President Trump` to `Donald Trump`.
+pub fn extract(text: &str, people: &[String], frequency: &dyn Fn(&str) -> Option<f64>) -> Vec<Found> {
+    let mut found: HashMap<(String, &'static str), f64> = HashMap::new();
+    let mut add = |name: String, kind: &'static str, weight: f64| {
+        *found.entry((name, kind)).or_default() += weight;
+    };
+    let words = tokens(text);
+    let lower = text.to_lowercase();
+
+    // Gazetteer: longest match first.
+    let longest = *gazetteer::LONGEST;
+    let mut i = 0;
+    let mut covered = vec![false; words.len()];
+    while i < words.len() {
+        let mut matched = 0;
+        for n in (1..=longest.min(words.len() - i)).rev() {
+            let phrase = words[i..i + n].join(" ");
+            if let Some(entry) = gazetteer::NAMES.get(&phrase) {
+                // `US` at the start of a shouted sentence is still a country; `us` is not.
+                add(entry.name.to_string(), entry.kind, 1.0);
+                matched = n;
+                break;
+            }
+        }
+        if matched > 0 {
+            for c in covered.iter_mut().skip(i).take(matched) {
+                *c = true;
+            }
+            i += matched;
+        } else {
+            i += 1;
+        }
+    }
+
+    // People: two or three capitalised words that are not titles, places or common words.
+    let name_word = |w: &str| -> bool {
+        capitalised(w)
+            && w.chars().count() > 1
+            && w.chars().all(|c| c.is_alphabetic() || c == '-')
+            && !w.chars().all(|c| c.is_uppercase())
+            && !STOPWORDS.contains(w.to_lowercase().as_str())
+            && !gazetteer::NAMES.contains_key(w)
+            && names::person_core(w).0 == w
+            && !COMMON_CAPITALS.contains(&w)
+    };
+    let mut surnames: HashMap<String, String> = HashMap::new();
+    for p in people {
+        surnames.insert(names::surname(&names::fold(p)).to_string(), p.clone());
+    }
+    let mut k = 0;
+    while k + 1 < words.len() {
+        if !covered[k] && name_word(words[k]) && name_word(words[k + 1]) && !covered[k + 1] {
+            let full = format!("{} {}", words[k], words[k + 1]);
+            surnames.entry(names::surname(&names::fold(&full)).to_string()).or_insert_with(|| full.clone());
+            add(full, "person", 1.0);
+            k += 2;
+        } else {
+            k += 1;
+        }
+    }
+    // A surname alone after a title (`President Trump`) or known from the transcript.
+    for k in 0..words.len() {
+        let w = words[k];
+        if !capitalised(w) || covered[k] {
+            continue;
+        }
+        let prev_is_name = k > 0 && name_word(words[k - 1]);
+        let next_is_name = k + 1 < words.len() && name_word(words[k + 1]);
+        if prev_is_name || next_is_name {
+            continue;
+        }
+        if let Some(full) = surnames.get(&names::fold(w))
+            && names::fold(full) != names::fold(w)
+        {
+            add(full.clone(), "person", 1.0);
+        }
+    }
+
+    // Themes from the list.
+    for (name, stem) in THEMES {
+        let count = lower.matches(stem).count();
+        if count > 0 {
+            add(name.to_string(), "theme", count as f64);
+        }
+    }
+
+    // Key phrases: repeated in this exchange and rare across the archive.
+    for (phrase, count) in phrases(text) {
+        if count < 2 {
+            continue;
+        }
+        let share = frequency(&phrase);
+        if share.is_some_and(|s| s > 0.08) {
+            continue;
+        }
+        if THEMES.iter().any(|(_, stem)| phrase.contains(stem)) {
+            continue;
+        }
+        let mut name = phrase.clone();
+        if let Some(first) = name.get_mut(0..1) {
+            first.make_ascii_uppercase();
+        }
+        add(name, "theme", count as f64 * 0.5);
+    }
+
+    let mut out: Vec<Found> = found.into_iter().map(|((name, kind), score)| Found { name, kind, score }).collect();
+    out.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.name.cmp(&b.name)));
+    out.truncate(12);
+    out
+}
+
+/// Capitalised words that start sentences or name institutions, not people.
+const COMMON_CAPITALS: &[&str] = &[
+    "The", "This", "That", "These", "Those", "There", "They", "Then", "When", "What", "Where", "Which", "While", "Who", "Why", "How",
+    "And", "But", "Our", "Their", "His", "Her", "Its", "Your", "Some", "Many", "Most", "All", "Any", "Every", "Each", "Both",
+    "Security", "Council", "State", "States", "Union", "Republic", "Federation", "Ministry", "Foreign", "Affairs", "Department",
+    "House", "Senate", "Congress", "Parliament", "Duma", "Government", "Administration", "Office", "Committee", "Commission",
+    "Conference", "Summit", "Palace", "Square", "Street", "Avenue", "Centre", "Center", "University", "Institute", "Agency",
+    "Global", "South", "North", "East", "West", "Western", "Eastern", "Northern", "Southern", "Central", "European", "Europeans",
+    "Eurasian", "Asian", "African", "Arctic", "Atlantic", "Pacific", "Euro-Atlantic", "Program", "Programme", "Plan", "Resolution",
+    "Orthodox", "Church", "Ukrainians", "Russians", "Americans", "Belarusians", "Chinese", "Day", "Week", "January", "February",
+    "March", "April", "May", "June", "July", "August", "September", "October", "November", "December", "Monday", "Tuesday",
+    "Wednesday", "Thursday", "Friday", "Saturday", "Sunday", "God", "Lord", "Mister", "Madam", "Sir", "Excellency", "Thank",
+    "Yes", "No", "Okay", "Well", "Now", "So", "Also", "Again", "Just", "Still", "Even", "Today", "Tomorrow", "Yesterday", "Here",
+    "Air", "Force", "One", "Two", "Three", "Oval", "Room", "Press", "Briefing", "Gaggle", "Q", "Act", "Bill", "Law", "Court",
+    "Supreme", "National", "International", "Guard", "Navy", "Army", "Forces", "Defense", "Defence", "Treasury", "Bank",
+    "Federal", "Reserve", "Democrats", "Republicans", "Democratic", "Republican", "Party", "Council's", "World", "War", "Cold",
+    "Second", "First", "Great", "Patriotic", "Victory", "Istanbul", "Anchorage", "Alaska", "Mr", "Ms", "Mrs", "Dr", "Prime",
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn names_of(found: &[Found]) -> Vec<String> {
+        found.iter().map(|f| f.name.clone()).collect()
+    }
+
+    #[test]
+    fn countries_are_found_from_their_adjectives() {
+        let found = extract("The Ukrainian side refused. Belarusian friends helped.", &[], &|_| None);
+        let names = names_of(&found);
+        assert!(names.contains(&"Ukraine".to_string()) && names.contains(&"Belarus".to_string()), "{names:?}");
+    }
+
+    #[test]
+    fn a_surname_after_a_title_resolves_to_the_full_name() {
+        let found = extract("Donald Trump’s plan. We spoke of President Trump and Trump again.", &[], &|_| None);
+        let people: Vec<_> = found.iter().filter(|f| f.kind == "person").collect();
+        assert_eq!(people.len(), 1, "{people:?}");
+        assert_eq!(people[0].name, "Donald Trump");
+    }
+
+    #[test]
+    fn filler_is_not_a_topic() {
+        let found = extract("Of course, the other day, of course, last night, the other day we met.", &[], &|_| None);
+        assert!(found.is_empty(), "{found:?}");
+    }
+
+    #[test]
+    fn a_phrase_every_transcript_uses_is_not_a_topic() {
+        let text = "The grain corridor works. The grain corridor must stay open.";
+        assert!(names_of(&extract(text, &[], &|_| Some(0.9))).is_empty());
+        assert!(names_of(&extract(text, &[], &|_| Some(0.01))).contains(&"Grain corridor".to_string()));
+    }
+}

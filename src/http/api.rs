@@ -1,0 +1,187 @@
+//! The JSON API under `/api/v1`: read the archive, search it, and add transcripts with a token.
+
+use super::{AppState, Origin, Pager};
+use crate::error::{ApiError, AppError};
+use crate::store::read;
+use crate::store::write::Imported;
+use crate::{parse, search, store};
+use axum::body::Bytes;
+use axum::extract::rejection::BytesRejection;
+use axum::extract::{FromRequestParts, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::{Json, Router};
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+type ApiResult<T> = std::result::Result<T, ApiError>;
+
+/// `Path` and `Query` whose rejections answer in JSON.
+#[derive(FromRequestParts)]
+#[from_request(via(axum::extract::Path), rejection(ApiError))]
+struct Path<T>(T);
+
+#[derive(FromRequestParts)]
+#[from_request(via(axum::extract::Query), rejection(ApiError))]
+struct Query<T>(T);
+
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/transcripts", get(list).post(create))
+        .route("/transcripts/{slug}", get(transcript))
+        .route("/transcripts/{slug}/questions/{n}", get(exchange))
+        .route("/speakers", get(speakers))
+        .route("/speakers/{slug}", get(speaker))
+        .route("/topics", get(topics))
+        .route("/topics/{slug}", get(topic))
+        .route("/search", get(search_api))
+        .fallback(|| async { ApiError(AppError::NotFound) })
+}
+
+#[derive(Deserialize)]
+struct ListParams {
+    year: Option<i32>,
+    page: Option<i64>,
+}
+
+async fn list(State(state): State<AppState>, Query(p): Query<ListParams>) -> ApiResult<Json<Value>> {
+    let (_, total) = read::list(&state.pool, p.year, 0, 0).await?;
+    let pager = Pager::new(p.page, 100, total, String::new());
+    let (rows, _) = read::list(&state.pool, p.year, pager.offset(), 100).await?;
+    let items: Vec<Value> = rows
+        .iter()
+        .map(|r| json!({"slug": r.slug, "title": r.title, "date": r.date, "place": r.place, "exchanges": r.exchange_count, "speakers": r.speakers, "url": format!("/transcripts/{}", r.slug)}))
+        .collect();
+    Ok(Json(json!({"total": total, "page": pager.page, "pages": pager.pages(), "transcripts": items})))
+}
+
+fn turn_json(t: &read::TurnRow) -> Value {
+    json!({"position": t.position, "speaker": t.speaker, "speaker_slug": t.speaker_slug, "speaker_kind": t.speaker_kind, "label": t.label, "role": t.role, "exchange": t.exchange, "paragraphs": t.paragraphs()})
+}
+
+async fn transcript(State(state): State<AppState>, Path(slug): Path<String>) -> ApiResult<Json<Value>> {
+    let t = read::transcript(&state.pool, &slug).await?.ok_or(AppError::NotFound)?;
+    let turns = read::turns(&state.pool, t.id).await?;
+    let topics = read::transcript_topics(&state.pool, t.id).await?;
+    let mut exchanges: Vec<Value> = Vec::new();
+    for n in 1..=t.exchange_count {
+        let members: Vec<i64> = turns.iter().filter(|x| x.exchange == Some(n)).map(|x| x.position).collect();
+        let question = turns.iter().find(|x| x.exchange == Some(n) && x.role == "question").map(|x| x.position);
+        let answers: Vec<i64> = turns.iter().filter(|x| x.exchange == Some(n) && x.role == "answer").map(|x| x.position).collect();
+        let tps: Vec<&read::TopicRef> = topics.iter().filter(|(e, _)| *e == n).map(|(_, tp)| tp).collect();
+        exchanges.push(json!({"number": n, "question": question, "answers": answers, "turns": members, "url": format!("/transcripts/{}/questions/{n}", t.slug), "topics": tps}));
+    }
+    let list = |s: &str| serde_json::from_str::<Vec<String>>(s).unwrap_or_default();
+    Ok(Json(json!({
+        "slug": t.slug, "title": t.title, "date": t.date, "place": t.place, "source_url": t.source_url, "language": t.language,
+        "preface": list(&t.preface), "notes": list(&t.notes), "url": format!("/transcripts/{}", t.slug),
+        "turns": turns.iter().map(turn_json).collect::<Vec<_>>(), "exchanges": exchanges,
+    })))
+}
+
+async fn exchange(State(state): State<AppState>, Origin(origin): Origin, Path((slug, n)): Path<(String, i64)>) -> ApiResult<Json<Value>> {
+    let t = read::transcript(&state.pool, &slug).await?.ok_or(AppError::NotFound)?;
+    let turns = read::exchange_turns(&state.pool, t.id, n).await?;
+    if turns.is_empty() {
+        return Err(AppError::NotFound.into());
+    }
+    let topics = read::exchange_topics(&state.pool, t.id, n).await?;
+    Ok(Json(json!({
+        "transcript": {"slug": t.slug, "title": t.title, "date": t.date, "place": t.place},
+        "number": n, "url": format!("{origin}/transcripts/{}/questions/{n}", t.slug),
+        "turns": turns.iter().map(turn_json).collect::<Vec<_>>(), "topics": topics,
+    })))
+}
+
+async fn speakers(State(state): State<AppState>) -> ApiResult<Json<Value>> {
+    Ok(Json(json!({"speakers": read::speakers(&state.pool).await?})))
+}
+
+async fn speaker(State(state): State<AppState>, Path(slug): Path<String>) -> ApiResult<Json<Value>> {
+    let s = read::speaker(&state.pool, &slug).await?.ok_or(AppError::NotFound)?;
+    let aliases = read::aliases(&state.pool, s.id).await?;
+    let turns = read::speaker_turns(&state.pool, s.id, 0, 100).await?;
+    Ok(Json(json!({"speaker": s, "aliases": aliases, "answers_and_statements": turns.iter().map(|t| json!({"transcript": t.slug, "title": t.title, "date": t.date, "role": t.role, "exchange": t.exchange, "first_paragraph": t.first_paragraph()})).collect::<Vec<_>>()})))
+}
+
+async fn topics(State(state): State<AppState>) -> ApiResult<Json<Value>> {
+    Ok(Json(json!({"topics": read::topics(&state.pool, 1).await?})))
+}
+
+async fn topic(State(state): State<AppState>, Path(slug): Path<String>) -> ApiResult<Json<Value>> {
+    let t = read::topic(&state.pool, &slug).await?.ok_or(AppError::NotFound)?;
+    let exchanges = read::topic_exchanges(&state.pool, t.id, 0, 200).await?;
+    let months = read::topic_months(&state.pool, t.id).await?;
+    Ok(Json(json!({
+        "topic": t,
+        "months": months.into_iter().map(|(m, n)| json!({"month": m, "exchanges": n})).collect::<Vec<_>>(),
+        "exchanges": exchanges.iter().map(|e| json!({"transcript": e.slug, "title": e.title, "date": e.date, "number": e.number, "question": e.question(), "url": format!("/transcripts/{}/questions/{}", e.slug, e.number)})).collect::<Vec<_>>(),
+    })))
+}
+
+async fn search_api(State(state): State<AppState>, Query(params): Query<search::Params>) -> ApiResult<Json<search::Results>> {
+    if params.q.trim().is_empty() {
+        return Err(AppError::BadRequest("Give a query as ?q=...; words, \"exact phrases\", prefix* and AND/OR/NOT work.".into()).into());
+    }
+    Ok(Json(search::search(&state.pool, &params).await?))
+}
+
+/// The API token from `Authorization: Bearer TOKEN`.
+async fn authorise(state: &AppState, headers: &HeaderMap) -> ApiResult<String> {
+    let token = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer ").or_else(|| v.strip_prefix("bearer ")))
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+        .ok_or(AppError::Unauthorized)?;
+    store::editors::check_token(&state.pool, token).await?.ok_or(AppError::Unauthorized.into())
+}
+
+/// `POST /api/v1/transcripts`: the file as the body. 201 with the new transcript; 200 with the
+/// existing one for bytes already stored.
+async fn create(State(state): State<AppState>, headers: HeaderMap, body: std::result::Result<Bytes, BytesRejection>) -> ApiResult<Response> {
+    let token_name = authorise(&state, &headers).await?;
+    let body = match body {
+        Ok(b) => b,
+        Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => return Err(AppError::PayloadTooLarge(state.settings.max_upload).into()),
+        Err(e) => return Err(AppError::BadRequest(format!("The body could not be read: {}.", e.body_text())).into()),
+    };
+    let declared = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).map(|v| v.split(';').next().unwrap_or("").trim().to_ascii_lowercase());
+    if let Some(ct) = declared.as_deref()
+        && !matches!(ct, "text/plain" | "text/markdown" | "text/x-markdown" | "text/html" | "application/xhtml+xml" | "application/octet-stream" | "")
+    {
+        return Err(AppError::UnsupportedMediaType(format!("Stenogram reads text/plain, text/markdown and text/html, not {ct}.")).into());
+    }
+    if body.iter().all(|b| b.is_ascii_whitespace()) {
+        return Err(AppError::BadRequest("The body is empty: send the transcript's text as the request body.".into()).into());
+    }
+    if body.len() > state.settings.max_upload {
+        return Err(AppError::PayloadTooLarge(state.settings.max_upload).into());
+    }
+    if let Some(slug) = store::write::existing_slug(&state.pool, &store::sha256_hex(&body)).await? {
+        let exchanges = read::transcript(&state.pool, &slug).await?.map(|t| t.exchange_count).unwrap_or(0);
+        return Ok((StatusCode::OK, Json(json!({"slug": slug, "url": format!("/transcripts/{slug}"), "exchanges": exchanges, "existing": true}))).into_response());
+    }
+    let doc = parse::parse_bytes(&body, declared.as_deref()).map_err(|e| {
+        if e.message.contains("binary") {
+            AppError::UnsupportedMediaType(format!("The body could not be read as a transcript: {e}."))
+        } else {
+            AppError::Unprocessable(format!("The body could not be read as a transcript: {e}."))
+        }
+    })?;
+    let outcome = store::write::store(&state.pool, &body, None, declared.as_deref(), Some(&format!("token:{token_name}")), &doc, &Default::default(), &Default::default()).await?;
+    let (status, slug, exchanges) = match outcome {
+        Imported::New { slug, exchanges, .. } => (StatusCode::CREATED, slug, exchanges as i64),
+        Imported::Existing { slug } => (StatusCode::OK, slug, 0),
+    };
+    let url = format!("/transcripts/{slug}");
+    let labelled = doc.turns.iter().any(|t| t.label.is_some());
+    let mut response = (status, Json(json!({"slug": slug, "url": url, "exchanges": exchanges, "turns": doc.turns.len(), "labelled": labelled}))).into_response();
+    if let Ok(v) = header::HeaderValue::from_str(&url) {
+        response.headers_mut().insert(header::LOCATION, v);
+    }
+    Ok(response)
+}

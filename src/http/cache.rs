@@ -1,0 +1,128 @@
+//! A cache of rendered public pages, and ETags with 304s for every page.
+//!
+//! A cached page is served while the database files are unchanged: any write, by this server
+//! or by `stenogram import` in another process, changes the size or time of the database or
+//! its WAL file, and the cache starts over. Requests with a session cookie are never cached,
+//! so an editor always sees fresh pages.
+
+use super::AppState;
+use axum::body::{Body, Bytes};
+use axum::extract::{Request, State};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use std::collections::HashMap;
+use std::hash::{DefaultHasher, Hash, Hasher};
+use std::path::PathBuf;
+use std::sync::Mutex;
+
+const MAX_ENTRIES: usize = 2000;
+const MAX_BODY: usize = 4 * 1024 * 1024;
+
+#[derive(Clone)]
+struct Entry {
+    generation: u64,
+    headers: HeaderMap,
+    body: Bytes,
+}
+
+pub struct PageCache {
+    db_path: PathBuf,
+    entries: Mutex<HashMap<String, Entry>>,
+}
+
+impl PageCache {
+    pub fn new(db_path: PathBuf) -> Self {
+        PageCache { db_path, entries: Mutex::new(HashMap::new()) }
+    }
+
+    /// A number that changes whenever the database files change.
+    fn generation(&self) -> u64 {
+        let mut hasher = DefaultHasher::new();
+        for suffix in ["", "-wal"] {
+            let mut path = self.db_path.clone().into_os_string();
+            path.push(suffix);
+            if let Ok(meta) = std::fs::metadata(&path) {
+                meta.len().hash(&mut hasher);
+                meta.modified().ok().hash(&mut hasher);
+            }
+        }
+        hasher.finish()
+    }
+}
+
+fn cacheable(request: &Request) -> bool {
+    let path = request.uri().path();
+    (request.method() == Method::GET || request.method() == Method::HEAD)
+        && !path.starts_with("/static/")
+        && !matches!(path, "/healthz" | "/login" | "/upload")
+        && !path.starts_with("/drafts")
+        && !path.ends_with("/edit")
+        && !path.ends_with("/source")
+        && !request
+            .headers()
+            .get_all(header::COOKIE)
+            .iter()
+            .any(|c| c.to_str().is_ok_and(|c| c.contains(super::SESSION_COOKIE)))
+}
+
+fn etag_of(body: &[u8]) -> String {
+    let mut hasher = DefaultHasher::new();
+    body.hash(&mut hasher);
+    format!("W/\"{:016x}\"", hasher.finish())
+}
+
+fn not_modified(request_headers: &HeaderMap, etag: &str) -> bool {
+    request_headers
+        .get(header::IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.split(',').any(|t| t.trim() == etag || t.trim() == "*"))
+}
+
+fn respond(request_headers: &HeaderMap, entry: &Entry) -> Response {
+    let etag = entry.headers.get(header::ETAG).and_then(|v| v.to_str().ok()).unwrap_or("").to_string();
+    if !etag.is_empty() && not_modified(request_headers, &etag) {
+        let mut r = StatusCode::NOT_MODIFIED.into_response();
+        r.headers_mut().insert(header::ETAG, entry.headers[header::ETAG].clone());
+        return r;
+    }
+    let mut r = Response::new(Body::from(entry.body.clone()));
+    *r.headers_mut() = entry.headers.clone();
+    r
+}
+
+pub async fn layer(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    if !cacheable(&request) {
+        return next.run(request).await;
+    }
+    let cache = &state.cache;
+    let host = request.headers().get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("").to_string();
+    let key = format!("{host}{}", request.uri());
+    let request_headers = request.headers().clone();
+    let generation = cache.generation();
+    let hit = cache.entries.lock().ok().and_then(|entries| entries.get(&key).filter(|e| e.generation == generation).cloned());
+    if let Some(entry) = hit {
+        return respond(&request_headers, &entry);
+    }
+    let response = next.run(request).await;
+    if response.status() != StatusCode::OK {
+        return response;
+    }
+    let (mut parts, body) = response.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, MAX_BODY).await else {
+        return (StatusCode::INTERNAL_SERVER_ERROR, "response too large to send").into_response();
+    };
+    let etag = etag_of(&bytes);
+    if let Ok(v) = HeaderValue::from_str(&etag) {
+        parts.headers.insert(header::ETAG, v);
+    }
+    parts.headers.entry(header::CACHE_CONTROL).or_insert(HeaderValue::from_static("public, no-cache"));
+    let entry = Entry { generation, headers: parts.headers, body: bytes };
+    if let Ok(mut entries) = cache.entries.lock() {
+        if entries.len() >= MAX_ENTRIES {
+            entries.clear();
+        }
+        entries.insert(key, entry.clone());
+    }
+    respond(&request_headers, &entry)
+}

@@ -1,0 +1,285 @@
+//! HTTP: the router with every address in one place, the middleware stack, and what handlers
+//! share (state, extractors, pagination, the page cache).
+
+mod api;
+mod auth;
+mod cache;
+mod pages;
+mod people;
+mod search;
+mod topics;
+mod upload;
+
+use crate::error::AppError;
+use axum::extract::{DefaultBodyLimit, FromRef, FromRequest, FromRequestParts};
+use axum::http::{HeaderName, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::Router;
+use sqlx::SqlitePool;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::compression::CompressionLayer;
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::timeout::TimeoutLayer;
+use tower_http::trace::TraceLayer;
+
+pub use auth::SESSION_COOKIE;
+
+/// Everything handlers share.
+#[derive(Clone)]
+pub struct AppState {
+    pub pool: SqlitePool,
+    pub settings: Arc<Settings>,
+    pub cache: Arc<cache::PageCache>,
+}
+
+/// Settings from the command line.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub max_upload: usize,
+    pub request_timeout: Duration,
+}
+
+impl AppState {
+    /// `db_path` is watched by the page cache: a write by any process makes cached pages stale.
+    pub fn new(pool: SqlitePool, db_path: PathBuf, max_upload: usize, request_timeout: Duration) -> Self {
+        AppState {
+            pool,
+            settings: Arc::new(Settings { max_upload, request_timeout }),
+            cache: Arc::new(cache::PageCache::new(db_path)),
+        }
+    }
+}
+
+impl FromRef<AppState> for SqlitePool {
+    fn from_ref(state: &AppState) -> Self {
+        state.pool.clone()
+    }
+}
+
+/// `Path`, with a bad segment answered by the error page.
+#[derive(FromRequestParts)]
+#[from_request(via(axum::extract::Path), rejection(AppError))]
+pub struct Path<T>(pub T);
+
+/// `Query`, with a bad parameter answered by the error page.
+#[derive(FromRequestParts)]
+#[from_request(via(axum::extract::Query), rejection(AppError))]
+pub struct Query<T>(pub T);
+
+/// `Form`, with a bad form answered by the error page.
+#[derive(FromRequest)]
+#[from_request(via(axum::extract::Form), rejection(AppError))]
+pub struct Form<T>(pub T);
+
+impl From<axum::extract::rejection::PathRejection> for AppError {
+    fn from(_: axum::extract::rejection::PathRejection) -> Self {
+        AppError::NotFound
+    }
+}
+
+impl From<axum::extract::rejection::QueryRejection> for AppError {
+    fn from(e: axum::extract::rejection::QueryRejection) -> Self {
+        AppError::BadRequest(format!("The address has a parameter that cannot be read: {}.", e.body_text()))
+    }
+}
+
+impl From<axum::extract::rejection::FormRejection> for AppError {
+    fn from(e: axum::extract::rejection::FormRejection) -> Self {
+        if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            return AppError::PayloadTooLarge(0);
+        }
+        AppError::BadRequest(format!("The form could not be read: {}.", e.body_text()))
+    }
+}
+
+/// Builds the application: every address, then the middleware stack.
+pub fn app(state: AppState) -> Router {
+    let max_body = state.settings.max_upload + 256 * 1024;
+    let timeout = state.settings.request_timeout;
+    let routes = Router::new()
+        .route("/", get(pages::home))
+        .route("/healthz", get(healthz))
+        .route("/transcripts", get(pages::transcripts))
+        .route("/transcripts/{slug}", get(pages::transcript))
+        .route("/transcripts/{slug}/questions/{n}", get(pages::exchange))
+        .route("/transcripts/{slug}/source", get(pages::source))
+        .route("/transcripts/{slug}/edit", get(upload::edit_form).post(upload::edit_save))
+        .route("/transcripts/{slug}/questions/{n}/topics", post(topics::edit_exchange_topics))
+        .route("/speakers", get(people::speakers))
+        .route("/speakers/{slug}", get(people::speaker))
+        .route("/topics", get(topics::index))
+        .route("/topics/merge", post(topics::merge))
+        .route("/topics/{slug}", get(topics::topic))
+        .route("/search", get(search::page))
+        .route("/login", get(auth::login_form).post(auth::login))
+        .route("/logout", post(auth::logout))
+        .route("/upload", get(upload::form).post(upload::submit))
+        .route("/drafts/{id}", get(upload::review).post(upload::review_save))
+        .route("/drafts/{id}/publish", post(upload::publish))
+        .route("/drafts/{id}/discard", post(upload::discard))
+        .route("/static/style.css", get(static_css))
+        .route("/static/app.js", get(static_js))
+        .route("/favicon.ico", get(favicon))
+        .nest("/api/v1", api::router())
+        .fallback(fallback)
+        .with_state(state.clone());
+
+    // Outermost first: trace every request, turn a panic into the error page, set the security
+    // headers on everything (errors included), bound the time, compress, then the page cache
+    // (which stores uncompressed bodies) and the body limit closest to the handlers.
+    routes
+        .layer(DefaultBodyLimit::max(max_body))
+        .layer(axum::middleware::from_fn_with_state(state, cache::layer))
+        .layer(CompressionLayer::new().gzip(true).br(true))
+        .layer(TimeoutLayer::with_status_code(StatusCode::SERVICE_UNAVAILABLE, timeout))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static("default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))
+        .layer(SetResponseHeaderLayer::if_not_present(header::REFERRER_POLICY, HeaderValue::from_static("strict-origin-when-cross-origin")))
+        .layer(SetResponseHeaderLayer::if_not_present(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY")))
+        .layer(CatchPanicLayer::custom(|_| AppError::Internal("a handler panicked".into()).into_response()))
+        .layer(TraceLayer::new_for_http())
+}
+
+async fn healthz(axum::extract::State(pool): axum::extract::State<SqlitePool>) -> Response {
+    match sqlx::query_scalar::<_, i64>("SELECT 1").fetch_one(&pool).await {
+        Ok(_) => (StatusCode::OK, [(header::CACHE_CONTROL, "no-store")], "ok\n").into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "health check failed");
+            (StatusCode::SERVICE_UNAVAILABLE, [(header::CACHE_CONTROL, "no-store")], "database unavailable\n").into_response()
+        }
+    }
+}
+
+async fn fallback(uri: axum::http::Uri) -> Response {
+    if uri.path().starts_with("/api/") {
+        return crate::error::ApiError(AppError::NotFound).into_response();
+    }
+    AppError::NotFound.into_response()
+}
+
+const STYLE: &str = include_str!("../../static/style.css");
+const SCRIPT: &str = include_str!("../../static/app.js");
+const FAVICON: &str = include_str!("../../static/favicon.svg");
+
+fn static_file(body: &'static str, content_type: &'static str) -> Response {
+    let etag = format!("\"{}\"", &crate::store::sha256_hex(body.as_bytes())[..16]);
+    (
+        [
+            (header::CONTENT_TYPE, HeaderValue::from_static(content_type)),
+            (header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=86400")),
+            (header::ETAG, HeaderValue::from_str(&etag).unwrap_or(HeaderValue::from_static("\"0\""))),
+        ],
+        body,
+    )
+        .into_response()
+}
+
+async fn static_css() -> Response {
+    static_file(STYLE, "text/css; charset=utf-8")
+}
+
+async fn static_js() -> Response {
+    static_file(SCRIPT, "text/javascript; charset=utf-8")
+}
+
+async fn favicon() -> Response {
+    static_file(FAVICON, "image/svg+xml")
+}
+
+/// Pagination over `total` items.
+#[derive(Debug, Clone)]
+pub struct Pager {
+    pub page: i64,
+    pub per_page: i64,
+    pub total: i64,
+    /// The address of the list with every parameter but `page`, ending in `?` or `&`.
+    pub base: String,
+}
+
+impl Pager {
+    pub fn new(page: Option<i64>, per_page: i64, total: i64, base: String) -> Self {
+        let pages = ((total + per_page - 1) / per_page).max(1);
+        Pager { page: page.unwrap_or(1).clamp(1, pages), per_page, total, base }
+    }
+    pub fn offset(&self) -> i64 {
+        (self.page - 1) * self.per_page
+    }
+    pub fn pages(&self) -> i64 {
+        ((self.total + self.per_page - 1) / self.per_page).max(1)
+    }
+    pub fn prev(&self) -> Option<String> {
+        (self.page > 1).then(|| format!("{}page={}", self.base, self.page - 1))
+    }
+    pub fn next(&self) -> Option<String> {
+        (self.page < self.pages()).then(|| format!("{}page={}", self.base, self.page + 1))
+    }
+}
+
+/// The scheme and host the request came to, for absolute links (canonical, OpenGraph).
+pub struct Origin(pub String);
+
+impl<S: Send + Sync> FromRequestParts<S> for Origin {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut axum::http::request::Parts, _: &S) -> Result<Self, Self::Rejection> {
+        let host = parts.headers.get(header::HOST).and_then(|h| h.to_str().ok()).filter(|h| valid_host(h)).unwrap_or("localhost");
+        let scheme = parts
+            .headers
+            .get(HeaderName::from_static("x-forwarded-proto"))
+            .and_then(|h| h.to_str().ok())
+            .filter(|p| *p == "https")
+            .unwrap_or("http");
+        Ok(Origin(format!("{scheme}://{host}")))
+    }
+}
+
+fn valid_host(host: &str) -> bool {
+    !host.is_empty() && host.len() < 256 && host.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':' | '[' | ']'))
+}
+
+/// Percent-encodes a query parameter value.
+pub fn encode(value: &str) -> String {
+    let mut out = String::with_capacity(value.len());
+    for b in value.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// Shortens text to about `max` characters at a word boundary.
+pub fn shorten(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        return text.to_string();
+    }
+    let cut: String = text.chars().take(max).collect();
+    let cut = match cut.rfind(' ') {
+        Some(i) if i > max / 2 => cut[..i].to_string(),
+        _ => cut,
+    };
+    format!("{}…", cut.trim_end_matches([',', ';', ':', '.', ' ']))
+}
+
+/// `2025-11-26` as `26 November 2025`.
+pub fn human_date(date: Option<&str>) -> String {
+    let Some(d) = date else { return "Undated".into() };
+    let parts: Vec<&str> = d.split('-').collect();
+    if let [y, m, day] = parts.as_slice()
+        && let (Ok(m), Ok(day)) = (m.parse::<usize>(), day.parse::<u32>())
+        && (1..=12).contains(&m)
+    {
+        const MONTHS: [&str; 12] = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"];
+        return format!("{day} {} {y}", MONTHS[m - 1]);
+    }
+    d.to_string()
+}

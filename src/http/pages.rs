@@ -1,0 +1,260 @@
+//! The pages people read and cite: home, the transcript list, a transcript, an exchange permalink.
+
+use super::{Origin, Pager, Path, Query, human_date, shorten};
+use crate::error::{AppError, Result};
+use crate::store::read::{self, TopicRef, Transcript, TranscriptRow, TurnRow};
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::extract::State;
+use axum::http::header;
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::Deserialize;
+use sqlx::SqlitePool;
+
+#[derive(Template, WebTemplate)]
+#[template(path = "home.html")]
+pub struct HomePage {
+    pub transcripts: i64,
+    pub exchanges: i64,
+    pub speakers: i64,
+    pub latest: Vec<TranscriptRow>,
+}
+
+pub async fn home(State(pool): State<SqlitePool>) -> Result<HomePage> {
+    let (transcripts, exchanges, speakers) = read::counts(&pool).await?;
+    let latest = read::latest(&pool, 10).await?;
+    Ok(HomePage { transcripts, exchanges, speakers, latest })
+}
+
+#[derive(Deserialize)]
+pub struct ListParams {
+    year: Option<String>,
+    page: Option<i64>,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "transcripts/list.html")]
+pub struct TranscriptsPage {
+    pub rows: Vec<TranscriptRow>,
+    pub years: Vec<(String, i64)>,
+    pub year: Option<i32>,
+    pub current_year: String,
+    pub pager: Pager,
+}
+
+pub const PER_PAGE: i64 = 25;
+
+pub async fn transcripts(State(pool): State<SqlitePool>, Query(params): Query<ListParams>) -> Result<TranscriptsPage> {
+    let year = match params.year.as_deref().map(str::trim).filter(|y| !y.is_empty()) {
+        None => None,
+        Some(y) => Some(y.parse::<i32>().ok().filter(|y| (1000..=9999).contains(y)).ok_or_else(|| AppError::BadRequest(format!("`{y}` is not a year; use four digits, as in ?year=2025.")))?),
+    };
+    let (_, total) = read::list(&pool, year, 0, 0).await?;
+    let base = match year {
+        Some(y) => format!("/transcripts?year={y}&"),
+        None => "/transcripts?".to_string(),
+    };
+    let pager = Pager::new(params.page, PER_PAGE, total, base);
+    let (rows, _) = read::list(&pool, year, pager.offset(), PER_PAGE).await?;
+    let years = read::years(&pool).await?;
+    Ok(TranscriptsPage { rows, years, year, current_year: year.map(|y| y.to_string()).unwrap_or_default(), pager })
+}
+
+/// A turn as the pages show it.
+pub struct TurnView {
+    pub position: i64,
+    pub speaker: String,
+    pub speaker_slug: String,
+    pub speaker_kind: String,
+    /// The label as printed, when it says more than the speaker's name.
+    pub label: Option<String>,
+    pub role: String,
+    pub paragraphs: Vec<(String, String)>,
+}
+
+impl TurnView {
+    pub fn from_row(row: &TurnRow) -> Self {
+        let label = row.label.clone().filter(|l| l != &row.speaker && !matches!(l.as_str(), "Q" | "Question" | "QUESTION"));
+        let paragraphs = row.paragraphs().into_iter().enumerate().map(|(i, p)| (format!("p{}-{}", row.position, i + 1), p)).collect();
+        TurnView {
+            position: row.position,
+            speaker: row.speaker.clone(),
+            speaker_slug: row.speaker_slug.clone(),
+            speaker_kind: row.speaker_kind.clone(),
+            label,
+            role: row.role.clone(),
+            paragraphs,
+        }
+    }
+
+    pub fn role_label(&self) -> &'static str {
+        match self.role.as_str() {
+            "question" => "Question",
+            "answer" => "Answer",
+            "statement" => "Statement",
+            _ => "Remark",
+        }
+    }
+
+    pub fn first_words(&self, max: usize) -> String {
+        shorten(self.paragraphs.first().map(|(_, p)| p.as_str()).unwrap_or(""), max)
+    }
+}
+
+/// A run of turns: the opening (number 0) or one exchange with what follows it.
+pub struct Section {
+    pub number: i64,
+    pub turns: Vec<TurnView>,
+    pub topics: Vec<TopicRef>,
+}
+
+impl Section {
+    pub fn question(&self) -> String {
+        self.turns.iter().find(|t| t.role == "question").map(|t| t.first_words(110)).unwrap_or_default()
+    }
+    pub fn asker(&self) -> String {
+        self.turns.iter().find(|t| t.role == "question").map(|t| t.label.clone().unwrap_or_else(|| t.speaker.clone())).unwrap_or_default()
+    }
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "transcripts/show.html")]
+pub struct TranscriptPage {
+    pub t: Transcript,
+    pub date: String,
+    pub header: Vec<String>,
+    pub preface: Vec<String>,
+    pub notes: Vec<String>,
+    pub opening: Vec<TurnView>,
+    pub sections: Vec<Section>,
+}
+
+async fn find(pool: &SqlitePool, slug: &str) -> Result<Transcript> {
+    read::transcript(pool, slug).await?.ok_or(AppError::NotFound)
+}
+
+fn json_list(s: &str) -> Vec<String> {
+    serde_json::from_str(s).unwrap_or_default()
+}
+
+pub async fn transcript(State(pool): State<SqlitePool>, Path(slug): Path<String>) -> Result<TranscriptPage> {
+    let t = find(&pool, &slug).await?;
+    let rows = read::turns(&pool, t.id).await?;
+    let topics = read::transcript_topics(&pool, t.id).await?;
+    let mut opening = Vec::new();
+    let mut sections: Vec<Section> = Vec::new();
+    for row in &rows {
+        let view = TurnView::from_row(row);
+        if row.role == "question" {
+            let number = row.exchange.unwrap_or(sections.len() as i64 + 1);
+            let topics = topics.iter().filter(|(n, _)| *n == number).map(|(_, t)| t.clone()).collect();
+            sections.push(Section { number, turns: vec![view], topics });
+        } else if let Some(section) = sections.last_mut() {
+            section.turns.push(view);
+        } else {
+            opening.push(view);
+        }
+    }
+    Ok(TranscriptPage {
+        date: human_date(t.date.as_deref()),
+        header: json_list(&t.header),
+        preface: json_list(&t.preface),
+        notes: json_list(&t.notes),
+        t,
+        opening,
+        sections,
+    })
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "transcripts/exchange.html")]
+pub struct ExchangePage {
+    pub t: Transcript,
+    pub date: String,
+    pub number: i64,
+    pub turns: Vec<TurnView>,
+    pub topics: Vec<TopicRef>,
+    pub prev: Option<i64>,
+    pub next: Option<i64>,
+    pub url: String,
+    pub og_title: String,
+    pub og_description: String,
+    pub answerers: String,
+    pub citation: String,
+}
+
+pub async fn exchange(State(pool): State<SqlitePool>, Origin(origin): Origin, Path((slug, n)): Path<(String, String)>) -> Result<Response> {
+    let t = find(&pool, &slug).await?;
+    let missing = || AppError::NotFoundWithLink {
+        message: format!("“{}” has no exchange {n}; it has {} exchanges.", t.title, t.exchange_count),
+        href: format!("/transcripts/{}", t.slug),
+        link_text: "Read the whole transcript".into(),
+    };
+    let Ok(number) = n.parse::<i64>() else { return Err(missing()) };
+    if let Some(moved) = read::moved_exchange(&pool, t.id, number).await? {
+        let to = match moved {
+            Some(now) if now != number => format!("/transcripts/{}/questions/{now}", t.slug),
+            Some(_) => String::new(),
+            None => format!("/transcripts/{}", t.slug),
+        };
+        if !to.is_empty() {
+            return Ok(Redirect::permanent(&to).into_response());
+        }
+    }
+    let rows = read::exchange_turns(&pool, t.id, number).await?;
+    if rows.is_empty() {
+        return Err(missing());
+    }
+    let topics = read::exchange_topics(&pool, t.id, number).await?;
+    let turns: Vec<TurnView> = rows.iter().map(TurnView::from_row).collect();
+    let question = turns.iter().find(|t| t.role == "question").map(|q| q.paragraphs.iter().map(|(_, p)| p.as_str()).collect::<Vec<_>>().join(" ")).unwrap_or_default();
+    let answer = turns.iter().find(|t| t.role == "answer").map(|a| a.paragraphs.iter().map(|(_, p)| p.as_str()).collect::<Vec<_>>().join(" ")).unwrap_or_default();
+    let mut answerers: Vec<String> = Vec::new();
+    for turn in turns.iter().filter(|t| t.role == "answer") {
+        if !answerers.contains(&turn.speaker) {
+            answerers.push(turn.speaker.clone());
+        }
+    }
+    let answerers = answerers.join(", ");
+    let url = format!("{origin}/transcripts/{}/questions/{number}", t.slug);
+    let date = human_date(t.date.as_deref());
+    let who = if answerers.is_empty() { "Unanswered".to_string() } else { answerers.clone() };
+    let citation = format!("{who}, answer to question {number}, “{}”, {date}. {url}", t.title);
+    let page = ExchangePage {
+        og_title: shorten(&question, 90),
+        og_description: if answer.is_empty() { format!("From “{}”, {date}.", t.title) } else { shorten(&format!("{who}: {answer}"), 200) },
+        prev: (number > 1).then_some(number - 1),
+        next: (number < t.exchange_count).then_some(number + 1),
+        date,
+        number,
+        turns,
+        topics,
+        url,
+        answerers,
+        citation,
+        t,
+    };
+    Ok(page.into_response())
+}
+
+/// The uploaded bytes, verbatim, as a download.
+pub async fn source(State(pool): State<SqlitePool>, Path(slug): Path<String>) -> Result<Response> {
+    let row: Option<(Vec<u8>, String, Option<String>)> = sqlx::query_as(
+        "SELECT s.bytes, s.media_type, s.file_name FROM source s JOIN transcript t ON t.source_id = s.id WHERE t.slug = ?",
+    )
+    .bind(slug.clone())
+    .fetch_optional(&pool)
+    .await?;
+    let (bytes, media, file_name) = row.ok_or(AppError::NotFound)?;
+    let name = file_name.unwrap_or_else(|| format!("{slug}.txt")).replace(['"', '\\', '\r', '\n'], "_");
+    // Served as an attachment in plain text so that a stored HTML page can never run here.
+    let _ = media;
+    Ok((
+        [
+            (header::CONTENT_TYPE, "text/plain; charset=utf-8".to_string()),
+            (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{name}\"")),
+        ],
+        bytes,
+    )
+        .into_response())
+}

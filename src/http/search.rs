@@ -1,0 +1,53 @@
+//! The search page: full-text search with filters, or help when there is no query.
+
+use super::{Pager, Query, encode};
+use crate::error::Result;
+use crate::search::{self, Params, Results};
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::extract::State;
+use sqlx::SqlitePool;
+
+#[derive(Template, WebTemplate)]
+#[template(path = "search.html")]
+pub struct SearchPage {
+    pub params: Params,
+    pub results: Results,
+    pub pager: Pager,
+    pub speaker_name: Option<String>,
+    pub topic_name: Option<String>,
+}
+
+impl SearchPage {
+    pub fn value(v: &Option<String>) -> &str {
+        v.as_deref().unwrap_or("")
+    }
+    pub fn role_selected(&self, role: &str) -> bool {
+        self.params.role.as_deref() == Some(role)
+    }
+}
+
+/// The query string of a search with every filter but the page.
+pub fn base_url(p: &Params) -> String {
+    let mut url = format!("/search?q={}&", encode(&p.q));
+    for (key, value) in [("speaker", &p.speaker), ("topic", &p.topic), ("role", &p.role), ("from", &p.from), ("to", &p.to)] {
+        if let Some(v) = value.as_deref().filter(|v| !v.is_empty()) {
+            url.push_str(&format!("{key}={}&", encode(v)));
+        }
+    }
+    url
+}
+
+pub async fn page(State(pool): State<SqlitePool>, Query(params): Query<Params>) -> Result<SearchPage> {
+    let results = search::search(&pool, &params).await?;
+    let pager = Pager::new(Some(results.page), results.per_page, results.total, base_url(&params));
+    let speaker_name = match params.speaker.as_deref().filter(|s| !s.is_empty()) {
+        Some(s) => sqlx::query_scalar("SELECT name FROM speaker WHERE slug = ?").bind(s.to_string()).fetch_optional(&pool).await?,
+        None => None,
+    };
+    let topic_name = match params.topic.as_deref().filter(|s| !s.is_empty()) {
+        Some(s) => sqlx::query_scalar("SELECT name FROM topic WHERE slug = ?").bind(s.to_string()).fetch_optional(&pool).await?,
+        None => None,
+    };
+    Ok(SearchPage { params, results, pager, speaker_name, topic_name })
+}

@@ -1,0 +1,222 @@
+//! Topics: the index by kind, a topic's page with its exchanges, speakers and a monthly chart,
+//! and editors' changes (add, remove, merge) that survive reindex.
+
+use super::auth::Editor;
+use super::{AppState, Form, Pager, Path, Query};
+use crate::error::{AppError, Result};
+use crate::store::read::{self, ExchangeRow, TopicRow};
+use crate::store::write::resolve_topic;
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::extract::State;
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::Deserialize;
+use sqlx::SqlitePool;
+
+/// The kinds of topic, in the order the index shows them.
+const KINDS: &[(&str, &str)] = &[("person", "People"), ("country", "Countries and places"), ("organisation", "Organisations"), ("theme", "Themes")];
+
+pub struct KindGroup {
+    pub kind: String,
+    pub label: String,
+    pub topics: Vec<TopicRow>,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "topics/list.html")]
+pub struct TopicsPage {
+    pub groups: Vec<KindGroup>,
+}
+
+pub async fn index(State(pool): State<SqlitePool>) -> Result<TopicsPage> {
+    let all = read::topics(&pool, 1).await?;
+    let mut groups: Vec<KindGroup> = KINDS
+        .iter()
+        .map(|(k, l)| KindGroup { kind: k.to_string(), label: l.to_string(), topics: Vec::new() })
+        .collect();
+    for t in all {
+        let index = KINDS.iter().position(|(k, _)| *k == t.kind).unwrap_or(KINDS.len() - 1);
+        // Long tails of single-mention themes say little; people and places are kept.
+        if groups[index].kind == "theme" && t.exchanges < 2 && groups[index].topics.len() >= 200 {
+            continue;
+        }
+        groups[index].topics.push(t);
+    }
+    groups.retain(|g| !g.topics.is_empty());
+    Ok(TopicsPage { groups })
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "topics/show.html")]
+pub struct TopicPage {
+    pub topic: TopicRow,
+    pub exchanges: Vec<ExchangeRow>,
+    pub speakers: Vec<(String, String, i64)>,
+    pub chart: Chart,
+    pub pager: Pager,
+}
+
+/// A bar per month, drawn as SVG on the server.
+pub struct Chart {
+    pub width: i64,
+    pub height: i64,
+    pub bars: Vec<Bar>,
+    pub labels: Vec<(i64, String)>,
+    pub max: i64,
+    pub summary: String,
+}
+
+pub struct Bar {
+    pub x: i64,
+    pub y: i64,
+    pub w: i64,
+    pub h: i64,
+    pub title: String,
+}
+
+fn month_index(m: &str) -> Option<i64> {
+    let (y, mo) = m.split_once('-')?;
+    Some(y.parse::<i64>().ok()? * 12 + mo.parse::<i64>().ok()? - 1)
+}
+
+pub fn chart(months: &[(String, i64)]) -> Chart {
+    let counts: Vec<(i64, i64)> = months.iter().filter_map(|(m, c)| month_index(m).map(|i| (i, *c))).collect();
+    let (width, height) = (640i64, 160i64);
+    let Some(first) = counts.first().map(|c| c.0) else {
+        return Chart { width, height, bars: Vec::new(), labels: Vec::new(), max: 0, summary: "No dated exchanges.".into() };
+    };
+    let last = counts.last().map(|c| c.0).unwrap_or(first);
+    let span = (last - first + 1).max(1);
+    let max = counts.iter().map(|c| c.1).max().unwrap_or(1).max(1);
+    let plot_h = height - 20;
+    let step = (width - 30) as f64 / span as f64;
+    let w = (step * 0.8).max(1.0) as i64;
+    let name = |i: i64| format!("{:04}-{:02}", i / 12, i % 12 + 1);
+    let bars = counts
+        .iter()
+        .map(|(i, c)| {
+            let h = ((*c as f64 / max as f64) * (plot_h - 5) as f64).round().max(1.0) as i64;
+            Bar { x: 30 + ((i - first) as f64 * step) as i64, y: plot_h - h, w, h, title: format!("{}: {c}", name(*i)) }
+        })
+        .collect();
+    let mut labels = Vec::new();
+    for year_start in (first / 12)..=(last / 12) {
+        let i = (year_start * 12).max(first);
+        labels.push((30 + ((i - first) as f64 * step) as i64, (year_start).to_string()));
+    }
+    let total: i64 = counts.iter().map(|c| c.1).sum();
+    Chart { width, height, bars, labels, max, summary: format!("{total} exchanges from {} to {}; at most {max} in a month.", name(first), name(last)) }
+}
+
+#[derive(Deserialize)]
+pub struct PageParam {
+    page: Option<i64>,
+}
+
+pub const PER_PAGE: i64 = 25;
+
+pub async fn topic(State(pool): State<SqlitePool>, Path(slug): Path<String>, Query(params): Query<PageParam>) -> Result<Response> {
+    let Some(topic) = read::topic(&pool, &slug).await? else {
+        return match read::topic_redirect(&pool, &slug).await? {
+            Some(to) => Ok(Redirect::permanent(&format!("/topics/{to}")).into_response()),
+            None => Err(AppError::NotFound),
+        };
+    };
+    let pager = Pager::new(params.page, PER_PAGE, topic.exchanges, format!("/topics/{}?", topic.slug));
+    let exchanges = read::topic_exchanges(&pool, topic.id, pager.offset(), PER_PAGE).await?;
+    let speakers = read::topic_speakers(&pool, topic.id, 10).await?;
+    let chart = chart(&read::topic_months(&pool, topic.id).await?);
+    Ok(TopicPage { topic, exchanges, speakers, chart, pager }.into_response())
+}
+
+#[derive(Deserialize)]
+pub struct TopicEdit {
+    csrf: String,
+    /// `add` or `remove`.
+    action: String,
+    /// The topic's name (to add) or slug (to remove).
+    topic: String,
+    kind: Option<String>,
+}
+
+/// Adds a topic to an exchange or removes one; the choice is kept by fingerprint so that it
+/// survives reindex.
+pub async fn edit_exchange_topics(State(state): State<AppState>, editor: Editor, Path((slug, n)): Path<(String, i64)>, Form(form): Form<TopicEdit>) -> Result<Response> {
+    editor.check_csrf(&form.csrf)?;
+    let mut tx = state.pool.begin_with("BEGIN IMMEDIATE").await?;
+    let row: Option<(i64, i64, String)> = sqlx::query_as(
+        "SELECT t.id, e.id, e.fingerprint FROM transcript t JOIN exchange e ON e.transcript_id = t.id WHERE t.slug = ? AND e.number = ?",
+    )
+    .bind(slug.clone())
+    .bind(n)
+    .fetch_optional(&mut *tx)
+    .await?;
+    let (transcript_id, exchange_id, fp) = row.ok_or(AppError::NotFound)?;
+    let name = form.topic.trim();
+    if name.is_empty() {
+        return Err(AppError::BadRequest("Give the topic's name.".into()));
+    }
+    let topic_id = match form.action.as_str() {
+        "add" => {
+            let kind = form.kind.as_deref().filter(|k| KINDS.iter().any(|(x, _)| x == k)).unwrap_or("theme");
+            let id = resolve_topic(&mut tx, name, kind).await?;
+            sqlx::query("INSERT INTO exchange_topic (exchange_id, topic_id, origin, score) VALUES (?, ?, 'editor', 10) ON CONFLICT DO UPDATE SET origin = 'editor'")
+                .bind(exchange_id)
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+            id
+        }
+        "remove" => {
+            let id: i64 = sqlx::query_scalar("SELECT id FROM topic WHERE slug = ?").bind(name.to_string()).fetch_optional(&mut *tx).await?.ok_or(AppError::NotFound)?;
+            sqlx::query("DELETE FROM exchange_topic WHERE exchange_id = ? AND topic_id = ?").bind(exchange_id).bind(id).execute(&mut *tx).await?;
+            id
+        }
+        _ => return Err(AppError::BadRequest("The action must be `add` or `remove`.".into())),
+    };
+    sqlx::query("INSERT INTO topic_edit (transcript_id, fingerprint, topic_id, action) VALUES (?, ?, ?, ?) ON CONFLICT DO UPDATE SET action = excluded.action")
+        .bind(transcript_id)
+        .bind(fp)
+        .bind(topic_id)
+        .bind(form.action.clone())
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    Ok(Redirect::to(&format!("/transcripts/{slug}/questions/{n}")).into_response())
+}
+
+#[derive(Deserialize)]
+pub struct MergeForm {
+    csrf: String,
+    /// The slug of the topic that goes away.
+    from: String,
+    /// The slug of the topic that stays.
+    into: String,
+}
+
+/// Merges one topic into another: its exchanges move, its address redirects.
+pub async fn merge(State(state): State<AppState>, editor: Editor, Form(form): Form<MergeForm>) -> Result<Response> {
+    editor.check_csrf(&form.csrf)?;
+    if form.from == form.into {
+        return Err(AppError::BadRequest("A topic cannot be merged into itself.".into()));
+    }
+    let mut tx = state.pool.begin_with("BEGIN IMMEDIATE").await?;
+    let from: i64 = sqlx::query_scalar("SELECT id FROM topic WHERE slug = ?").bind(form.from.clone()).fetch_optional(&mut *tx).await?.ok_or(AppError::NotFound)?;
+    let into: i64 = sqlx::query_scalar("SELECT id FROM topic WHERE slug = ?").bind(form.into.clone()).fetch_optional(&mut *tx).await?.ok_or(AppError::NotFound)?;
+    sqlx::query("INSERT OR IGNORE INTO exchange_topic (exchange_id, topic_id, origin, score) SELECT exchange_id, ?, origin, score FROM exchange_topic WHERE topic_id = ?")
+        .bind(into)
+        .bind(from)
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query("INSERT OR IGNORE INTO topic_edit (transcript_id, fingerprint, topic_id, action) SELECT transcript_id, fingerprint, ?, action FROM topic_edit WHERE topic_id = ?")
+        .bind(into)
+        .bind(from)
+        .execute(&mut *tx)
+        .await?;
+    // The merged topic's name stays as an alias: found again on reindex, it resolves to the kept one.
+    sqlx::query("UPDATE topic_redirect SET topic_id = ? WHERE topic_id = ?").bind(into).bind(from).execute(&mut *tx).await?;
+    sqlx::query("INSERT OR REPLACE INTO topic_redirect (slug, topic_id) VALUES (?, ?)").bind(form.from.clone()).bind(into).execute(&mut *tx).await?;
+    sqlx::query("DELETE FROM topic WHERE id = ?").bind(from).execute(&mut *tx).await?;
+    tx.commit().await?;
+    Ok(Redirect::to(&format!("/topics/{}", form.into)).into_response())
+}

@@ -1,0 +1,87 @@
+//! The archive in SQLite: opening it, writing transcripts in one transaction, and the queries
+//! the pages need. Query functions take `impl SqliteExecutor` so a pool, a connection or a
+//! transaction all fit.
+
+pub mod editors;
+pub mod read;
+pub mod write;
+
+use sha2::{Digest, Sha256};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
+use std::path::Path;
+use std::str::FromStr;
+use std::time::Duration;
+
+pub use write::{Imported, StoreError};
+
+/// The migrations, embedded in the binary.
+pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
+
+/// Opens (creating it and its folder when missing) the database at `path`, in WAL mode with
+/// foreign keys on, and runs the migrations.
+pub async fn open(path: &Path) -> Result<SqlitePool, sqlx::Error> {
+    if let Some(parent) = path.parent()
+        && !parent.as_os_str().is_empty()
+    {
+        std::fs::create_dir_all(parent).map_err(sqlx::Error::Io)?;
+    }
+    let options = SqliteConnectOptions::from_str("sqlite://")?
+        .filename(path)
+        .create_if_missing(true)
+        .journal_mode(SqliteJournalMode::Wal)
+        .synchronous(SqliteSynchronous::Normal)
+        .foreign_keys(true)
+        .busy_timeout(Duration::from_secs(10))
+        .pragma("cache_size", "-32000");
+    let pool = SqlitePoolOptions::new().max_connections(8).connect_with(options).await?;
+    MIGRATOR.run(&pool).await?;
+    Ok(pool)
+}
+
+/// Lower-case hex SHA-256 of `bytes`.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    hex::encode(Sha256::digest(bytes))
+}
+
+/// A URL slug: ASCII, lower case, words joined by hyphens, at most `max` characters.
+pub fn slugify(text: &str, max: usize) -> String {
+    let ascii = deunicode::deunicode(text).to_lowercase();
+    let mut slug = String::new();
+    for word in ascii.split(|c: char| !c.is_ascii_alphanumeric()).filter(|w| !w.is_empty()) {
+        if !slug.is_empty() && slug.len() + 1 + word.len() > max {
+            break;
+        }
+        if !slug.is_empty() {
+            slug.push('-');
+        }
+        slug.push_str(word);
+    }
+    if slug.len() > max {
+        slug.truncate(max);
+    }
+    slug
+}
+
+/// The fingerprint of an exchange: a hash of its question's folded text, stable across re-parses
+/// that only change numbering or spacing.
+pub fn fingerprint(question: &[String]) -> String {
+    let folded = crate::parse::names::fold(&question.join(" "));
+    sha256_hex(folded.as_bytes())[..16].to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slugs_are_ascii_words_joined_by_hyphens() {
+        assert_eq!(slugify("Lavrov’s talks — in Minsk!", 60), "lavrov-s-talks-in-minsk");
+        assert_eq!(slugify("Сергей Лавров", 60), "sergei-lavrov");
+        assert_eq!(slugify("one two three", 8), "one-two");
+    }
+
+    #[test]
+    fn a_fingerprint_ignores_case_and_spacing() {
+        assert_eq!(fingerprint(&["Did  you discuss it?".into()]), fingerprint(&["did you discuss it".into()]));
+    }
+}
