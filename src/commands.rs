@@ -6,6 +6,10 @@ use sqlx::SqlitePool;
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
+/// At most this many transcripts, or this many bytes, are committed together.
+const GROUP: usize = 256;
+const GROUP_BYTES: usize = 32 * 1024 * 1024;
+
 /// File endings `import` reads inside folders.
 const EXTENSIONS: &[&str] = &["txt", "md", "markdown", "html", "htm"];
 
@@ -66,7 +70,7 @@ pub async fn import(pool: &SqlitePool, paths: &[PathBuf]) -> ImportSummary {
             let read = std::fs::read(&path).map_err(|e| format!("cannot read: {e}"));
             let parsed = read.map(|bytes| {
                 let sha = store::sha256_hex(&bytes);
-                let doc = crate::parse::parse_bytes(&bytes, path.to_str());
+                let doc = crate::parse::parse_bytes(&bytes, path.to_str()).map(store::write::Prepared::new);
                 (bytes, sha, doc)
             });
             if sender.blocking_send((path, parsed)).is_err() {
@@ -74,44 +78,94 @@ pub async fn import(pool: &SqlitePool, paths: &[PathBuf]) -> ImportSummary {
             }
         }
     });
-    while let Some((path, parsed)) = receiver.recv().await {
-        let name = path.file_name().and_then(|n| n.to_str()).map(str::to_string);
-        let outcome = match parsed {
-            Err(e) => Err(e),
-            Ok((bytes, sha, doc)) => match store::write::existing_slug(pool, &sha).await {
-                Ok(Some(slug)) => Ok(Imported::Existing { slug }),
-                Err(e) => Err(StoreError::from(e).to_string()),
-                Ok(None) => match doc {
-                    Err(e) => Err(e.to_string()),
-                    Ok(doc) => store::write::store(pool, &bytes, name.as_deref(), None, None, &doc, &Default::default(), &Default::default())
-                        .await
-                        .map_err(|e| e.to_string()),
+    // One connection for the whole run, so its page cache stays warm. Transcripts are stored
+    // in groups, each in a savepoint of its own inside one transaction: a failing file rolls
+    // back alone, and the search index is written once per group.
+    let mut conn = match pool.acquire().await {
+        Ok(c) => c,
+        Err(e) => {
+            summary.failed.push((PathBuf::from("(database)"), e.to_string()));
+            return summary;
+        }
+    };
+    let mut done = false;
+    while !done {
+        let mut tx = match sqlx::Connection::begin_with(&mut *conn, "BEGIN IMMEDIATE").await {
+            Ok(tx) => tx,
+            Err(e) => {
+                summary.failed.push((PathBuf::from("(database)"), e.to_string()));
+                break;
+            }
+        };
+        let mut stored: Vec<i64> = Vec::new();
+        let mut lines: Vec<(String, bool)> = Vec::new();
+        let mut group_bytes = 0usize;
+        let mut counts = (0usize, 0usize);
+        let mut failures: Vec<(PathBuf, String)> = Vec::new();
+        while stored.len() < GROUP && group_bytes < GROUP_BYTES {
+            let Some((path, parsed)) = receiver.recv().await else {
+                done = true;
+                break;
+            };
+            let name = path.file_name().and_then(|n| n.to_str()).map(str::to_string);
+            let outcome = match parsed {
+                Err(e) => Err(e),
+                Ok((bytes, sha, doc)) => match store::write::existing_slug(&mut *tx, &sha).await {
+                    Ok(Some(slug)) => Ok(Imported::Existing { slug }),
+                    Err(e) => Err(StoreError::from(e).to_string()),
+                    Ok(None) => match doc {
+                        Err(e) => Err(e.to_string()),
+                        Ok(prepared) => {
+                            group_bytes += bytes.len();
+                            store::write::store_in(&mut tx, &bytes, name.as_deref(), None, None, &prepared, &Default::default(), &Default::default())
+                                .await
+                                .map_err(|e| e.to_string())
+                        }
+                    },
                 },
-            },
-        };
-        let line = match &outcome {
-            Ok(Imported::New { slug, exchanges, .. }) => {
-                summary.imported += 1;
-                format!("imported {} -> {slug} ({exchanges} exchanges)", path.display())
-            }
-            Ok(Imported::Existing { slug }) => {
-                summary.existing += 1;
-                format!("already present {} -> {slug}", path.display())
-            }
-            Err(reason) => {
-                summary.failed.push((path.clone(), reason.clone()));
-                format!("failed {}: {reason}", path.display())
-            }
-        };
-        match &bar {
-            Some(bar) => {
-                bar.inc(1);
-                bar.set_message(path.file_name().and_then(|n| n.to_str()).unwrap_or("").chars().take(40).collect::<String>());
-                if outcome.is_err() {
-                    bar.println(line);
+            };
+            let line = match &outcome {
+                Ok(Imported::New { id, slug, exchanges, .. }) => {
+                    stored.push(*id);
+                    counts.0 += 1;
+                    format!("imported {} -> {slug} ({exchanges} exchanges)", path.display())
                 }
+                Ok(Imported::Existing { slug }) => {
+                    counts.1 += 1;
+                    format!("already present {} -> {slug}", path.display())
+                }
+                Err(reason) => {
+                    failures.push((path.clone(), reason.clone()));
+                    format!("failed {}: {reason}", path.display())
+                }
+            };
+            lines.push((line, outcome.is_err()));
+        }
+        let committed = async {
+            store::write::index_transcripts(&mut tx, &stored).await?;
+            tx.commit().await
+        }
+        .await;
+        if let Err(e) = committed {
+            // Nothing of this group was kept; say so for each file it held.
+            for (line, _) in &lines {
+                summary.failed.push((PathBuf::from(line.clone()), format!("not stored: {e}")));
             }
-            None => println!("{line}"),
+            continue;
+        }
+        summary.imported += counts.0;
+        summary.existing += counts.1;
+        summary.failed.extend(failures);
+        for (line, failed) in lines {
+            match &bar {
+                Some(bar) => {
+                    bar.inc(1);
+                    if failed {
+                        bar.println(line);
+                    }
+                }
+                None => println!("{line}"),
+            }
         }
     }
     let _ = reader.await;

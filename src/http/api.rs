@@ -172,7 +172,8 @@ async fn create(State(state): State<AppState>, headers: HeaderMap, body: std::re
             AppError::Unprocessable(format!("The body could not be read as a transcript: {e}."))
         }
     })?;
-    let outcome = store::write::store(&state.pool, &body, None, declared.as_deref(), Some(&format!("token:{token_name}")), &doc, &Default::default(), &Default::default()).await?;
+    let mut conn = state.pool.acquire().await.map_err(AppError::from)?;
+    let outcome = store::write::store(&mut conn, &body, None, declared.as_deref(), Some(&format!("token:{token_name}")), &store::write::Prepared::new(doc.clone()), &Default::default(), &Default::default()).await?;
     let (status, slug, exchanges) = match outcome {
         Imported::New { slug, exchanges, .. } => (StatusCode::CREATED, slug, exchanges as i64),
         Imported::Existing { slug } => (StatusCode::OK, slug, 0),

@@ -339,7 +339,8 @@ pub struct CsrfOnly {
 async fn publish_draft(state: &AppState, editor: &Editor, id: i64) -> Result<Response> {
     let (draft, ds) = load(state, editor, id).await?;
     let assignments: HashMap<String, i64> = ds.assignments.clone().into_iter().collect();
-    let outcome = store::write::store(&state.pool, &draft.bytes, draft.file_name.as_deref(), Some(&draft.media_type), Some(&editor.0.editor), &ds.doc, &ds.edits, &assignments).await?;
+    let mut conn = state.pool.acquire().await?;
+    let outcome = store::write::store(&mut conn, &draft.bytes, draft.file_name.as_deref(), Some(&draft.media_type), Some(&editor.0.editor), &store::write::Prepared::new(ds.doc.clone()), &ds.edits, &assignments).await?;
     editors::delete_draft(&state.pool, id).await?;
     match outcome {
         Imported::New { slug, .. } | Imported::Existing { slug } => Ok(Redirect::to(&format!("/transcripts/{slug}")).into_response()),

@@ -217,7 +217,29 @@ fn strip_markdown(text: &str) -> String {
             c => out.push(c),
         }
     }
-    out.split_whitespace().collect::<Vec<_>>().join(" ")
+    collapse_whitespace(&out)
+}
+
+/// Runs of white space to one space, and none at either end.
+pub fn collapse_whitespace(text: &str) -> String {
+    let trimmed = text.trim();
+    if !trimmed.as_bytes().windows(2).any(|w| w[0].is_ascii_whitespace() && (w[1].is_ascii_whitespace() || w[0] != b' ')) && !trimmed.contains(|c: char| c.is_whitespace() && c != ' ') {
+        return trimmed.to_string();
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut space = false;
+    for c in text.trim().chars() {
+        if c.is_whitespace() {
+            space = true;
+        } else {
+            if space {
+                out.push(' ');
+                space = false;
+            }
+            out.push(c);
+        }
+    }
+    out
 }
 
 macro_rules! selector {
@@ -342,7 +364,7 @@ struct Walker {
 
 impl Walker {
     fn flush(&mut self) {
-        let text = self.text.split_whitespace().collect::<Vec<_>>().join(" ");
+        let text = collapse_whitespace(&self.text);
         if !text.is_empty() {
             let mut bold_label = None;
             if let Some(bold) = self.bold.take() {

@@ -35,8 +35,13 @@ pub fn decode(bytes: &[u8]) -> Result<String, ParseError> {
 /// Line endings to `\n`, Unicode to NFC, no-break and zero-width spaces to plain or nothing.
 pub fn normalise(raw: &str) -> String {
     let unified = raw.replace("\r\n", "\n").replace('\r', "\n");
-    unified
-        .nfc()
+    let composed: std::borrow::Cow<str> = if unicode_normalization::is_nfc_quick(unified.chars()) == unicode_normalization::IsNormalized::Yes {
+        std::borrow::Cow::Borrowed(&unified)
+    } else {
+        std::borrow::Cow::Owned(unified.nfc().collect())
+    };
+    composed
+        .chars()
         .filter(|c| !matches!(c, '\u{200b}' | '\u{200c}' | '\u{200d}' | '\u{feff}' | '\u{ad}'))
         .map(|c| match c {
             '\u{a0}' | '\u{2007}' | '\u{202f}' | '\u{2009}' | '\u{200a}' => ' ',

@@ -56,6 +56,11 @@ pub fn at_start(text: &str, bold: Option<&str>) -> Option<Label> {
             }
         }
     }
+    // Most paragraphs have no colon near their start: no label, and no need to look closer.
+    let head = &text.as_bytes()[..text.len().min(164)];
+    if !head.contains(&b':') {
+        return None;
+    }
     let colon = find_label_colon(text)?;
     let printed = text[..colon].trim();
     let after = &text[colon + 1..];

@@ -197,6 +197,17 @@ pub fn short_form_of(short: &str, full: &str) -> bool {
         .all(|(a, b)| b.starts_with(a) && (a.len() == 1 || a == b))
 }
 
+static TITLE_SET: std::sync::LazyLock<rustc_hash::FxHashSet<&'static str>> = std::sync::LazyLock::new(|| TITLES.iter().copied().collect());
+
+/// Whether a word is a title or honorific (`President`, `Mr.`), in any case.
+pub fn is_title_word(word: &str) -> bool {
+    let w = word.trim_end_matches(['.', ',']);
+    if w.chars().all(|c| c.is_ascii_lowercase()) {
+        return TITLE_SET.contains(w);
+    }
+    TITLE_SET.contains(w.to_lowercase().as_str())
+}
+
 /// The people a title or byline names (`Spokesperson Wang Wenbin's Remarks on ...`,
 /// `Press Briefing by Press Secretary Karine Jean-Pierre`).
 pub fn people_in(text: &str) -> Vec<String> {

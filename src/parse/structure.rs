@@ -273,6 +273,9 @@ fn accept_labels(items: Vec<Item>) -> Vec<Item> {
         if item.bold {
             return true;
         }
+        if counts.get(&label.to_lowercase()).copied().unwrap_or(0) >= 2 {
+            return true;
+        }
         let kind = names::classify(label);
         if matches!(kind, LabelKind::Questioner | LabelKind::Answerer | LabelKind::Remarker(_)) {
             return true;
@@ -350,7 +353,11 @@ fn restore(label: &str, speech: &str) -> String {
 
 /// Resolves who speaks each turn, gives each turn its role and builds the exchanges.
 fn resolve(doc: &mut Document, raw: Vec<(Option<String>, Vec<String>, usize)>, title: Option<&str>) {
-    let kinds: Vec<Option<LabelKind>> = raw.iter().map(|(l, _, _)| l.as_deref().map(names::classify)).collect();
+    let mut classified: HashMap<String, LabelKind> = HashMap::new();
+    let kinds: Vec<Option<LabelKind>> = raw
+        .iter()
+        .map(|(l, _, _)| l.as_deref().map(|l| classified.entry(l.to_string()).or_insert_with(|| names::classify(l)).clone()))
+        .collect();
 
     // People named in labels, with short forms resolved to the longest form in the document.
     let mut full_names: Vec<String> = Vec::new();
@@ -391,7 +398,12 @@ fn resolve(doc: &mut Document, raw: Vec<(Option<String>, Vec<String>, usize)>, t
 
     // Speaker of each turn before roles: (name, kind, label kind).
     let mut speakers: Vec<(String, SpeakerKind)> = Vec::with_capacity(raw.len());
-    for kind in &kinds {
+    let mut resolved: HashMap<String, (String, SpeakerKind)> = HashMap::new();
+    for ((label, _, _), kind) in raw.iter().zip(&kinds) {
+        if let Some(hit) = label.as_ref().and_then(|l| resolved.get(l)) {
+            speakers.push(hit.clone());
+            continue;
+        }
         let s = match kind {
             None => (String::new(), SpeakerKind::Person),
             Some(LabelKind::Questioner) => (names::QUESTIONER.to_string(), SpeakerKind::Anonymous),
@@ -403,6 +415,9 @@ fn resolve(doc: &mut Document, raw: Vec<(Option<String>, Vec<String>, usize)>, t
                 (resolve_title_only(name).map(|n| resolve_name(&n)).unwrap_or_else(|| name.clone()), SpeakerKind::Person)
             }
         };
+        if let Some(l) = label {
+            resolved.insert(l.clone(), s.clone());
+        }
         speakers.push(s);
     }
     let asks = |i: usize| matches!(kinds[i], Some(LabelKind::Questioner) | Some(LabelKind::Outlet(_)));

@@ -57,7 +57,7 @@ pub fn media_type(file_name: Option<&str>, declared: Option<&str>) -> String {
 }
 
 /// The slug of the transcript stored from these bytes, if any.
-pub async fn existing_slug(pool: &SqlitePool, sha: &str) -> Result<Option<String>, sqlx::Error> {
+pub async fn existing_slug(pool: impl sqlx::SqliteExecutor<'_>, sha: &str) -> Result<Option<String>, sqlx::Error> {
     sqlx::query_scalar("SELECT t.slug FROM source s JOIN transcript t ON t.source_id = s.id WHERE s.sha256 = ?")
         .bind(sha.to_string())
         .fetch_optional(pool)
@@ -77,24 +77,49 @@ pub async fn import_bytes(
     }
     let hint = file_name.map(str::to_string).or_else(|| declared_type.map(str::to_string));
     let doc = parse::parse_bytes(bytes, hint.as_deref())?;
-    store(pool, bytes, file_name, declared_type, uploaded_by, &doc, &Edits::default(), &HashMap::new()).await
+    let mut conn = pool.acquire().await?;
+    store(&mut conn, bytes, file_name, declared_type, uploaded_by, &Prepared::new(doc), &Edits::default(), &HashMap::new()).await
 }
 
 /// Stores a document read from `bytes`, with an editor's edits and speaker assignments
-/// (label as printed -> speaker id), in one transaction.
+/// (label as printed -> speaker id), in a transaction of its own, search index included.
 #[allow(clippy::too_many_arguments)]
 pub async fn store(
-    pool: &SqlitePool,
+    conn: &mut SqliteConnection,
     bytes: &[u8],
     file_name: Option<&str>,
     declared_type: Option<&str>,
     uploaded_by: Option<&str>,
-    doc: &Document,
+    prepared: &Prepared,
     edits: &Edits,
     assignments: &HashMap<String, i64>,
 ) -> Result<Imported, StoreError> {
+    let mut tx = sqlx::Connection::begin_with(conn, "BEGIN IMMEDIATE").await?;
+    let outcome = store_in(&mut tx, bytes, file_name, declared_type, uploaded_by, prepared, edits, assignments).await?;
+    if let Imported::New { id, .. } = &outcome {
+        index_transcripts(&mut tx, &[*id]).await?;
+    }
+    tx.commit().await?;
+    Ok(outcome)
+}
+
+/// Stores a document inside the caller's transaction, all or nothing (a savepoint): a failure
+/// leaves the transaction as it was. The caller indexes the new transcript for search
+/// ([`index_transcripts`]) before it commits.
+#[allow(clippy::too_many_arguments)]
+pub async fn store_in(
+    conn: &mut SqliteConnection,
+    bytes: &[u8],
+    file_name: Option<&str>,
+    declared_type: Option<&str>,
+    uploaded_by: Option<&str>,
+    prepared: &Prepared,
+    edits: &Edits,
+    assignments: &HashMap<String, i64>,
+) -> Result<Imported, StoreError> {
+    let doc = &prepared.doc;
     let sha = sha256_hex(bytes);
-    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+    let mut tx = sqlx::Connection::begin(conn).await?;
     if let Some(slug) = sqlx::query_scalar::<_, String>("SELECT t.slug FROM source s JOIN transcript t ON t.source_id = s.id WHERE s.sha256 = ?")
         .bind(sha.clone())
         .fetch_optional(&mut *tx)
@@ -139,7 +164,7 @@ pub async fn store(
             .await?;
     }
     let n_transcripts: i64 = sqlx::query_scalar("SELECT count(*) FROM transcript").fetch_one(&mut *tx).await?;
-    write_derived(&mut tx, id, doc, n_transcripts, true).await?;
+    write_derived(&mut tx, id, prepared, n_transcripts, true).await?;
     tx.commit().await?;
     Ok(Imported::New { id, slug, exchanges: doc.exchanges.len(), turns: doc.turns.len() })
 }
@@ -274,20 +299,112 @@ pub async fn resolve_topic(conn: &mut SqliteConnection, name: &str, kind: &str) 
         .await
 }
 
+/// What can be worked out from a reading without the database, done before the write
+/// transaction (on another core during a bulk import).
+pub struct Prepared {
+    pub doc: Document,
+    fingerprints: Vec<String>,
+    phrases: Vec<HashMap<String, usize>>,
+    entities: Vec<topics::Entities>,
+    candidates: Vec<String>,
+}
+
+impl Prepared {
+    pub fn new(doc: Document) -> Self {
+        let mut people: Vec<String> = doc.turns.iter().filter(|t| t.speaker_kind == SpeakerKind::Person && t.speaker.contains(' ')).map(|t| t.speaker.clone()).collect();
+        people.sort();
+        people.dedup();
+        let texts: Vec<String> = doc
+            .exchanges
+            .iter()
+            .map(|e| {
+                std::iter::once(e.question)
+                    .chain(e.answers.iter().copied())
+                    .flat_map(|i| doc.turns[i].paragraphs.iter().map(String::as_str))
+                    .collect::<Vec<_>>()
+                    .join("\n")
+            })
+            .collect();
+        let phrases: Vec<HashMap<String, usize>> = texts.iter().map(|t| topics::phrases(t)).collect();
+        let entities = texts.iter().map(|t| topics::entities(t, &people)).collect();
+        let mut candidates: Vec<String> = phrases.iter().flat_map(|counts| counts.iter().filter(|(_, c)| **c >= 2).map(|(p, _)| p.clone())).collect();
+        candidates.sort();
+        candidates.dedup();
+        let fingerprints = doc.exchanges.iter().map(|e| fingerprint(&doc.turns[e.question].paragraphs)).collect();
+        Prepared { doc, fingerprints, phrases, entities, candidates }
+    }
+}
+
+fn json_array<T: serde::Serialize>(items: &[T]) -> String {
+    serde_json::to_string(items).unwrap_or_else(|_| "[]".into())
+}
+
+/// Runs one of the static statements below over rows sent as one JSON array: one prepared
+/// statement and one round trip per table, whatever the number of rows.
+async fn insert_json<T: serde::Serialize>(conn: &mut SqliteConnection, sql: &'static str, rows: &[T]) -> Result<(), sqlx::Error> {
+    if rows.is_empty() {
+        return Ok(());
+    }
+    sqlx::query(sql).bind(json_array(rows)).execute(&mut *conn).await?;
+    Ok(())
+}
+
+async fn lookup(conn: &mut SqliteConnection, keys: String) -> Result<Vec<(String, i64)>, sqlx::Error> {
+    sqlx::query_as("SELECT key, id FROM topic WHERE key IN (SELECT value FROM json_each(?))").bind(keys).fetch_all(conn).await
+}
+
+/// Finds or creates the topics named, in a few statements; returns name -> id.
+async fn resolve_topics(conn: &mut SqliteConnection, wanted: &[(String, &'static str)]) -> Result<HashMap<String, i64>, sqlx::Error> {
+    let keys: Vec<String> = wanted.iter().map(|(n, _)| names::fold(n)).collect();
+    let mut by_key: HashMap<String, i64> = lookup(&mut *conn, json_array(&keys)).await?.into_iter().collect();
+    let missing: Vec<usize> = (0..wanted.len()).filter(|&i| !by_key.contains_key(&keys[i])).collect();
+    if !missing.is_empty() {
+        let mut seen: HashSet<&str> = HashSet::new();
+        let mut rows: Vec<(String, String, String, &str)> = Vec::new();
+        for &i in &missing {
+            if !seen.insert(keys[i].as_str()) || keys[i].is_empty() {
+                continue;
+            }
+            let slug = slugify(&wanted[i].0, 60);
+            rows.push((if slug.is_empty() { "topic".into() } else { slug }, wanted[i].0.clone(), keys[i].clone(), wanted[i].1));
+        }
+        // A slug already taken (or kept by a merged topic's redirect) is skipped here and
+        // given a suffix below.
+        insert_json(
+            conn,
+            "INSERT INTO topic (slug, name, key, kind) SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3 FROM json_each(?) \
+             WHERE (value ->> 0) NOT IN (SELECT slug FROM topic_redirect) ON CONFLICT DO NOTHING",
+            &rows,
+        )
+        .await?;
+        let missing_keys: Vec<String> = missing.iter().map(|&i| keys[i].clone()).collect();
+        by_key.extend(lookup(&mut *conn, json_array(&missing_keys)).await?);
+        for &i in &missing {
+            if !by_key.contains_key(&keys[i]) && !keys[i].is_empty() {
+                let id = resolve_topic(conn, &wanted[i].0, wanted[i].1).await?;
+                by_key.insert(keys[i].clone(), id);
+            }
+        }
+    }
+    Ok(wanted.iter().zip(&keys).filter_map(|((name, _), key)| by_key.get(key).map(|id| (name.clone(), *id))).collect())
+}
+
 /// Writes what is derived from the reading: header fields aside, the speakers, turns, exchanges,
 /// search index and topics. `count_phrases` adds this transcript's key phrases to the archive's
 /// phrase frequencies.
-pub async fn write_derived(conn: &mut SqliteConnection, transcript_id: i64, doc: &Document, n_transcripts: i64, count_phrases: bool) -> Result<(), sqlx::Error> {
+pub async fn write_derived(conn: &mut SqliteConnection, transcript_id: i64, prepared: &Prepared, n_transcripts: i64, count_phrases: bool) -> Result<(), sqlx::Error> {
+    let doc = &prepared.doc;
     sqlx::query("UPDATE transcript SET header = ?, preface = ?, notes = ?, exchange_count = ?, language = coalesce(language, ?), updated_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now') WHERE id = ?")
-        .bind(serde_json::to_string(&doc.header).unwrap_or_default())
-        .bind(serde_json::to_string(&doc.preface).unwrap_or_default())
-        .bind(serde_json::to_string(&doc.notes).unwrap_or_default())
+        .bind(json_array(&doc.header))
+        .bind(json_array(&doc.preface))
+        .bind(json_array(&doc.notes))
         .bind(doc.exchanges.len() as i64)
         .bind(doc.language.clone())
         .bind(transcript_id)
         .execute(&mut *conn)
         .await?;
 
+    // Speakers: one lookup per distinct speaker of the transcript.
     let assignments: HashMap<String, i64> = sqlx::query_as::<_, (String, i64)>("SELECT label, speaker_id FROM speaker_assignment WHERE transcript_id = ?")
         .bind(transcript_id)
         .fetch_all(&mut *conn)
@@ -295,18 +412,11 @@ pub async fn write_derived(conn: &mut SqliteConnection, transcript_id: i64, doc:
         .into_iter()
         .collect();
     let mut speaker_ids: HashMap<(String, SpeakerKind), i64> = HashMap::new();
-    let mut aliases: HashSet<(i64, String)> = HashSet::new();
-    let mut exchange_of: HashMap<usize, u32> = HashMap::new();
-    for e in &doc.exchanges {
-        exchange_of.insert(e.question, e.number);
-        for a in &e.answers {
-            exchange_of.insert(*a, e.number);
-        }
-    }
-    for (position, turn) in doc.turns.iter().enumerate() {
-        let assigned = turn.label.as_ref().and_then(|l| assignments.get(l)).copied();
-        let speaker_id = match assigned {
-            Some(id) => id,
+    let mut turn_speakers = Vec::with_capacity(doc.turns.len());
+    let mut aliases: Vec<(i64, String)> = Vec::new();
+    for turn in &doc.turns {
+        let id = match turn.label.as_ref().and_then(|l| assignments.get(l)) {
+            Some(id) => *id,
             None => match speaker_ids.get(&(turn.speaker.clone(), turn.speaker_kind)) {
                 Some(id) => *id,
                 None => {
@@ -317,118 +427,147 @@ pub async fn write_derived(conn: &mut SqliteConnection, transcript_id: i64, doc:
             },
         };
         if let Some(label) = &turn.label
-            && aliases.insert((speaker_id, label.clone()))
+            && !aliases.iter().any(|(s, l)| *s == id && l == label)
         {
-            sqlx::query("INSERT OR IGNORE INTO alias (speaker_id, label) VALUES (?, ?)")
-                .bind(speaker_id)
-                .bind(label.clone())
-                .execute(&mut *conn)
-                .await?;
+            aliases.push((id, label.clone()));
         }
-        let turn_id: i64 = sqlx::query_scalar(
-            "INSERT INTO turn (transcript_id, position, speaker_id, label, role, exchange, paragraphs) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
-        )
-        .bind(transcript_id)
-        .bind(position as i64)
-        .bind(speaker_id)
-        .bind(turn.label.clone())
-        .bind(turn.role.as_str())
-        .bind(exchange_of.get(&position).map(|n| *n as i64))
-        .bind(serde_json::to_string(&turn.paragraphs).unwrap_or_default())
-        .fetch_one(&mut *conn)
-        .await?;
-        sqlx::query("INSERT INTO turn_fts (rowid, body) VALUES (?, ?)")
-            .bind(turn_id)
-            .bind(search_text(&turn.paragraphs.join("\n")))
+        turn_speakers.push(id);
+    }
+    insert_json(conn, "INSERT OR IGNORE INTO alias (speaker_id, label) SELECT value ->> 0, value ->> 1 FROM json_each(?)", &aliases).await?;
+
+    // Turns and the search index.
+    let mut exchange_of: HashMap<usize, u32> = HashMap::new();
+    for e in &doc.exchanges {
+        exchange_of.insert(e.question, e.number);
+        for a in &e.answers {
+            exchange_of.insert(*a, e.number);
+        }
+    }
+    let turn_rows: Vec<(i64, &str, Option<&str>, Option<u32>, &[String])> = doc
+        .turns
+        .iter()
+        .enumerate()
+        .map(|(position, turn)| (turn_speakers[position], turn.role.as_str(), turn.label.as_deref(), exchange_of.get(&position).copied(), turn.paragraphs.as_slice()))
+        .collect();
+    sqlx::query(
+        "INSERT INTO turn (transcript_id, position, speaker_id, label, role, exchange, paragraphs) \
+         SELECT ?, key, value ->> 0, value ->> 2, value ->> 1, value ->> 3, value -> 4 FROM json_each(?)",
+    )
+    .bind(transcript_id)
+    .bind(json_array(&turn_rows))
+    .execute(&mut *conn)
+    .await?;
+
+    // Exchanges.
+    let fingerprints = &prepared.fingerprints;
+    let exchange_rows: Vec<(u32, usize, &str)> = doc.exchanges.iter().zip(fingerprints).map(|(e, fp)| (e.number, e.question, fp.as_str())).collect();
+    if !exchange_rows.is_empty() {
+        sqlx::query("INSERT INTO exchange (transcript_id, number, question, fingerprint) SELECT ?, value ->> 0, value ->> 1, value ->> 2 FROM json_each(?)")
+            .bind(transcript_id)
+            .bind(json_array(&exchange_rows))
             .execute(&mut *conn)
             .await?;
     }
-
-    // Topics: people named anywhere in the transcript help resolve bare surnames.
-    let mut people: Vec<String> = doc.turns.iter().filter(|t| t.speaker_kind == SpeakerKind::Person && t.speaker.contains(' ')).map(|t| t.speaker.clone()).collect();
-    people.sort();
-    people.dedup();
-    let texts: Vec<String> = doc
-        .exchanges
-        .iter()
-        .map(|e| {
-            std::iter::once(e.question)
-                .chain(e.answers.iter().copied())
-                .flat_map(|i| doc.turns[i].paragraphs.iter().map(String::as_str))
-                .collect::<Vec<_>>()
-                .join("\n")
-        })
+    let exchange_ids: HashMap<i64, i64> = sqlx::query_as::<_, (i64, i64)>("SELECT number, id FROM exchange WHERE transcript_id = ?")
+        .bind(transcript_id)
+        .fetch_all(&mut *conn)
+        .await?
+        .into_iter()
         .collect();
-    let mut candidates: HashSet<String> = HashSet::new();
-    for text in &texts {
-        candidates.extend(topics::phrases(text).into_iter().filter(|(_, c)| *c >= 2).map(|(p, _)| p));
-    }
+
+    // Topics: key phrases are judged against the archive's phrase frequencies.
+    let candidates = &prepared.candidates;
     let mut frequency: HashMap<String, f64> = HashMap::new();
-    for phrase in &candidates {
-        let count: Option<i64> = sqlx::query_scalar("SELECT transcripts FROM phrase_frequency WHERE phrase = ?").bind(phrase.clone()).fetch_optional(&mut *conn).await?;
-        if n_transcripts >= 20 {
-            frequency.insert(phrase.clone(), count.unwrap_or(0) as f64 / n_transcripts as f64);
-        }
-        if count_phrases {
-            sqlx::query("INSERT INTO phrase_frequency (phrase, transcripts) VALUES (?, 1) ON CONFLICT (phrase) DO UPDATE SET transcripts = transcripts + 1")
-                .bind(phrase.clone())
-                .execute(&mut *conn)
-                .await?;
+    if n_transcripts >= 20 && !candidates.is_empty() {
+        let known: Vec<(String, i64)> = sqlx::query_as("SELECT phrase, transcripts FROM phrase_frequency WHERE phrase IN (SELECT value FROM json_each(?))")
+            .bind(json_array(candidates))
+            .fetch_all(&mut *conn)
+            .await?;
+        let known: HashMap<String, i64> = known.into_iter().collect();
+        for phrase in candidates {
+            frequency.insert(phrase.clone(), known.get(phrase).copied().unwrap_or(0) as f64 / n_transcripts as f64);
         }
     }
-    let mut topic_ids: HashMap<String, i64> = HashMap::new();
+    if count_phrases && !candidates.is_empty() {
+        sqlx::query("INSERT INTO phrase_frequency (phrase, transcripts) SELECT value, 1 FROM json_each(?) WHERE true ON CONFLICT (phrase) DO UPDATE SET transcripts = transcripts + 1")
+            .bind(json_array(candidates))
+            .execute(&mut *conn)
+            .await?;
+    }
     let source_topics: Vec<(String, &'static str)> = doc
         .topics
         .iter()
-        .map(|t| {
-            let kind = topics::gazetteer::NAMES.get(t.as_str()).map(|e| e.kind).unwrap_or("theme");
-            let name = topics::gazetteer::NAMES.get(t.as_str()).map(|e| e.name.to_string()).unwrap_or_else(|| t.clone());
-            (name, kind)
+        .map(|t| match topics::gazetteer::NAMES.get(t.as_str()) {
+            Some(e) => (e.name.to_string(), e.kind),
+            None => (t.clone(), "theme"),
         })
         .collect();
+    let mut chosen: Vec<(i64, String, &'static str, f64, &'static str)> = Vec::new();
+    for ((e, entities), phrases) in doc.exchanges.iter().zip(&prepared.entities).zip(&prepared.phrases) {
+        let lookup = |p: &str| frequency.get(p).copied();
+        for f in topics::choose(entities.clone(), phrases, &lookup) {
+            chosen.push((e.number as i64, f.name, f.kind, f.score, "auto"));
+        }
+        for (name, kind) in &source_topics {
+            chosen.push((e.number as i64, name.clone(), kind, 0.5, "source"));
+        }
+    }
+    let mut wanted: Vec<(String, &'static str)> = Vec::new();
+    let mut seen: HashSet<String> = HashSet::new();
+    for (_, name, kind, _, _) in &chosen {
+        if seen.insert(name.clone()) {
+            wanted.push((name.clone(), kind));
+        }
+    }
+    let topic_ids = resolve_topics(conn, &wanted).await?;
+    let mut pairs: HashSet<(i64, i64)> = HashSet::new();
+    let mut rows: Vec<(i64, i64, &str, f64)> = Vec::new();
+    for (number, name, _, score, origin) in chosen {
+        let (Some(exchange_id), Some(topic_id)) = (exchange_ids.get(&number), topic_ids.get(&name)) else { continue };
+        if pairs.insert((*exchange_id, *topic_id)) {
+            rows.push((*exchange_id, *topic_id, origin, score));
+        }
+    }
+    insert_json(conn, "INSERT OR IGNORE INTO exchange_topic (exchange_id, topic_id, origin, score) SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3 FROM json_each(?)", &rows).await?;
+
+    // Editors' choices, kept by fingerprint, win over what was found.
     let edits: Vec<(String, i64, String)> = sqlx::query_as("SELECT fingerprint, topic_id, action FROM topic_edit WHERE transcript_id = ?")
         .bind(transcript_id)
         .fetch_all(&mut *conn)
         .await?;
-    for (e, text) in doc.exchanges.iter().zip(&texts) {
-        let fp = fingerprint(&doc.turns[e.question].paragraphs);
-        let exchange_id: i64 = sqlx::query_scalar("INSERT INTO exchange (transcript_id, number, question, fingerprint) VALUES (?, ?, ?, ?) RETURNING id")
-            .bind(transcript_id)
-            .bind(e.number as i64)
-            .bind(e.question as i64)
-            .bind(fp.clone())
-            .fetch_one(&mut *conn)
-            .await?;
-        let lookup = |p: &str| frequency.get(p).copied();
-        let found = topics::extract(text, &people, &lookup);
-        let mut chosen: Vec<(String, &'static str, f64, &'static str)> = found.into_iter().map(|f| (f.name, f.kind, f.score, "auto")).collect();
-        chosen.extend(source_topics.iter().map(|(n, k)| (n.clone(), *k, 0.5, "source")));
-        for (name, kind, score, origin) in chosen {
-            let topic_id = match topic_ids.get(&name) {
-                Some(id) => *id,
-                None => {
-                    let id = resolve_topic(conn, &name, kind).await?;
-                    topic_ids.insert(name.clone(), id);
-                    id
-                }
-            };
-            sqlx::query("INSERT OR IGNORE INTO exchange_topic (exchange_id, topic_id, origin, score) VALUES (?, ?, ?, ?)")
-                .bind(exchange_id)
-                .bind(topic_id)
-                .bind(origin)
-                .bind(score)
-                .execute(&mut *conn)
-                .await?;
-        }
-        for (_, topic_id, action) in edits.iter().filter(|(f, _, _)| *f == fp) {
+    for (fp, topic_id, action) in edits {
+        for (e, efp) in doc.exchanges.iter().zip(fingerprints) {
+            if *efp != fp {
+                continue;
+            }
+            let Some(exchange_id) = exchange_ids.get(&(e.number as i64)) else { continue };
             let sql = if action == "add" {
                 "INSERT INTO exchange_topic (exchange_id, topic_id, origin, score) VALUES (?, ?, 'editor', 10) ON CONFLICT DO UPDATE SET origin = 'editor'"
             } else {
                 "DELETE FROM exchange_topic WHERE exchange_id = ? AND topic_id = ?"
             };
-            sqlx::query(sql).bind(exchange_id).bind(*topic_id).execute(&mut *conn).await?;
+            sqlx::query(sql).bind(*exchange_id).bind(topic_id).execute(&mut *conn).await?;
         }
     }
+    Ok(())
+}
+
+/// Adds the turns of these transcripts to the search index, in one statement: the index is
+/// written once per batch rather than once per transcript. Call it in the same transaction
+/// that stored them.
+pub async fn index_transcripts(conn: &mut SqliteConnection, ids: &[i64]) -> Result<(), sqlx::Error> {
+    if ids.is_empty() {
+        return Ok(());
+    }
+    // The text is read straight from the turns; `ё` is folded to `е`, which the tokenizer
+    // does not fold.
+    sqlx::query(
+        "INSERT INTO turn_fts (rowid, body) SELECT t.id, replace(replace((SELECT group_concat(p.value, char(10)) FROM json_each(t.paragraphs) p), 'ё', 'е'), 'Ё', 'Е') \
+         FROM turn t WHERE t.transcript_id IN (SELECT value FROM json_each(?))",
+    )
+    .bind(json_array(ids))
+    .execute(&mut *conn)
+    .await?;
     Ok(())
 }
 
@@ -502,7 +641,8 @@ pub async fn reindex(pool: &SqlitePool) -> Result<Reindexed, sqlx::Error> {
             .bind(id)
             .execute(&mut *tx)
             .await?;
-        write_derived(&mut tx, id, &doc, n, false).await?;
+        write_derived(&mut tx, id, &Prepared::new(doc), n, false).await?;
+        index_transcripts(&mut tx, &[id]).await?;
         for (number, fp) in old {
             let now: Option<String> = sqlx::query_scalar("SELECT fingerprint FROM exchange WHERE transcript_id = ? AND number = ?")
                 .bind(id)

@@ -1,6 +1,6 @@
 //! Countries (with their adjectives and other names) and international organisations.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 use std::sync::LazyLock;
 
 /// `Canonical|other name|adjective|...`, one country a line.
@@ -187,15 +187,26 @@ fn load(table: &'static str, kind: &'static str, map: &mut HashMap<String, Entry
 
 /// Every name in the gazetteer, as printed (case matters: `US` is a country, `us` is not).
 pub static NAMES: LazyLock<HashMap<String, Entry>> = LazyLock::new(|| {
-    let mut map = HashMap::new();
+    let mut map = HashMap::default();
     load(COUNTRIES, "country", &mut map);
     load(ORGANISATIONS, "organisation", &mut map);
     map
 });
 
-/// The longest name in the gazetteer, in words.
-pub static LONGEST: LazyLock<usize> =
-    LazyLock::new(|| NAMES.keys().map(|k| k.split_whitespace().count()).max().unwrap_or(1));
+/// The gazetteer's names by their first word, longest first: (the other words, entry).
+pub static BY_FIRST_WORD: LazyLock<HashMap<&'static str, Vec<(Vec<&'static str>, Entry)>>> = LazyLock::new(|| {
+    let mut map: HashMap<&'static str, Vec<(Vec<&'static str>, Entry)>> = HashMap::default();
+    for (name, entry) in NAMES.iter() {
+        let name: &'static str = Box::leak(name.clone().into_boxed_str());
+        let mut words = name.split_whitespace();
+        let Some(first) = words.next() else { continue };
+        map.entry(first).or_default().push((words.collect(), *entry));
+    }
+    for list in map.values_mut() {
+        list.sort_by_key(|(rest, _)| std::cmp::Reverse(rest.len()));
+    }
+    map
+});
 
 /// Whether `word` names a country or its people (`Russia`, `Russian`, `US`).
 pub fn is_place_word(word: &str) -> bool {

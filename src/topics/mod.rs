@@ -4,7 +4,7 @@
 pub mod gazetteer;
 
 use crate::parse::names;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::sync::LazyLock;
 
 /// Themes diplomats talk about; matched on word stems (`sanction` finds `sanctions`).
@@ -30,8 +30,15 @@ const THEMES: &[(&str, &str)] = &[
     ("Food security", "food security"), ("Integration", "eurasian integration"), ("Union State", "union state"),
 ];
 
+static THEME_MATCHER: LazyLock<aho_corasick::AhoCorasick> = LazyLock::new(|| {
+    aho_corasick::AhoCorasick::builder()
+        .ascii_case_insensitive(true)
+        .build(THEMES.iter().map(|(_, stem)| stem))
+        .expect("the theme list builds")
+});
+
 /// Words that carry no topic on their own.
-static STOPWORDS: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
+static STOPWORDS: LazyLock<rustc_hash::FxHashSet<&'static str>> = LazyLock::new(|| {
     "a about above across after again against all almost also although always am among an and another any anyone anything are around as ask asked at away back be became because been before being below best better between both but by can cannot could course day days did do does doing done down during each either else enough even ever every everyone everything fact far few first for from further get gets getting give given go goes going gone good got great had has have having he her here him his how however i if in indeed into is it its itself just keep kind know known last later least less let like likely little long look lot made make makes making many may maybe me might more most much must my need needs never new next no none nor not nothing now of off often oh ok okay on once one only or other others our out over own part people per perhaps place point put quite rather really right said same say saying says see seems seen several shall she should since so some someone something sometimes soon still such sure take taken talk talked talking tell than thank thanks that the their them themselves then there these they thing things think this those though three through thus time times to today together told too toward towards two under until up upon us use used very want wanted wants was way ways we week weeks well went were what whatever when where whether which while who whole whom whose why will with within without word words would yeah year years yes yesterday yet you your ago already answer answers anyway being believe called certain certainly clear clearly come comes coming considering currently different does done dont either especially exactly example first following four fully general generally happen happened happening here hope important including instead issue issues least mean means mention mentioned morning night number obviously particular particularly possible president question questions raise raised real reason regard regarding respect saw second sense serious seriously side simply situation speak speaking spoke start started statement statements stop third total try trying understand understanding unfortunately view want whatever work working world mr ms mrs sir madam minister secretary colleague colleagues friend friends lady ladies gentleman gentlemen everybody go ahead okay hi hello".split_whitespace().collect()
 });
 
@@ -58,45 +65,62 @@ fn capitalised(w: &str) -> bool {
 /// Candidate key phrases of a text: pairs of adjacent content words, lower-cased, with counts.
 pub fn phrases(text: &str) -> HashMap<String, usize> {
     let mut out: HashMap<String, usize> = HashMap::new();
+    let mut previous: Option<String> = None;
     for sentence in text.split(['.', '?', '!', ';', ':', ',', '(', ')', '“', '”', '"', '—', '–']) {
-        let words: Vec<String> = sentence.split_whitespace().map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()).to_lowercase()).collect();
-        for pair in words.windows(2) {
-            let (a, b) = (&pair[0], &pair[1]);
-            if a.len() < 3 || b.len() < 3 || STOPWORDS.contains(a.as_str()) || STOPWORDS.contains(b.as_str()) {
-                continue;
+        previous = None;
+        for raw in sentence.split_whitespace() {
+            let w = raw.trim_matches(|c: char| !c.is_alphanumeric());
+            // A word that cannot be part of a key phrase breaks the pair.
+            let content = w.len() >= 3 && !w.bytes().any(|b| b.is_ascii_digit());
+            let word = if content {
+                let lower = if w.bytes().all(|b| b.is_ascii_lowercase()) { w.to_string() } else { w.to_lowercase() };
+                (!STOPWORDS.contains(lower.as_str())).then_some(lower)
+            } else {
+                None
+            };
+            if let (Some(a), Some(b)) = (&previous, &word) {
+                *out.entry(format!("{a} {b}")).or_default() += 1;
             }
-            if a.chars().any(|c| c.is_ascii_digit()) || b.chars().any(|c| c.is_ascii_digit()) {
-                continue;
-            }
-            *out.entry(format!("{a} {b}")).or_default() += 1;
+            previous = word;
         }
     }
+    let _ = previous;
     out
 }
 
 /// The topics of one exchange's text. `people` are full names known in the transcript or
 /// archive, used to resolve `Trump` and `President Trump` to `Donald Trump`.
 pub fn extract(text: &str, people: &[String], frequency: &dyn Fn(&str) -> Option<f64>) -> Vec<Found> {
-    let mut found: HashMap<(String, &'static str), f64> = HashMap::new();
+    extract_with(text, &phrases(text), people, frequency)
+}
+
+/// `extract`, given the text's key phrases already counted by [`phrases`].
+pub fn extract_with(text: &str, phrases: &HashMap<String, usize>, people: &[String], frequency: &dyn Fn(&str) -> Option<f64>) -> Vec<Found> {
+    choose(entities(text, people), phrases, frequency)
+}
+
+/// Named entities and listed themes of a text, with weights: what needs no archive statistics.
+pub type Entities = HashMap<(String, &'static str), f64>;
+
+pub fn entities(text: &str, people: &[String]) -> Entities {
+    let mut found: Entities = HashMap::new();
     let mut add = |name: String, kind: &'static str, weight: f64| {
         *found.entry((name, kind)).or_default() += weight;
     };
     let words = tokens(text);
-    let lower = text.to_lowercase();
 
-    // Gazetteer: longest match first.
-    let longest = *gazetteer::LONGEST;
+    // Gazetteer: longest match first. Names are matched as printed: `US` is a country, `us` is not.
     let mut i = 0;
     let mut covered = vec![false; words.len()];
     while i < words.len() {
         let mut matched = 0;
-        for n in (1..=longest.min(words.len() - i)).rev() {
-            let phrase = words[i..i + n].join(" ");
-            if let Some(entry) = gazetteer::NAMES.get(&phrase) {
-                // `US` at the start of a shouted sentence is still a country; `us` is not.
-                add(entry.name.to_string(), entry.kind, 1.0);
-                matched = n;
-                break;
+        if let Some(candidates) = gazetteer::BY_FIRST_WORD.get(words[i]) {
+            for (rest, entry) in candidates {
+                if rest.iter().enumerate().all(|(k, w)| words.get(i + 1 + k) == Some(w)) {
+                    add(entry.name.to_string(), entry.kind, 1.0);
+                    matched = rest.len() + 1;
+                    break;
+                }
             }
         }
         if matched > 0 {
@@ -117,16 +141,17 @@ pub fn extract(text: &str, people: &[String], frequency: &dyn Fn(&str) -> Option
             && !w.chars().all(|c| c.is_uppercase())
             && !STOPWORDS.contains(w.to_lowercase().as_str())
             && !gazetteer::NAMES.contains_key(w)
-            && names::person_core(w).0 == w
-            && !COMMON_CAPITALS.contains(&w)
+            && !names::is_title_word(w)
+            && !COMMON_CAPITAL_SET.contains(w)
     };
+    let is_name: Vec<bool> = words.iter().map(|w| name_word(w)).collect();
     let mut surnames: HashMap<String, String> = HashMap::new();
     for p in people {
         surnames.insert(names::surname(&names::fold(p)).to_string(), p.clone());
     }
     let mut k = 0;
     while k + 1 < words.len() {
-        if !covered[k] && name_word(words[k]) && name_word(words[k + 1]) && !covered[k + 1] {
+        if !covered[k] && is_name[k] && is_name[k + 1] && !covered[k + 1] {
             let full = format!("{} {}", words[k], words[k + 1]);
             surnames.entry(names::surname(&names::fold(&full)).to_string()).or_insert_with(|| full.clone());
             add(full, "person", 1.0);
@@ -141,39 +166,49 @@ pub fn extract(text: &str, people: &[String], frequency: &dyn Fn(&str) -> Option
         if !capitalised(w) || covered[k] {
             continue;
         }
-        let prev_is_name = k > 0 && name_word(words[k - 1]);
-        let next_is_name = k + 1 < words.len() && name_word(words[k + 1]);
-        if prev_is_name || next_is_name {
+        let prev_is_name = k > 0 && is_name[k - 1];
+        let next_is_name = k + 1 < words.len() && is_name[k + 1];
+        if prev_is_name || next_is_name || surnames.is_empty() {
             continue;
         }
-        if let Some(full) = surnames.get(&names::fold(w))
-            && names::fold(full) != names::fold(w)
+        let folded = names::fold(w);
+        if let Some(full) = surnames.get(&folded)
+            && names::fold(full) != folded
         {
             add(full.clone(), "person", 1.0);
         }
     }
 
-    // Themes from the list.
-    for (name, stem) in THEMES {
-        let count = lower.matches(stem).count();
-        if count > 0 {
-            add(name.to_string(), "theme", count as f64);
-        }
+    // Themes from the list, in one pass over the text.
+    let mut theme_counts: HashMap<&str, usize> = HashMap::new();
+    for m in THEME_MATCHER.find_iter(text) {
+        *theme_counts.entry(THEMES[m.pattern().as_usize()].0).or_default() += 1;
+    }
+    for (name, count) in theme_counts {
+        add(name.to_string(), "theme", count as f64);
     }
 
-    // Key phrases: repeated in this exchange and rare across the archive.
-    for (phrase, count) in phrases(text) {
+    found
+}
+
+/// The topics of an exchange: its entities, plus key phrases repeated in it and rare across the
+/// archive (`frequency` gives a phrase's share of transcripts); the twelve strongest.
+pub fn choose(mut found: Entities, phrases: &HashMap<String, usize>, frequency: &dyn Fn(&str) -> Option<f64>) -> Vec<Found> {
+    let mut add = |name: String, kind: &'static str, weight: f64| {
+        *found.entry((name, kind)).or_default() += weight;
+    };
+    for (phrase, &count) in phrases {
         if count < 2 {
             continue;
         }
-        let share = frequency(&phrase);
+        let share = frequency(phrase);
         if share.is_some_and(|s| s > 0.08) {
             continue;
         }
         if THEMES.iter().any(|(_, stem)| phrase.contains(stem)) {
             continue;
         }
-        let mut name = phrase.clone();
+        let mut name = phrase.to_string();
         if let Some(first) = name.get_mut(0..1) {
             first.make_ascii_uppercase();
         }
@@ -185,6 +220,8 @@ pub fn extract(text: &str, people: &[String], frequency: &dyn Fn(&str) -> Option
     out.truncate(12);
     out
 }
+
+static COMMON_CAPITAL_SET: LazyLock<rustc_hash::FxHashSet<&'static str>> = LazyLock::new(|| COMMON_CAPITALS.iter().copied().collect());
 
 /// Capitalised words that start sentences or name institutions, not people.
 const COMMON_CAPITALS: &[&str] = &[
