@@ -81,8 +81,9 @@ pub fn plain_words(q: &str) -> String {
 fn is_syntax_error(e: &sqlx::Error) -> bool {
     match e {
         sqlx::Error::Database(d) => {
-            let m = d.message().to_lowercase();
-            m.contains("fts5") || m.contains("syntax") || m.contains("no such column") || m.contains("unterminated") || m.contains("malformed")
+            // SQLITE_ERROR from a MATCH is the query's fault (`fts5: syntax error`, `unknown
+            // special query`, `no such column`); busy or I/O errors have other codes.
+            d.code().as_deref() == Some("1") || d.message().to_lowercase().contains("fts5")
         }
         _ => false,
     }

@@ -326,7 +326,18 @@ impl Prepared {
             })
             .collect();
         let phrases: Vec<HashMap<String, usize>> = texts.iter().map(|t| topics::phrases(t)).collect();
-        let entities = texts.iter().map(|t| topics::entities(t, &people)).collect();
+        // What the question names is what the exchange is about: it counts three times.
+        let entities = texts
+            .iter()
+            .zip(&doc.exchanges)
+            .map(|(t, e)| {
+                let mut all = topics::entities(t, &people);
+                for (key, weight) in topics::entities(&doc.turns[e.question].paragraphs.join("\n"), &people) {
+                    *all.entry(key).or_default() += 2.0 * weight;
+                }
+                all
+            })
+            .collect();
         let mut candidates: Vec<String> = phrases.iter().flat_map(|counts| counts.iter().filter(|(_, c)| **c >= 2).map(|(p, _)| p.clone())).collect();
         candidates.sort();
         candidates.dedup();

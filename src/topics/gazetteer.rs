@@ -112,8 +112,8 @@ Turkmenistan|Turkmen
 Uganda|Ugandan
 Ukraine|Ukrainian|Kyiv|Kiev|Donbass|Donbas|Crimea|Odessa
 United Arab Emirates|UAE|Emirati|Abu Dhabi
-United Kingdom|UK|U.K.|Britain|Great Britain|British|London
-United States|US|U.S.|USA|U.S.A.|America|American|United States of America|Washington
+United Kingdom|UK|U.K.|U.K|Britain|Great Britain|British|London
+United States|US|U.S.|U.S|USA|U.S.A.|America|American|United States of America|Washington
 Uruguay|Uruguayan
 Uzbekistan|Uzbek|Tashkent
 Venezuela|Venezuelan|Caracas

@@ -42,6 +42,9 @@ static STOPWORDS: LazyLock<rustc_hash::FxHashSet<&'static str>> = LazyLock::new(
     "a about above across after again against all almost also although always am among an and another any anyone anything are around as ask asked at away back be became because been before being below best better between both but by can cannot could course day days did do does doing done down during each either else enough even ever every everyone everything fact far few first for from further get gets getting give given go goes going gone good got great had has have having he her here him his how however i if in indeed into is it its itself just keep kind know known last later least less let like likely little long look lot made make makes making many may maybe me might more most much must my need needs never new next no none nor not nothing now of off often oh ok okay on once one only or other others our out over own part people per perhaps place point put quite rather really right said same say saying says see seems seen several shall she should since so some someone something sometimes soon still such sure take taken talk talked talking tell than thank thanks that the their them themselves then there these they thing things think this those though three through thus time times to today together told too toward towards two under until up upon us use used very want wanted wants was way ways we week weeks well went were what whatever when where whether which while who whole whom whose why will with within without word words would yeah year years yes yesterday yet you your ago already answer answers anyway being believe called certain certainly clear clearly come comes coming considering currently different does done dont either especially exactly example first following four fully general generally happen happened happening here hope important including instead issue issues least mean means mention mentioned morning night number obviously particular particularly possible president question questions raise raised real reason regard regarding respect saw second sense serious seriously side simply situation speak speaking spoke start started statement statements stop third total try trying understand understanding unfortunately view want whatever work working world mr ms mrs sir madam minister secretary colleague colleagues friend friends lady ladies gentleman gentlemen everybody go ahead okay hi hello".split_whitespace().collect()
 });
 
+/// At most this many topics per exchange, strongest first.
+pub const MAX_TOPICS: usize = 16;
+
 /// A topic found in one exchange.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Found {
@@ -70,8 +73,12 @@ pub fn phrases(text: &str) -> HashMap<String, usize> {
         previous = None;
         for raw in sentence.split_whitespace() {
             let w = raw.trim_matches(|c: char| !c.is_alphanumeric());
-            // A word that cannot be part of a key phrase breaks the pair.
-            let content = w.len() >= 3 && !w.bytes().any(|b| b.is_ascii_digit());
+            // A word that cannot be part of a key phrase breaks the pair: a short word, a
+            // number, a possessive, or a capitalised word (names are found as entities).
+            let content = w.len() >= 3
+                && !w.bytes().any(|b| b.is_ascii_digit())
+                && !w.contains(['’', '\''])
+                && !w.chars().next().is_some_and(char::is_uppercase);
             let word = if content {
                 let lower = if w.bytes().all(|b| b.is_ascii_lowercase()) { w.to_string() } else { w.to_lowercase() };
                 (!STOPWORDS.contains(lower.as_str())).then_some(lower)
@@ -149,15 +156,31 @@ pub fn entities(text: &str, people: &[String]) -> Entities {
     for p in people {
         surnames.insert(names::surname(&names::fold(p)).to_string(), p.clone());
     }
+    // A pair of name words is a person when the text supports it: said twice, after a title
+    // (`President Emmanuel Macron`), by surname alone elsewhere, or a known speaker.
+    let mut pairs: HashMap<String, (usize, bool)> = HashMap::new();
     let mut k = 0;
     while k + 1 < words.len() {
         if !covered[k] && is_name[k] && is_name[k + 1] && !covered[k + 1] {
-            let full = format!("{} {}", words[k], words[k + 1]);
-            surnames.entry(names::surname(&names::fold(&full)).to_string()).or_insert_with(|| full.clone());
-            add(full, "person", 1.0);
+            let after_title = k > 0 && names::is_title_word(words[k - 1]) && capitalised(words[k - 1]);
+            let entry = pairs.entry(format!("{} {}", words[k], words[k + 1])).or_default();
+            entry.0 += 1;
+            entry.1 |= after_title;
             k += 2;
         } else {
             k += 1;
+        }
+    }
+    let alone: HashMap<&str, usize> = words.iter().enumerate().filter(|(i, w)| capitalised(w) && !(*i > 0 && is_name[i - 1]) && !(i + 1 < words.len() && is_name[i + 1])).fold(HashMap::new(), |mut m, (_, w)| {
+        *m.entry(*w).or_default() += 1;
+        m
+    });
+    for (full, (count, after_title)) in pairs {
+        let last = full.rsplit(' ').next().unwrap_or("");
+        let known = people.iter().any(|p| *p == full);
+        if count >= 2 || after_title || known || alone.get(last).copied().unwrap_or(0) > 0 {
+            surnames.entry(names::surname(&names::fold(&full)).to_string()).or_insert_with(|| full.clone());
+            add(full, "person", count as f64);
         }
     }
     // A surname alone after a title (`President Trump`) or known from the transcript.
@@ -184,8 +207,9 @@ pub fn entities(text: &str, people: &[String]) -> Entities {
     for m in THEME_MATCHER.find_iter(text) {
         *theme_counts.entry(THEMES[m.pattern().as_usize()].0).or_default() += 1;
     }
+    // Listed themes are chosen with care, so they weigh more than a name said in passing.
     for (name, count) in theme_counts {
-        add(name.to_string(), "theme", count as f64);
+        add(name.to_string(), "theme", 2.0 * count as f64);
     }
 
     found
@@ -217,7 +241,7 @@ pub fn choose(mut found: Entities, phrases: &HashMap<String, usize>, frequency: 
 
     let mut out: Vec<Found> = found.into_iter().map(|((name, kind), score)| Found { name, kind, score }).collect();
     out.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.name.cmp(&b.name)));
-    out.truncate(12);
+    out.truncate(MAX_TOPICS);
     out
 }
 
@@ -240,6 +264,11 @@ const COMMON_CAPITALS: &[&str] = &[
     "Supreme", "National", "International", "Guard", "Navy", "Army", "Forces", "Defense", "Defence", "Treasury", "Bank",
     "Federal", "Reserve", "Democrats", "Republicans", "Democratic", "Republican", "Party", "Council's", "World", "War", "Cold",
     "Second", "First", "Great", "Patriotic", "Victory", "Istanbul", "Anchorage", "Alaska", "Mr", "Ms", "Mrs", "Dr", "Prime",
+    "Sea", "Ocean", "Black", "Red", "Baltic", "Caspian", "Mediterranean", "Gulf", "River", "Lake", "Mountains", "Island", "Islands",
+    "Strait", "Bay", "Region", "Economic", "Cooperation", "Partnership", "Forum", "Organization", "Organisation", "Treaty",
+    "Agreement", "Agreements", "Alliance", "Initiative", "Fund", "Group", "Club", "Company", "Corporation", "Service", "News",
+    "Channel", "Times", "Post", "Journal", "Airport", "Station", "Plant", "Base", "Hall", "Cathedral", "Kremlin", "Middle",
+    "Far", "Near", "New", "Old", "Upper", "Lower", "Grand", "Royal", "Imperial", "Soviet", "Empire", "Kingdom", "Minister",
 ];
 
 #[cfg(test)]
