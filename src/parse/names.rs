@@ -32,13 +32,14 @@ const QUESTIONERS: &[&str] = &[
     "q", "question", "questions", "reporter", "journalist", "correspondent", "follow-up", "follow up", "followup",
     "audience member", "participant", "voice", "audience", "media", "press", "member of the audience", "question from the audience",
     "unidentified reporter", "unidentified journalist", "voices", "reporters", "journalists",
+    "вопрос", "журналист", "корреспондент", "frage", "pregunta", "réponse de la presse", "journaliste",
 ];
 
 /// Labels for whoever answers: named from the title or byline where it names them.
-const ANSWERERS: &[&str] = &["a", "answer", "response", "reply"];
+const ANSWERERS: &[&str] = &["a", "answer", "response", "reply", "ответ", "antwort", "respuesta", "réponse"];
 
 /// Labels whose turns are remarks, never questions or answers.
-const REMARKERS: &[&str] = &["remark", "comment", "moderator", "operator", "interpreter", "host", "presenter", "announcer", "narrator", "chair", "chairman", "chairperson", "mc"];
+const REMARKERS: &[&str] = &["remark", "comment", "реплика", "ведущий", "moderator", "operator", "interpreter", "host", "presenter", "announcer", "narrator", "chair", "chairman", "chairperson", "mc"];
 
 /// News organisations that put questions (`TASS:`). Single capitalised words in a list of
 /// labels are read as outlets too when they are not names or titles.

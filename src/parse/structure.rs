@@ -88,6 +88,7 @@ pub fn build(meta: Meta, blocks: Vec<Block>) -> Document {
         let item = &items[start];
         let text = item.text.trim();
         if item.note {
+            doc.notes.push(item.text.clone());
             start += 1;
             continue;
         }
@@ -107,8 +108,7 @@ pub fn build(meta: Meta, blocks: Vec<Block>) -> Document {
                 || (text.chars().count() < 150
                     && !text.ends_with(['.', ',', ':', ';', '!', '?'])
                     && words(text) <= 20
-                    && !SALUTATION.is_match(text)
-                    && first_label > 1))
+                    && !SALUTATION.is_match(text)))
         {
             if title.is_none() || item.heading {
                 title.get_or_insert_with(|| text.to_string());
@@ -295,7 +295,7 @@ fn accept_labels(items: Vec<Item>) -> Vec<Item> {
             return true;
         }
         if head_words >= 2 {
-            return words(speech) >= 3;
+            return true;
         }
         distinct >= 3 && !crate::topics::gazetteer::is_place_word(head)
     };
