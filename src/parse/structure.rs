@@ -103,7 +103,7 @@ pub fn build(meta: Meta, blocks: Vec<Block>) -> Document {
                 place = found.as_ref().and_then(|f| header::place_near(text, f));
             }
             doc.header.push(text.to_string());
-        } else if start == 0
+        } else if (start == 0 || (title.is_none() && doc.header.len() == start))
             && (item.heading
                 || (text.chars().count() < 150
                     && !text.ends_with(['.', ',', ':', ';', '!', '?'])
@@ -297,7 +297,7 @@ fn accept_labels(items: Vec<Item>) -> Vec<Item> {
         if head_words >= 2 {
             return true;
         }
-        distinct >= 3 && !crate::topics::gazetteer::is_place_word(head)
+        distinct >= 2 && !crate::topics::gazetteer::is_place_word(head)
     };
     let mut kept: Vec<Item> = items
         .into_iter()
