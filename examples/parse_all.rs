@@ -15,5 +15,11 @@ fn main() {
         let found = stenogram::topics::extract(&text, &[], &|_| None);
         std::hint::black_box(found);
     }
-    println!("{} bytes parse {:?} ({:.1} MB/s); topics over whole files {:?}", total, e, total as f64 / e.as_secs_f64() / 1e6, t2.elapsed());
+    println!(
+        "{} bytes parse {:?} ({:.1} MB/s); topics over whole files {:?}",
+        total,
+        e,
+        total as f64 / e.as_secs_f64() / 1e6,
+        t2.elapsed()
+    );
 }

@@ -41,12 +41,18 @@ pub fn collect_files(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<(PathBuf, String)>
 }
 
 fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
     for entry in entries.flatten() {
         let path = entry.path();
         if path.is_dir() {
             walk(&path, out);
-        } else if path.extension().and_then(|e| e.to_str()).is_some_and(|e| EXTENSIONS.contains(&e.to_ascii_lowercase().as_str())) {
+        } else if path
+            .extension()
+            .and_then(|e| e.to_str())
+            .is_some_and(|e| EXTENSIONS.contains(&e.to_ascii_lowercase().as_str()))
+        {
             out.push(path);
         }
     }
@@ -56,10 +62,16 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
 /// while the database writes, so a bulk import costs little more than the writes.
 pub async fn import(pool: &SqlitePool, paths: &[PathBuf]) -> ImportSummary {
     let (files, missing) = collect_files(paths);
-    let mut summary = ImportSummary { failed: missing, ..Default::default() };
+    let mut summary = ImportSummary {
+        failed: missing,
+        ..Default::default()
+    };
     let bar = if std::io::stderr().is_terminal() {
         let bar = ProgressBar::new(files.len() as u64);
-        bar.set_style(ProgressStyle::with_template("{bar:40} {pos}/{len} {msg}").unwrap_or_else(|_| ProgressStyle::default_bar()));
+        bar.set_style(
+            ProgressStyle::with_template("{bar:40} {pos}/{len} {msg}")
+                .unwrap_or_else(|_| ProgressStyle::default_bar()),
+        );
         Some(bar)
     } else {
         None
@@ -70,7 +82,8 @@ pub async fn import(pool: &SqlitePool, paths: &[PathBuf]) -> ImportSummary {
             let read = std::fs::read(&path).map_err(|e| format!("cannot read: {e}"));
             let parsed = read.map(|bytes| {
                 let sha = store::sha256_hex(&bytes);
-                let doc = crate::parse::parse_bytes(&bytes, path.to_str()).map(store::write::Prepared::new);
+                let doc = crate::parse::parse_bytes(&bytes, path.to_str())
+                    .map(store::write::Prepared::new);
                 (bytes, sha, doc)
             });
             if sender.blocking_send((path, parsed)).is_err() {
@@ -84,7 +97,9 @@ pub async fn import(pool: &SqlitePool, paths: &[PathBuf]) -> ImportSummary {
     let mut conn = match pool.acquire().await {
         Ok(c) => c,
         Err(e) => {
-            summary.failed.push((PathBuf::from("(database)"), e.to_string()));
+            summary
+                .failed
+                .push((PathBuf::from("(database)"), e.to_string()));
             return summary;
         }
     };
@@ -93,7 +108,9 @@ pub async fn import(pool: &SqlitePool, paths: &[PathBuf]) -> ImportSummary {
         let mut tx = match sqlx::Connection::begin_with(&mut *conn, "BEGIN IMMEDIATE").await {
             Ok(tx) => tx,
             Err(e) => {
-                summary.failed.push((PathBuf::from("(database)"), e.to_string()));
+                summary
+                    .failed
+                    .push((PathBuf::from("(database)"), e.to_string()));
                 break;
             }
         };
@@ -107,7 +124,10 @@ pub async fn import(pool: &SqlitePool, paths: &[PathBuf]) -> ImportSummary {
                 done = true;
                 break;
             };
-            let name = path.file_name().and_then(|n| n.to_str()).map(str::to_string);
+            let name = path
+                .file_name()
+                .and_then(|n| n.to_str())
+                .map(str::to_string);
             let outcome = match parsed {
                 Err(e) => Err(e),
                 Ok((bytes, sha, doc)) => match store::write::existing_slug(&mut *tx, &sha).await {
@@ -117,18 +137,35 @@ pub async fn import(pool: &SqlitePool, paths: &[PathBuf]) -> ImportSummary {
                         Err(e) => Err(e.to_string()),
                         Ok(prepared) => {
                             group_bytes += bytes.len();
-                            store::write::store_in(&mut tx, &bytes, name.as_deref(), None, None, &prepared, &Default::default(), &Default::default())
-                                .await
-                                .map_err(|e| e.to_string())
+                            store::write::store_in(
+                                &mut tx,
+                                &bytes,
+                                name.as_deref(),
+                                None,
+                                None,
+                                &prepared,
+                                &Default::default(),
+                                &Default::default(),
+                            )
+                            .await
+                            .map_err(|e| e.to_string())
                         }
                     },
                 },
             };
             let line = match &outcome {
-                Ok(Imported::New { id, slug, exchanges, .. }) => {
+                Ok(Imported::New {
+                    id,
+                    slug,
+                    exchanges,
+                    ..
+                }) => {
                     stored.push(*id);
                     counts.0 += 1;
-                    format!("imported {} -> {slug} ({exchanges} exchanges)", path.display())
+                    format!(
+                        "imported {} -> {slug} ({exchanges} exchanges)",
+                        path.display()
+                    )
                 }
                 Ok(Imported::Existing { slug }) => {
                     counts.1 += 1;
@@ -149,7 +186,9 @@ pub async fn import(pool: &SqlitePool, paths: &[PathBuf]) -> ImportSummary {
         if let Err(e) = committed {
             // Nothing of this group was kept; say so for each file it held.
             for (line, _) in &lines {
-                summary.failed.push((PathBuf::from(line.clone()), format!("not stored: {e}")));
+                summary
+                    .failed
+                    .push((PathBuf::from(line.clone()), format!("not stored: {e}")));
             }
             continue;
         }

@@ -13,18 +13,26 @@ pub enum AppError {
     NotFound,
     /// 404 with a way back: the thing asked for is missing, but its parent exists.
     #[error("{message}")]
-    NotFoundWithLink { message: String, href: String, link_text: String },
+    NotFoundWithLink {
+        message: String,
+        href: String,
+        link_text: String,
+    },
     /// 400: the request itself is malformed (a bad query parameter, an empty upload).
     #[error("{0}")]
     BadRequest(String),
     /// 401: an API request without a valid token.
-    #[error("Send a valid API token as `Authorization: Bearer TOKEN`; create one with `stenogram token create`.")]
+    #[error(
+        "Send a valid API token as `Authorization: Bearer TOKEN`; create one with `stenogram token create`."
+    )]
     Unauthorized,
     /// 403: a form without its CSRF token, or an action the editor may not take.
     #[error("{0}")]
     Forbidden(String),
     /// 413: an upload over the configured limit.
-    #[error("The upload is larger than the limit of {0} bytes; split the transcript or raise --max-upload.")]
+    #[error(
+        "The upload is larger than the limit of {0} bytes; split the transcript or raise --max-upload."
+    )]
     PayloadTooLarge(usize),
     /// 415: an upload in a format Stenogram does not read.
     #[error("{0}")]
@@ -52,7 +60,9 @@ pub type Result<T, E = AppError> = std::result::Result<T, E>;
 impl From<crate::store::StoreError> for AppError {
     fn from(e: crate::store::StoreError) -> Self {
         match e {
-            crate::store::StoreError::Parse(p) => AppError::Unprocessable(format!("The file could not be read as a transcript: {p}.")),
+            crate::store::StoreError::Parse(p) => {
+                AppError::Unprocessable(format!("The file could not be read as a transcript: {p}."))
+            }
             crate::store::StoreError::Db(d) => AppError::Db(d),
         }
     }
@@ -69,7 +79,9 @@ impl AppError {
             AppError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             AppError::Unprocessable(_) => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
-            AppError::Db(_) | AppError::Template(_) | AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+            AppError::Db(_) | AppError::Template(_) | AppError::Internal(_) => {
+                StatusCode::INTERNAL_SERVER_ERROR
+            }
         }
     }
 
@@ -117,12 +129,32 @@ impl IntoResponse for AppError {
     fn into_response(self) -> Response {
         self.log();
         let link = match &self {
-            AppError::NotFoundWithLink { href, link_text, .. } => Some((href.clone(), link_text.clone())),
+            AppError::NotFoundWithLink {
+                href, link_text, ..
+            } => Some((href.clone(), link_text.clone())),
             _ => None,
         };
-        let page = ErrorPage { status: self.status().as_u16(), heading: self.heading(), message: self.public_message(), link };
-        let body = page.render().unwrap_or_else(|_| format!("<!doctype html><title>Error</title><p>{}</p>", self.status()));
-        let mut response = (self.status(), [(header::CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8"))], body).into_response();
+        let page = ErrorPage {
+            status: self.status().as_u16(),
+            heading: self.heading(),
+            message: self.public_message(),
+            link,
+        };
+        let body = page.render().unwrap_or_else(|_| {
+            format!(
+                "<!doctype html><title>Error</title><p>{}</p>",
+                self.status()
+            )
+        });
+        let mut response = (
+            self.status(),
+            [(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("text/html; charset=utf-8"),
+            )],
+            body,
+        )
+            .into_response();
         if let AppError::TooManyRequests(secs) = self
             && let Ok(v) = HeaderValue::from_str(&secs.to_string())
         {
@@ -149,7 +181,9 @@ impl IntoResponse for ApiError {
         let body = serde_json::json!({ "error": { "status": status.as_u16(), "message": self.0.public_message() } });
         let mut response = (status, axum::Json(body)).into_response();
         if status == StatusCode::UNAUTHORIZED {
-            response.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+            response
+                .headers_mut()
+                .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
         }
         response
     }

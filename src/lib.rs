@@ -21,26 +21,44 @@ use axum::serve::ListenerExt;
 /// Logs to standard error; `RUST_LOG` sets the level (default `info`).
 pub fn init_tracing() {
     use tracing_subscriber::EnvFilter;
-    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,tower_http=info"));
-    let _ = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).try_init();
+    let filter = EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,tower_http=info"));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .try_init();
 }
 
 /// Opens the database and serves until Ctrl-C or SIGTERM; requests in flight finish first.
 pub async fn serve(args: config::ServeArgs) -> anyhow::Result<()> {
     let pool = store::open(&args.db.db).await?;
     if let Some(password) = store::editors::ensure_first_editor(&pool).await? {
-        tracing::warn!("created the editor account `admin` with password {password} (shown once; change it with `stenogram user passwd admin`)");
+        tracing::warn!(
+            "created the editor account `admin` with password {password} (shown once; change it with `stenogram user passwd admin`)"
+        );
     }
-    let state = AppState::new(pool.clone(), args.db.db.clone(), args.max_upload, std::time::Duration::from_secs(args.request_timeout));
+    let state = AppState::new(
+        pool.clone(),
+        args.db.db.clone(),
+        args.max_upload,
+        std::time::Duration::from_secs(args.request_timeout),
+    );
     let listener = tokio::net::TcpListener::bind(args.addr).await?;
     let listener = listener.tap_io(|tcp| {
         // Without NODELAY each small response waits on the peer's delayed ACK.
         let _ = tcp.set_nodelay(true);
     });
-    tracing::info!("listening on http://{} with database {}", args.addr, args.db.db.display());
-    axum::serve(listener, app(state).into_make_service_with_connect_info::<std::net::SocketAddr>())
-        .with_graceful_shutdown(shutdown_signal())
-        .await?;
+    tracing::info!(
+        "listening on http://{} with database {}",
+        args.addr,
+        args.db.db.display()
+    );
+    axum::serve(
+        listener,
+        app(state).into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await?;
     pool.close().await;
     tracing::info!("stopped");
     Ok(())

@@ -10,7 +10,10 @@ fn main() -> ExitCode {
     if let Command::Parse { format, file } = &cli.command {
         return parse(*format, file);
     }
-    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
         Ok(r) => r,
         Err(e) => {
             eprintln!("stenogram: cannot start the runtime: {e}");
@@ -37,7 +40,9 @@ fn parse(format: OutputFormat, file: &std::path::Path) -> ExitCode {
     match stenogram::parse::parse_bytes(&bytes, file.to_str()) {
         Ok(doc) => {
             match format {
-                OutputFormat::Json => println!("{}", serde_json::to_string_pretty(&doc).unwrap_or_default()),
+                OutputFormat::Json => {
+                    println!("{}", serde_json::to_string_pretty(&doc).unwrap_or_default())
+                }
                 OutputFormat::Text => print!("{}", stenogram::parse::outline(&doc)),
             }
             ExitCode::SUCCESS
@@ -56,7 +61,10 @@ fn read_password(from_stdin: bool) -> Result<String, String> {
         let _ = std::io::stderr().flush();
     }
     let mut line = String::new();
-    stdin.lock().read_line(&mut line).map_err(|e| format!("cannot read the password: {e}"))?;
+    stdin
+        .lock()
+        .read_line(&mut line)
+        .map_err(|e| format!("cannot read the password: {e}"))?;
     let password = line.trim_end_matches(['\n', '\r']).to_string();
     if password.chars().count() < 8 {
         return Err("the password must have at least 8 characters".into());
@@ -74,27 +82,53 @@ async fn run(command: Command) -> anyhow::Result<ExitCode> {
         Command::Import { db, paths } => {
             let pool = store::open(&db.db).await?;
             let summary = commands::import(&pool, &paths).await;
-            println!("imported {}, already present {}, failed {}", summary.imported, summary.existing, summary.failed.len());
+            println!(
+                "imported {}, already present {}, failed {}",
+                summary.imported,
+                summary.existing,
+                summary.failed.len()
+            );
             for (path, reason) in &summary.failed {
                 eprintln!("failed: {}: {reason}", path.display());
             }
             pool.close().await;
-            Ok(if summary.failed.is_empty() { ExitCode::SUCCESS } else { ExitCode::FAILURE })
+            Ok(if summary.failed.is_empty() {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::FAILURE
+            })
         }
         Command::Reindex { db } => {
             let pool = store::open(&db.db).await?;
             let report = store::write::reindex(&pool).await?;
-            println!("re-read {} transcripts, {} exchange addresses now redirect, {} failed", report.transcripts, report.redirects, report.failed.len());
+            println!(
+                "re-read {} transcripts, {} exchange addresses now redirect, {} failed",
+                report.transcripts,
+                report.redirects,
+                report.failed.len()
+            );
             for (slug, reason) in &report.failed {
                 eprintln!("failed: {slug}: {reason}");
             }
             pool.close().await;
-            Ok(if report.failed.is_empty() { ExitCode::SUCCESS } else { ExitCode::FAILURE })
+            Ok(if report.failed.is_empty() {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::FAILURE
+            })
         }
         Command::User { action } => {
             let (db, name, stdin, add) = match action {
-                UserAction::Add { db, name, password_stdin } => (db, name, password_stdin, true),
-                UserAction::Passwd { db, name, password_stdin } => (db, name, password_stdin, false),
+                UserAction::Add {
+                    db,
+                    name,
+                    password_stdin,
+                } => (db, name, password_stdin, true),
+                UserAction::Passwd {
+                    db,
+                    name,
+                    password_stdin,
+                } => (db, name, password_stdin, false),
             };
             let password = read_password(stdin).map_err(anyhow::Error::msg)?;
             let pool = store::open(&db.db).await?;
@@ -109,7 +143,9 @@ async fn run(command: Command) -> anyhow::Result<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
-        Command::Token { action: TokenAction::Create { db, name } } => {
+        Command::Token {
+            action: TokenAction::Create { db, name },
+        } => {
             let pool = store::open(&db.db).await?;
             let token = store::editors::create_token(&pool, &name).await?;
             eprintln!("API token {name:?} created; it is shown once:");

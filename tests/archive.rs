@@ -11,13 +11,18 @@ struct Archive {
 
 async fn archive() -> Archive {
     let dir = tempfile::tempdir().unwrap();
-    let pool = store::open(&dir.path().join("data/archive.db")).await.unwrap();
+    let pool = store::open(&dir.path().join("data/archive.db"))
+        .await
+        .unwrap();
     Archive { pool, _dir: dir }
 }
 
 async fn count(pool: &sqlx::SqlitePool, table: &str) -> i64 {
     let sql = format!("SELECT count(*) FROM {table}");
-    sqlx::query_scalar(sqlx::AssertSqlSafe(sql)).fetch_one(pool).await.unwrap()
+    sqlx::query_scalar(sqlx::AssertSqlSafe(sql))
+        .fetch_one(pool)
+        .await
+        .unwrap()
 }
 
 const SEED: &[u8] = include_bytes!("fixtures/seed/lavrov-ryzhenkov-collegium-2025-11-26.txt");
@@ -28,9 +33,15 @@ async fn a_new_database_file_is_created_with_its_folder_and_migrated() {
     let path = dir.path().join("nested/folder/stenogram.db");
     let pool = store::open(&path).await.unwrap();
     assert!(path.exists());
-    let mode: String = sqlx::query_scalar("PRAGMA journal_mode").fetch_one(&pool).await.unwrap();
+    let mode: String = sqlx::query_scalar("PRAGMA journal_mode")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
     assert_eq!(mode, "wal");
-    let fk: i64 = sqlx::query_scalar("PRAGMA foreign_keys").fetch_one(&pool).await.unwrap();
+    let fk: i64 = sqlx::query_scalar("PRAGMA foreign_keys")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
     assert_eq!(fk, 1);
     assert_eq!(count(&pool, "transcript").await, 0);
 }
@@ -38,12 +49,21 @@ async fn a_new_database_file_is_created_with_its_folder_and_migrated() {
 #[tokio::test]
 async fn importing_the_same_bytes_twice_is_one_transcript() {
     let a = archive().await;
-    let first = write::import_bytes(&a.pool, SEED, Some("seed.txt"), None, None).await.unwrap();
-    let Imported::New { slug, exchanges, .. } = &first else { panic!("{first:?}") };
+    let first = write::import_bytes(&a.pool, SEED, Some("seed.txt"), None, None)
+        .await
+        .unwrap();
+    let Imported::New {
+        slug, exchanges, ..
+    } = &first
+    else {
+        panic!("{first:?}")
+    };
     assert!(slug.starts_with("2025-11-26-"), "{slug}");
     assert_eq!(*exchanges, 4);
     let turns = count(&a.pool, "turn").await;
-    let second = write::import_bytes(&a.pool, SEED, Some("again.txt"), None, None).await.unwrap();
+    let second = write::import_bytes(&a.pool, SEED, Some("again.txt"), None, None)
+        .await
+        .unwrap();
     assert_eq!(second, Imported::Existing { slug: slug.clone() });
     assert_eq!(count(&a.pool, "transcript").await, 1);
     assert_eq!(count(&a.pool, "source").await, 1);
@@ -53,17 +73,27 @@ async fn importing_the_same_bytes_twice_is_one_transcript() {
 #[tokio::test]
 async fn the_source_bytes_are_kept_verbatim() {
     let a = archive().await;
-    let (bytes, _, _) = encoding_rs::WINDOWS_1251.encode("Вопрос: Как дела?\n\nСергей Лавров: Всё хорошо, спасибо.");
-    write::import_bytes(&a.pool, &bytes, Some("ru.txt"), None, None).await.unwrap();
-    let stored: Vec<u8> = sqlx::query_scalar("SELECT bytes FROM source").fetch_one(&a.pool).await.unwrap();
+    let (bytes, _, _) = encoding_rs::WINDOWS_1251
+        .encode("Вопрос: Как дела?\n\nСергей Лавров: Всё хорошо, спасибо.");
+    write::import_bytes(&a.pool, &bytes, Some("ru.txt"), None, None)
+        .await
+        .unwrap();
+    let stored: Vec<u8> = sqlx::query_scalar("SELECT bytes FROM source")
+        .fetch_one(&a.pool)
+        .await
+        .unwrap();
     assert_eq!(stored, bytes.to_vec());
 }
 
 #[tokio::test]
 async fn a_binary_file_is_refused_and_changes_nothing() {
     let a = archive().await;
-    let junk: Vec<u8> = (0..40_000u32).map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8).collect();
-    let err = write::import_bytes(&a.pool, &junk, Some("junk.txt"), None, None).await.unwrap_err();
+    let junk: Vec<u8> = (0..40_000u32)
+        .map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8)
+        .collect();
+    let err = write::import_bytes(&a.pool, &junk, Some("junk.txt"), None, None)
+        .await
+        .unwrap_err();
     assert!(err.to_string().contains("binary"), "{err}");
     for table in ["source", "transcript", "speaker", "turn"] {
         assert_eq!(count(&a.pool, table).await, 0, "{table}");
@@ -73,14 +103,32 @@ async fn a_binary_file_is_refused_and_changes_nothing() {
 #[tokio::test]
 async fn a_failure_midway_leaves_the_database_as_it_was() {
     let a = archive().await;
-    write::import_bytes(&a.pool, b"Question: One?\n\nSergey Lavrov: One answer here.", Some("one.txt"), None, None).await.unwrap();
+    write::import_bytes(
+        &a.pool,
+        b"Question: One?\n\nSergey Lavrov: One answer here.",
+        Some("one.txt"),
+        None,
+        None,
+    )
+    .await
+    .unwrap();
     let before: Vec<i64> = futures_counts(&a.pool).await;
     let doc = stenogram::parse::parse_bytes(SEED, None).unwrap();
     // An assignment to a speaker that does not exist fails a foreign key after the source,
     // transcript and turns were written.
     let bad: HashMap<String, i64> = [("Question".to_string(), 987_654)].into();
     let mut conn = a.pool.acquire().await.unwrap();
-    let result = write::store(&mut conn, SEED, Some("seed.txt"), None, None, &write::Prepared::new(doc), &Default::default(), &bad).await;
+    let result = write::store(
+        &mut conn,
+        SEED,
+        Some("seed.txt"),
+        None,
+        None,
+        &write::Prepared::new(doc),
+        &Default::default(),
+        &bad,
+    )
+    .await;
     assert!(result.is_err());
     drop(conn);
     assert_eq!(futures_counts(&a.pool).await, before);
@@ -88,42 +136,111 @@ async fn a_failure_midway_leaves_the_database_as_it_was() {
 
 async fn futures_counts(pool: &sqlx::SqlitePool) -> Vec<i64> {
     let mut out = Vec::new();
-    for table in ["source", "transcript", "speaker", "alias", "turn", "exchange", "exchange_topic", "topic", "turn_fts"] {
+    for table in [
+        "source",
+        "transcript",
+        "speaker",
+        "alias",
+        "turn",
+        "exchange",
+        "exchange_topic",
+        "topic",
+        "turn_fts",
+    ] {
         out.push(count(pool, table).await);
     }
     out
 }
 
 async fn speaker_names(pool: &sqlx::SqlitePool) -> Vec<(String, String)> {
-    sqlx::query_as("SELECT name, kind FROM speaker ORDER BY name").fetch_all(pool).await.unwrap()
+    sqlx::query_as("SELECT name, kind FROM speaker ORDER BY name")
+        .fetch_all(pool)
+        .await
+        .unwrap()
 }
 
 #[tokio::test]
 async fn spellings_of_one_minister_across_transcripts_are_one_speaker() {
     let a = archive().await;
-    for (i, label) in ["Sergey Lavrov", "S. Lavrov", "Foreign Minister Sergey Lavrov", "Lavrov"].iter().enumerate() {
-        let text = format!("Question: Question number {i} about the talks?\n\n{label}: Answer number {i}, and we are satisfied with them.");
-        write::import_bytes(&a.pool, text.as_bytes(), Some(&format!("t{i}.txt")), None, None).await.unwrap();
+    for (i, label) in [
+        "Sergey Lavrov",
+        "S. Lavrov",
+        "Foreign Minister Sergey Lavrov",
+        "Lavrov",
+    ]
+    .iter()
+    .enumerate()
+    {
+        let text = format!(
+            "Question: Question number {i} about the talks?\n\n{label}: Answer number {i}, and we are satisfied with them."
+        );
+        write::import_bytes(
+            &a.pool,
+            text.as_bytes(),
+            Some(&format!("t{i}.txt")),
+            None,
+            None,
+        )
+        .await
+        .unwrap();
     }
-    let people: Vec<(String, String)> = speaker_names(&a.pool).await.into_iter().filter(|(_, k)| k == "person").collect();
-    assert_eq!(people, [("Sergey Lavrov".to_string(), "person".to_string())]);
-    let lavrov = read::speaker(&a.pool, "sergey-lavrov").await.unwrap().unwrap();
+    let people: Vec<(String, String)> = speaker_names(&a.pool)
+        .await
+        .into_iter()
+        .filter(|(_, k)| k == "person")
+        .collect();
+    assert_eq!(
+        people,
+        [("Sergey Lavrov".to_string(), "person".to_string())]
+    );
+    let lavrov = read::speaker(&a.pool, "sergey-lavrov")
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(lavrov.answers, 4);
     let aliases = read::aliases(&a.pool, lavrov.id).await.unwrap();
-    assert_eq!(aliases, ["Foreign Minister Sergey Lavrov", "Lavrov", "S. Lavrov", "Sergey Lavrov"]);
+    assert_eq!(
+        aliases,
+        [
+            "Foreign Minister Sergey Lavrov",
+            "Lavrov",
+            "S. Lavrov",
+            "Sergey Lavrov"
+        ]
+    );
 }
 
 #[tokio::test]
 async fn anonymous_questioners_are_never_a_person_and_namesakes_stay_apart() {
     let a = archive().await;
-    write::import_bytes(&a.pool, b"Question: First?\n\nMaxim Ryzhenkov: We agree with our Russian friends on this.", Some("a.txt"), None, None).await.unwrap();
-    write::import_bytes(&a.pool, b"Q: Second?\n\nMikhail Ryzhenkov: We agree as well, and we said so before.", Some("b.txt"), None, None).await.unwrap();
+    write::import_bytes(
+        &a.pool,
+        b"Question: First?\n\nMaxim Ryzhenkov: We agree with our Russian friends on this.",
+        Some("a.txt"),
+        None,
+        None,
+    )
+    .await
+    .unwrap();
+    write::import_bytes(
+        &a.pool,
+        b"Q: Second?\n\nMikhail Ryzhenkov: We agree as well, and we said so before.",
+        Some("b.txt"),
+        None,
+        None,
+    )
+    .await
+    .unwrap();
     let speakers = speaker_names(&a.pool).await;
     assert!(speakers.contains(&("Maxim Ryzhenkov".into(), "person".into())));
     assert!(speakers.contains(&("Mikhail Ryzhenkov".into(), "person".into())));
     let questioners: Vec<_> = speakers.iter().filter(|(_, k)| k == "anonymous").collect();
     assert_eq!(questioners.len(), 1, "{speakers:?}");
-    assert!(!speakers.iter().any(|(n, k)| k == "person" && (n.contains("Question") || n == "Q")));
+    assert!(
+        !speakers
+            .iter()
+            .any(|(n, k)| k == "person" && (n.contains("Question") || n == "Q"))
+    );
 }
 
 #[tokio::test]
@@ -138,22 +255,56 @@ async fn a_second_transcript_on_the_same_day_gets_a_suffixed_slug() {
 #[tokio::test]
 async fn reindex_keeps_every_permalink_answering() {
     let a = archive().await;
-    let slug = write::import_bytes(&a.pool, SEED, Some("seed.txt"), None, None).await.unwrap().slug().to_string();
+    let slug = write::import_bytes(&a.pool, SEED, Some("seed.txt"), None, None)
+        .await
+        .unwrap()
+        .slug()
+        .to_string();
     let t = read::transcript(&a.pool, &slug).await.unwrap().unwrap();
     // As if an older parser had read exchanges 1 and 2 in the other order.
-    let fps: Vec<String> = sqlx::query_scalar("SELECT fingerprint FROM exchange WHERE transcript_id = ? ORDER BY number").bind(t.id).fetch_all(&a.pool).await.unwrap();
+    let fps: Vec<String> = sqlx::query_scalar(
+        "SELECT fingerprint FROM exchange WHERE transcript_id = ? ORDER BY number",
+    )
+    .bind(t.id)
+    .fetch_all(&a.pool)
+    .await
+    .unwrap();
     for (number, fp) in [(1, &fps[1]), (2, &fps[0])] {
-        sqlx::query("UPDATE exchange SET fingerprint = ? WHERE transcript_id = ? AND number = ?").bind(fp.clone()).bind(t.id).bind(number).execute(&a.pool).await.unwrap();
+        sqlx::query("UPDATE exchange SET fingerprint = ? WHERE transcript_id = ? AND number = ?")
+            .bind(fp.clone())
+            .bind(t.id)
+            .bind(number)
+            .execute(&a.pool)
+            .await
+            .unwrap();
     }
     let report = write::reindex(&a.pool).await.unwrap();
     assert_eq!(report.transcripts, 1);
     assert_eq!(report.redirects, 2);
-    assert_eq!(read::moved_exchange(&a.pool, t.id, 1).await.unwrap(), Some(Some(2)));
-    assert_eq!(read::moved_exchange(&a.pool, t.id, 2).await.unwrap(), Some(Some(1)));
+    assert_eq!(
+        read::moved_exchange(&a.pool, t.id, 1).await.unwrap(),
+        Some(Some(2))
+    );
+    assert_eq!(
+        read::moved_exchange(&a.pool, t.id, 2).await.unwrap(),
+        Some(Some(1))
+    );
     assert_eq!(read::moved_exchange(&a.pool, t.id, 3).await.unwrap(), None);
-    assert_eq!(read::transcript(&a.pool, &slug).await.unwrap().unwrap().slug, slug);
+    assert_eq!(
+        read::transcript(&a.pool, &slug)
+            .await
+            .unwrap()
+            .unwrap()
+            .slug,
+        slug
+    );
     for n in 1..=4 {
-        assert!(!read::exchange_turns(&a.pool, t.id, n).await.unwrap().is_empty());
+        assert!(
+            !read::exchange_turns(&a.pool, t.id, n)
+                .await
+                .unwrap()
+                .is_empty()
+        );
     }
     // A second reindex changes nothing more.
     assert_eq!(write::reindex(&a.pool).await.unwrap().redirects, 0);
@@ -163,31 +314,59 @@ async fn reindex_keeps_every_permalink_answering() {
 async fn reindex_keeps_an_editors_title() {
     let a = archive().await;
     let doc = stenogram::parse::parse_bytes(SEED, None).unwrap();
-    let edits = write::Edits { title: Some("Lavrov and Ryzhenkov after the collegium".into()), ..Default::default() };
+    let edits = write::Edits {
+        title: Some("Lavrov and Ryzhenkov after the collegium".into()),
+        ..Default::default()
+    };
     let mut conn = a.pool.acquire().await.unwrap();
-    let slug = write::store(&mut conn, SEED, Some("seed.txt"), None, None, &write::Prepared::new(doc), &edits, &HashMap::new()).await.unwrap().slug().to_string();
+    let slug = write::store(
+        &mut conn,
+        SEED,
+        Some("seed.txt"),
+        None,
+        None,
+        &write::Prepared::new(doc),
+        &edits,
+        &HashMap::new(),
+    )
+    .await
+    .unwrap()
+    .slug()
+    .to_string();
     drop(conn);
     write::reindex(&a.pool).await.unwrap();
-    assert_eq!(read::transcript(&a.pool, &slug).await.unwrap().unwrap().title, "Lavrov and Ryzhenkov after the collegium");
+    assert_eq!(
+        read::transcript(&a.pool, &slug)
+            .await
+            .unwrap()
+            .unwrap()
+            .title,
+        "Lavrov and Ryzhenkov after the collegium"
+    );
 }
 
 #[tokio::test]
 async fn the_seed_and_the_white_house_sample_import_with_their_counts() {
     let a = archive().await;
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
-    let summary = stenogram::commands::import(&a.pool, &[root.join("seed"), root.join("wh-briefings")]).await;
+    let summary =
+        stenogram::commands::import(&a.pool, &[root.join("seed"), root.join("wh-briefings")]).await;
     assert!(summary.failed.is_empty(), "{:?}", summary.failed);
     assert_eq!(summary.imported, 301);
     assert_eq!(count(&a.pool, "transcript").await, 301);
     // Every question the parser finds is an exchange in the archive.
     let mut exchanges = 0;
-    for path in stenogram::commands::collect_files(&[root.join("seed"), root.join("wh-briefings")]).0 {
-        let doc = stenogram::parse::parse_bytes(&std::fs::read(&path).unwrap(), path.to_str()).unwrap();
+    for path in
+        stenogram::commands::collect_files(&[root.join("seed"), root.join("wh-briefings")]).0
+    {
+        let doc =
+            stenogram::parse::parse_bytes(&std::fs::read(&path).unwrap(), path.to_str()).unwrap();
         exchanges += doc.exchanges.len() as i64;
     }
     assert_eq!(count(&a.pool, "exchange").await, exchanges);
     assert!(exchanges > 9000, "{exchanges}");
-    let again = stenogram::commands::import(&a.pool, &[root.join("seed"), root.join("wh-briefings")]).await;
+    let again =
+        stenogram::commands::import(&a.pool, &[root.join("seed"), root.join("wh-briefings")]).await;
     assert_eq!((again.imported, again.existing), (0, 301));
     let (transcripts, ex, _) = read::counts(&a.pool).await.unwrap();
     assert_eq!((transcripts, ex), (301, exchanges));

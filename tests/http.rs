@@ -1,9 +1,9 @@
 //! The HTTP layer through `app(state).oneshot(..)` on a real SQLite file: every page type,
 //! errors, editors' upload flow with CSRF, and the API.
 
+use axum::Router;
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
-use axum::Router;
 use http_body_util::BodyExt;
 use scraper::{Html, Selector};
 use std::time::Duration;
@@ -24,7 +24,11 @@ async fn site_with(max_upload: usize) -> Site {
     let path = dir.path().join("archive.db");
     let pool = store::open(&path).await.unwrap();
     let state = AppState::new(pool.clone(), path, max_upload, Duration::from_secs(30));
-    Site { app: stenogram::app(state), pool, _dir: dir }
+    Site {
+        app: stenogram::app(state),
+        pool,
+        _dir: dir,
+    }
 }
 
 async fn site() -> Site {
@@ -33,7 +37,17 @@ async fn site() -> Site {
 
 async fn seeded() -> (Site, String) {
     let s = site().await;
-    let slug = write::import_bytes(&s.pool, SEED, Some("lavrov-ryzhenkov-collegium-2025-11-26.txt"), None, None).await.unwrap().slug().to_string();
+    let slug = write::import_bytes(
+        &s.pool,
+        SEED,
+        Some("lavrov-ryzhenkov-collegium-2025-11-26.txt"),
+        None,
+        None,
+    )
+    .await
+    .unwrap()
+    .slug()
+    .to_string();
     (s, slug)
 }
 
@@ -49,17 +63,27 @@ impl Reply {
     }
     fn select(&self, css: &str) -> Vec<String> {
         let sel = Selector::parse(css).unwrap();
-        self.html().select(&sel).map(|e| e.text().collect::<String>()).collect()
+        self.html()
+            .select(&sel)
+            .map(|e| e.text().collect::<String>())
+            .collect()
     }
     fn attrs(&self, css: &str, attr: &str) -> Vec<String> {
         let sel = Selector::parse(css).unwrap();
-        self.html().select(&sel).filter_map(|e| e.value().attr(attr).map(str::to_string)).collect()
+        self.html()
+            .select(&sel)
+            .filter_map(|e| e.value().attr(attr).map(str::to_string))
+            .collect()
     }
     fn json(&self) -> serde_json::Value {
         serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("{e}: {}", self.body))
     }
     fn header(&self, name: &str) -> String {
-        self.headers.get(name).and_then(|v| v.to_str().ok()).unwrap_or("").to_string()
+        self.headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+            .to_string()
     }
 }
 
@@ -68,11 +92,22 @@ async fn send(app: &Router, request: Request<Body>) -> Reply {
     let status = response.status();
     let headers = response.headers().clone();
     let bytes = response.into_body().collect().await.unwrap().to_bytes();
-    Reply { status, headers, body: String::from_utf8_lossy(&bytes).into_owned() }
+    Reply {
+        status,
+        headers,
+        body: String::from_utf8_lossy(&bytes).into_owned(),
+    }
 }
 
 async fn get(app: &Router, uri: &str) -> Reply {
-    send(app, Request::get(uri).header(header::HOST, "archive.test").body(Body::empty()).unwrap()).await
+    send(
+        app,
+        Request::get(uri)
+            .header(header::HOST, "archive.test")
+            .body(Body::empty())
+            .unwrap(),
+    )
+    .await
 }
 
 #[tokio::test]
@@ -83,7 +118,10 @@ async fn the_home_page_of_an_empty_archive_says_how_to_start() {
     assert!(r.header("content-type").starts_with("text/html"));
     assert_eq!(r.select("title"), ["Diplomatic transcripts · Stenogram"]);
     let empty = r.select("[data-test=empty-archive]").join(" ");
-    assert!(empty.contains("stenogram import") && empty.contains("upload"), "{empty}");
+    assert!(
+        empty.contains("stenogram import") && empty.contains("upload"),
+        "{empty}"
+    );
     assert_eq!(r.attrs("form[role=search]", "action")[0], "/search");
 }
 
@@ -93,7 +131,10 @@ async fn healthz_answers_when_the_database_does() {
     let r = get(&s.app, "/healthz").await;
     assert_eq!(r.status, StatusCode::OK);
     s.pool.close().await;
-    assert_eq!(get(&s.app, "/healthz").await.status, StatusCode::SERVICE_UNAVAILABLE);
+    assert_eq!(
+        get(&s.app, "/healthz").await.status,
+        StatusCode::SERVICE_UNAVAILABLE
+    );
 }
 
 #[tokio::test]
@@ -114,7 +155,12 @@ async fn every_response_carries_the_security_headers() {
     for uri in ["/", "/missing"] {
         let r = get(&s.app, uri).await;
         let csp = r.header("content-security-policy");
-        assert!(csp.contains("frame-ancestors 'none'") && csp.contains("script-src 'self'") && !csp.contains("unsafe-inline"), "{csp}");
+        assert!(
+            csp.contains("frame-ancestors 'none'")
+                && csp.contains("script-src 'self'")
+                && !csp.contains("unsafe-inline"),
+            "{csp}"
+        );
         assert_eq!(r.header("x-content-type-options"), "nosniff");
         assert!(!r.header("referrer-policy").is_empty());
     }
@@ -126,7 +172,10 @@ async fn every_response_carries_the_security_headers() {
 async fn the_transcript_page_shows_preface_apart_and_every_exchange_and_paragraph_anchor() {
     let (s, slug) = seeded().await;
     let list = get(&s.app, "/transcripts").await;
-    assert_eq!(list.attrs("[data-test=transcript-row] a.title", "href"), [format!("/transcripts/{slug}")]);
+    assert_eq!(
+        list.attrs("[data-test=transcript-row] a.title", "href"),
+        [format!("/transcripts/{slug}")]
+    );
     let r = get(&s.app, &format!("/transcripts/{slug}")).await;
     assert_eq!(r.status, StatusCode::OK);
     assert!(r.select("[data-test=preface]")[0].contains("Little scrutiny"));
@@ -135,7 +184,10 @@ async fn the_transcript_page_shows_preface_apart_and_every_exchange_and_paragrap
     assert!(r.attrs(".turn p[id]", "id").contains(&"p2-1".to_string()));
     let toc = r.attrs("nav.toc a", "href");
     assert_eq!(toc.len(), 4);
-    assert!(r.attrs("a.name", "href").contains(&"/speakers/sergey-lavrov".to_string()));
+    assert!(
+        r.attrs("a.name", "href")
+            .contains(&"/speakers/sergey-lavrov".to_string())
+    );
     let turns = r.select("[data-test=turn]").join(" ");
     assert!(!turns.contains("Little scrutiny") && !turns.contains("[My Emphasis]"));
 }
@@ -148,15 +200,37 @@ async fn an_exchange_permalink_stands_alone_and_previews_well() {
     let roles = r.attrs("[data-test=turn]", "data-role");
     assert_eq!(roles, ["question", "answer"]);
     assert!(r.body.contains("To continue the topic of security"));
-    assert_eq!(r.attrs("[data-test=context]", "href"), [format!("/transcripts/{slug}#q2")]);
-    assert_eq!(r.attrs("link[rel=canonical]", "href"), [format!("http://archive.test/transcripts/{slug}/questions/2")]);
-    assert!(r.attrs("meta[property='og:title']", "content")[0].starts_with("To continue the topic of security"));
+    assert_eq!(
+        r.attrs("[data-test=context]", "href"),
+        [format!("/transcripts/{slug}#q2")]
+    );
+    assert_eq!(
+        r.attrs("link[rel=canonical]", "href"),
+        [format!(
+            "http://archive.test/transcripts/{slug}/questions/2"
+        )]
+    );
+    assert!(
+        r.attrs("meta[property='og:title']", "content")[0]
+            .starts_with("To continue the topic of security")
+    );
     assert!(r.attrs("meta[property='og:description']", "content")[0].starts_with("Sergey Lavrov:"));
     assert!(!r.attrs("meta[name='twitter:card']", "content").is_empty());
-    assert_eq!(r.attrs("a[rel=prev]", "href"), [format!("/transcripts/{slug}/questions/1")]);
-    assert_eq!(r.attrs("a[rel=next]", "href"), [format!("/transcripts/{slug}/questions/3")]);
+    assert_eq!(
+        r.attrs("a[rel=prev]", "href"),
+        [format!("/transcripts/{slug}/questions/1")]
+    );
+    assert_eq!(
+        r.attrs("a[rel=next]", "href"),
+        [format!("/transcripts/{slug}/questions/3")]
+    );
     let citation = r.select("[data-test=citation]")[0].clone();
-    assert!(citation.contains("Sergey Lavrov") && citation.contains("26 November 2025") && citation.contains("/questions/2"), "{citation}");
+    assert!(
+        citation.contains("Sergey Lavrov")
+            && citation.contains("26 November 2025")
+            && citation.contains("/questions/2"),
+        "{citation}"
+    );
 }
 
 #[tokio::test]
@@ -165,9 +239,16 @@ async fn a_missing_exchange_is_a_404_with_a_link_to_its_transcript() {
     for n in ["99", "0", "abc"] {
         let r = get(&s.app, &format!("/transcripts/{slug}/questions/{n}")).await;
         assert_eq!(r.status, StatusCode::NOT_FOUND, "{n}");
-        assert!(r.attrs("a", "href").contains(&format!("/transcripts/{slug}")), "{n}");
+        assert!(
+            r.attrs("a", "href")
+                .contains(&format!("/transcripts/{slug}")),
+            "{n}"
+        );
     }
-    assert_eq!(get(&s.app, "/transcripts/no-such-slug").await.status, StatusCode::NOT_FOUND);
+    assert_eq!(
+        get(&s.app, "/transcripts/no-such-slug").await.status,
+        StatusCode::NOT_FOUND
+    );
 }
 
 #[tokio::test]
@@ -176,11 +257,26 @@ async fn a_page_that_has_not_changed_answers_304() {
     let first = get(&s.app, &format!("/transcripts/{slug}")).await;
     let etag = first.header("etag");
     assert!(!etag.is_empty());
-    let again = send(&s.app, Request::get(format!("/transcripts/{slug}")).header(header::IF_NONE_MATCH, etag.clone()).body(Body::empty()).unwrap()).await;
+    let again = send(
+        &s.app,
+        Request::get(format!("/transcripts/{slug}"))
+            .header(header::IF_NONE_MATCH, etag.clone())
+            .body(Body::empty())
+            .unwrap(),
+    )
+    .await;
     assert_eq!(again.status, StatusCode::NOT_MODIFIED);
     // A new transcript changes the home page, and so its tag.
     let home = get(&s.app, "/").await.header("etag");
-    write::import_bytes(&s.pool, b"Question: New?\n\nSergey Lavrov: Yes, new.", Some("new.txt"), None, None).await.unwrap();
+    write::import_bytes(
+        &s.pool,
+        b"Question: New?\n\nSergey Lavrov: Yes, new.",
+        Some("new.txt"),
+        None,
+        None,
+    )
+    .await
+    .unwrap();
     assert_ne!(get(&s.app, "/").await.header("etag"), home);
 }
 
@@ -188,16 +284,37 @@ async fn a_page_that_has_not_changed_answers_304() {
 async fn the_speaker_pages_list_answers_questions_and_labels() {
     let (s, slug) = seeded().await;
     let index = get(&s.app, "/speakers").await;
-    assert!(index.attrs("a", "href").contains(&"/speakers/sergey-lavrov".to_string()));
+    assert!(
+        index
+            .attrs("a", "href")
+            .contains(&"/speakers/sergey-lavrov".to_string())
+    );
     let r = get(&s.app, "/speakers/sergey-lavrov").await;
     assert_eq!(r.status, StatusCode::OK);
-    let links: std::collections::BTreeSet<String> = r.attrs("[data-test=speaker-turns] a", "href").into_iter().filter(|h| h.contains("/questions/")).collect();
+    let links: std::collections::BTreeSet<String> = r
+        .attrs("[data-test=speaker-turns] a", "href")
+        .into_iter()
+        .filter(|h| h.contains("/questions/"))
+        .collect();
     assert_eq!(links.len(), 4, "{links:?}");
-    assert!(links.iter().all(|l| l.starts_with(&format!("/transcripts/{slug}/questions/"))));
+    assert!(
+        links
+            .iter()
+            .all(|l| l.starts_with(&format!("/transcripts/{slug}/questions/")))
+    );
     assert_eq!(r.select("[data-test=questions-to] li").len(), 4);
-    assert!(r.select("[data-test=aliases] li").contains(&"Sergey Lavrov (speaking after Mikhail Ryzhenkov)".to_string()));
-    assert!(r.attrs("a", "href").contains(&"/search?speaker=sergey-lavrov".to_string()));
-    assert_eq!(get(&s.app, "/speakers/nobody").await.status, StatusCode::NOT_FOUND);
+    assert!(
+        r.select("[data-test=aliases] li")
+            .contains(&"Sergey Lavrov (speaking after Mikhail Ryzhenkov)".to_string())
+    );
+    assert!(
+        r.attrs("a", "href")
+            .contains(&"/search?speaker=sergey-lavrov".to_string())
+    );
+    assert_eq!(
+        get(&s.app, "/speakers/nobody").await.status,
+        StatusCode::NOT_FOUND
+    );
 }
 
 #[tokio::test]
@@ -205,10 +322,25 @@ async fn search_finds_a_phrase_with_highlights_and_filters() {
     let (s, slug) = seeded().await;
     let r = get(&s.app, "/search?q=%22Minsk+agreements%22").await;
     assert_eq!(r.status, StatusCode::OK);
-    assert!(r.attrs("[data-test=hit] a", "href").contains(&format!("/transcripts/{slug}/questions/1")));
-    assert!(r.html().select(&Selector::parse("[data-test=hit] mark").unwrap()).count() > 0);
+    assert!(
+        r.attrs("[data-test=hit] a", "href")
+            .contains(&format!("/transcripts/{slug}/questions/1"))
+    );
+    assert!(
+        r.html()
+            .select(&Selector::parse("[data-test=hit] mark").unwrap())
+            .count()
+            > 0
+    );
     let questions = get(&s.app, "/search?q=Ukraine&role=question").await;
-    assert!(questions.select("[data-test=hit] .meta").iter().all(|m| m.contains("(question)")), "{:?}", questions.select("[data-test=hit] .meta"));
+    assert!(
+        questions
+            .select("[data-test=hit] .meta")
+            .iter()
+            .all(|m| m.contains("(question)")),
+        "{:?}",
+        questions.select("[data-test=hit] .meta")
+    );
     let nobody = get(&s.app, "/search?q=Ukraine&speaker=nobody").await;
     assert!(nobody.select("[data-test=hit]").is_empty());
     let dated = get(&s.app, "/search?q=Ukraine&from=2026-01-01").await;
@@ -218,20 +350,56 @@ async fn search_finds_a_phrase_with_highlights_and_filters() {
 #[tokio::test]
 async fn no_query_can_break_search() {
     let (s, _) = seeded().await;
-    for q in ["%22unbalanced", "AND+OR+NOT", "*", "NEAR(", "%27%3B+drop+table+transcript%3B+--", "body%3Ax", "%D0%9B%D0%B0%D0%B2%D1%80%D0%BE%D0%B2", "((((", "%00"] {
+    for q in [
+        "%22unbalanced",
+        "AND+OR+NOT",
+        "*",
+        "NEAR(",
+        "%27%3B+drop+table+transcript%3B+--",
+        "body%3Ax",
+        "%D0%9B%D0%B0%D0%B2%D1%80%D0%BE%D0%B2",
+        "((((",
+        "%00",
+    ] {
         let r = get(&s.app, &format!("/search?q={q}")).await;
         assert_eq!(r.status, StatusCode::OK, "{q}");
     }
-    assert_eq!(get(&s.app, "/search?q=%22unbalanced").await.select("[data-test=relaxed]").len(), 1);
-    assert_eq!(get(&s.app, "/search").await.select("[data-test=search-help]").len(), 1);
-    assert_eq!(get(&s.app, "/search?page=abc").await.status, StatusCode::BAD_REQUEST);
-    assert_eq!(get(&s.app, "/api/v1/search?q=%22Minsk").await.json()["relaxed"], true);
+    assert_eq!(
+        get(&s.app, "/search?q=%22unbalanced")
+            .await
+            .select("[data-test=relaxed]")
+            .len(),
+        1
+    );
+    assert_eq!(
+        get(&s.app, "/search")
+            .await
+            .select("[data-test=search-help]")
+            .len(),
+        1
+    );
+    assert_eq!(
+        get(&s.app, "/search?page=abc").await.status,
+        StatusCode::BAD_REQUEST
+    );
+    assert_eq!(
+        get(&s.app, "/api/v1/search?q=%22Minsk").await.json()["relaxed"],
+        true
+    );
 }
 
 #[tokio::test]
 async fn cyrillic_search_folds_yo_and_case() {
     let s = site().await;
-    write::import_bytes(&s.pool, "Вопрос: Что с ёлкой?\n\nСергей Лавров: Ёлка стоит в Кремле.".as_bytes(), Some("ru.txt"), None, None).await.unwrap();
+    write::import_bytes(
+        &s.pool,
+        "Вопрос: Что с ёлкой?\n\nСергей Лавров: Ёлка стоит в Кремле.".as_bytes(),
+        Some("ru.txt"),
+        None,
+        None,
+    )
+    .await
+    .unwrap();
     let r = get(&s.app, "/search?q=%D0%B5%D0%BB%D0%BA%D0%B0").await; // елка
     assert_eq!(r.select("[data-test=hit]").len(), 1, "{}", r.body);
 }
@@ -241,15 +409,33 @@ async fn topics_show_on_exchanges_and_have_pages_with_a_chart() {
     let (s, slug) = seeded().await;
     let r = get(&s.app, &format!("/transcripts/{slug}/questions/1")).await;
     let topics: Vec<String> = r.select(".topics a");
-    for want in ["Ukraine", "Belarus", "Minsk agreements", "Donald Trump", "Sanctions"] {
+    for want in [
+        "Ukraine",
+        "Belarus",
+        "Minsk agreements",
+        "Donald Trump",
+        "Sanctions",
+    ] {
         assert!(topics.iter().any(|t| t == want), "{want} not in {topics:?}");
     }
     let index = get(&s.app, "/topics").await;
-    assert!(index.attrs("a", "href").contains(&"/topics/ukraine".to_string()));
+    assert!(
+        index
+            .attrs("a", "href")
+            .contains(&"/topics/ukraine".to_string())
+    );
     let page = get(&s.app, "/topics/ukraine").await;
     assert_eq!(page.status, StatusCode::OK);
-    assert_eq!(page.html().select(&Selector::parse("[data-test=chart] rect").unwrap()).count(), 1);
-    assert!(page.attrs("[data-test=topic-exchanges] a", "href").contains(&format!("/transcripts/{slug}/questions/1")));
+    assert_eq!(
+        page.html()
+            .select(&Selector::parse("[data-test=chart] rect").unwrap())
+            .count(),
+        1
+    );
+    assert!(
+        page.attrs("[data-test=topic-exchanges] a", "href")
+            .contains(&format!("/transcripts/{slug}/questions/1"))
+    );
 }
 
 /// A signed-in editor: the session cookie and the CSRF token.
@@ -259,23 +445,57 @@ struct Signed {
 }
 
 async fn sign_in(s: &Site) -> Signed {
-    store::editors::add_editor(&s.pool, "editor", "correct horse battery").await.unwrap();
+    store::editors::add_editor(&s.pool, "editor", "correct horse battery")
+        .await
+        .unwrap();
     let form = get(&s.app, "/login?next=/upload").await;
-    let login_cookie = form.header("set-cookie").split(';').next().unwrap().to_string();
+    let login_cookie = form
+        .header("set-cookie")
+        .split(';')
+        .next()
+        .unwrap()
+        .to_string();
     let csrf = form.attrs("input[name=csrf]", "value")[0].clone();
     let body = format!("name=editor&password=correct+horse+battery&csrf={csrf}&next=%2Fupload");
-    let r = send(&s.app, Request::post("/login").header(header::COOKIE, login_cookie).header(header::CONTENT_TYPE, "application/x-www-form-urlencoded").body(Body::from(body)).unwrap()).await;
+    let r = send(
+        &s.app,
+        Request::post("/login")
+            .header(header::COOKIE, login_cookie)
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(Body::from(body))
+            .unwrap(),
+    )
+    .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     assert_eq!(r.header("location"), "/upload");
-    let set = r.headers.get_all(header::SET_COOKIE).iter().map(|v| v.to_str().unwrap().to_string()).find(|c| c.starts_with("stenogram_session=")).unwrap();
-    assert!(set.contains("HttpOnly") && set.contains("SameSite=Lax"), "{set}");
+    let set = r
+        .headers
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .map(|v| v.to_str().unwrap().to_string())
+        .find(|c| c.starts_with("stenogram_session="))
+        .unwrap();
+    assert!(
+        set.contains("HttpOnly") && set.contains("SameSite=Lax"),
+        "{set}"
+    );
     let cookie = set.split(';').next().unwrap().to_string();
-    let page = send(&s.app, Request::get("/upload").header(header::COOKIE, cookie.clone()).body(Body::empty()).unwrap()).await;
+    let page = send(
+        &s.app,
+        Request::get("/upload")
+            .header(header::COOKIE, cookie.clone())
+            .body(Body::empty())
+            .unwrap(),
+    )
+    .await;
     let csrf = page.attrs("input[name=csrf]", "value")[0].clone();
     Signed { cookie, csrf }
 }
 
-fn multipart(fields: &[(&str, Option<&str>, &[u8])]) -> (String, Vec<u8>) {
+/// A form field: name, file name (for a file), value.
+type Field<'a> = (&'a str, Option<&'a str>, &'a [u8]);
+
+fn multipart(fields: &[Field]) -> (String, Vec<u8>) {
     let boundary = "stenogramtestboundary";
     let mut body = Vec::new();
     for (name, file, value) in fields {
@@ -291,13 +511,24 @@ fn multipart(fields: &[(&str, Option<&str>, &[u8])]) -> (String, Vec<u8>) {
     (format!("multipart/form-data; boundary={boundary}"), body)
 }
 
-async fn upload(s: &Site, who: &Signed, fields: &[(&str, Option<&str>, &[u8])]) -> Reply {
+async fn upload(s: &Site, who: &Signed, fields: &[Field<'_>]) -> Reply {
     let (ctype, body) = multipart(fields);
-    send(&s.app, Request::post("/upload").header(header::COOKIE, who.cookie.clone()).header(header::CONTENT_TYPE, ctype).body(Body::from(body)).unwrap()).await
+    send(
+        &s.app,
+        Request::post("/upload")
+            .header(header::COOKIE, who.cookie.clone())
+            .header(header::CONTENT_TYPE, ctype)
+            .body(Body::from(body))
+            .unwrap(),
+    )
+    .await
 }
 
 async fn transcripts(pool: &sqlx::SqlitePool) -> i64 {
-    sqlx::query_scalar("SELECT count(*) FROM transcript").fetch_one(pool).await.unwrap()
+    sqlx::query_scalar("SELECT count(*) FROM transcript")
+        .fetch_one(pool)
+        .await
+        .unwrap()
 }
 
 #[tokio::test]
@@ -307,7 +538,14 @@ async fn anyone_not_signed_in_is_sent_to_the_login_page() {
     assert_eq!(r.status, StatusCode::SEE_OTHER);
     assert_eq!(r.header("location"), "/login?next=%2Fupload");
     let (ctype, body) = multipart(&[("file", Some("seed.txt"), SEED)]);
-    let r = send(&s.app, Request::post("/upload").header(header::CONTENT_TYPE, ctype).body(Body::from(body)).unwrap()).await;
+    let r = send(
+        &s.app,
+        Request::post("/upload")
+            .header(header::CONTENT_TYPE, ctype)
+            .body(Body::from(body))
+            .unwrap(),
+    )
+    .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
     assert_eq!(transcripts(&s.pool).await, 0);
 }
@@ -315,13 +553,30 @@ async fn anyone_not_signed_in_is_sent_to_the_login_page() {
 #[tokio::test]
 async fn a_wrong_password_is_refused_and_repeated_failures_slow_down() {
     let s = site().await;
-    store::editors::add_editor(&s.pool, "editor", "correct horse battery").await.unwrap();
+    store::editors::add_editor(&s.pool, "editor", "correct horse battery")
+        .await
+        .unwrap();
     let mut statuses = Vec::new();
     for _ in 0..5 {
         let form = get(&s.app, "/login").await;
-        let cookie = form.header("set-cookie").split(';').next().unwrap().to_string();
+        let cookie = form
+            .header("set-cookie")
+            .split(';')
+            .next()
+            .unwrap()
+            .to_string();
         let csrf = form.attrs("input[name=csrf]", "value")[0].clone();
-        let r = send(&s.app, Request::post("/login").header(header::COOKIE, cookie).header(header::CONTENT_TYPE, "application/x-www-form-urlencoded").body(Body::from(format!("name=editor&password=wrong&csrf={csrf}"))).unwrap()).await;
+        let r = send(
+            &s.app,
+            Request::post("/login")
+                .header(header::COOKIE, cookie)
+                .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                .body(Body::from(format!(
+                    "name=editor&password=wrong&csrf={csrf}"
+                )))
+                .unwrap(),
+        )
+        .await;
         statuses.push(r.status.as_u16());
     }
     assert_eq!(&statuses[..3], [401, 401, 401]);
@@ -332,7 +587,12 @@ async fn a_wrong_password_is_refused_and_repeated_failures_slow_down() {
 async fn a_form_without_its_csrf_token_is_refused() {
     let s = site().await;
     let who = sign_in(&s).await;
-    let r = upload(&s, &who, &[("csrf", None, b"forged"), ("file", Some("seed.txt"), SEED)]).await;
+    let r = upload(
+        &s,
+        &who,
+        &[("csrf", None, b"forged"), ("file", Some("seed.txt"), SEED)],
+    )
+    .await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
     let r = upload(&s, &who, &[("file", Some("seed.txt"), SEED)]).await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
@@ -343,26 +603,71 @@ async fn a_form_without_its_csrf_token_is_refused() {
 async fn an_editor_uploads_reviews_corrects_and_publishes() {
     let s = site().await;
     let who = sign_in(&s).await;
-    let r = upload(&s, &who, &[("csrf", None, who.csrf.as_bytes()), ("file", Some("seed.txt"), SEED)]).await;
+    let r = upload(
+        &s,
+        &who,
+        &[
+            ("csrf", None, who.csrf.as_bytes()),
+            ("file", Some("seed.txt"), SEED),
+        ],
+    )
+    .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     let draft = r.header("location");
     assert!(draft.starts_with("/drafts/"));
-    assert_eq!(transcripts(&s.pool).await, 0, "nothing is published before review");
-    let review = send(&s.app, Request::get(&draft).header(header::COOKIE, who.cookie.clone()).body(Body::empty()).unwrap()).await;
+    assert_eq!(
+        transcripts(&s.pool).await,
+        0,
+        "nothing is published before review"
+    );
+    let review = send(
+        &s.app,
+        Request::get(&draft)
+            .header(header::COOKIE, who.cookie.clone())
+            .body(Body::empty())
+            .unwrap(),
+    )
+    .await;
     assert_eq!(review.status, StatusCode::OK);
     assert_eq!(review.select("[data-test=turns] tbody tr").len(), 9);
     assert!(review.select("[data-test=labels]")[0].contains("new speaker"));
-    let body = format!("csrf={}&title=Lavrov+after+the+collegium&date=2025-11-26&place=Minsk&source_url=&then=publish", who.csrf);
-    let r = send(&s.app, Request::post(&draft).header(header::COOKIE, who.cookie.clone()).header(header::CONTENT_TYPE, "application/x-www-form-urlencoded").body(Body::from(body)).unwrap()).await;
+    let body = format!(
+        "csrf={}&title=Lavrov+after+the+collegium&date=2025-11-26&place=Minsk&source_url=&then=publish",
+        who.csrf
+    );
+    let r = send(
+        &s.app,
+        Request::post(&draft)
+            .header(header::COOKIE, who.cookie.clone())
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(Body::from(body))
+            .unwrap(),
+    )
+    .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
-    assert_eq!(r.header("location"), "/transcripts/2025-11-26-lavrov-after-the-collegium");
+    assert_eq!(
+        r.header("location"),
+        "/transcripts/2025-11-26-lavrov-after-the-collegium"
+    );
     let page = get(&s.app, "/transcripts/2025-11-26-lavrov-after-the-collegium").await;
     assert_eq!(page.select("h1"), ["Lavrov after the collegium"]);
     assert!(page.select(".meta")[0].contains("Minsk"));
     // The same file again is recognised.
-    let again = upload(&s, &who, &[("csrf", None, who.csrf.as_bytes()), ("file", Some("seed.txt"), SEED)]).await;
+    let again = upload(
+        &s,
+        &who,
+        &[
+            ("csrf", None, who.csrf.as_bytes()),
+            ("file", Some("seed.txt"), SEED),
+        ],
+    )
+    .await;
     assert_eq!(again.status, StatusCode::CONFLICT);
-    assert!(again.attrs("[data-test=upload-error] a", "href").contains(&"/transcripts/2025-11-26-lavrov-after-the-collegium".to_string()));
+    assert!(
+        again
+            .attrs("[data-test=upload-error] a", "href")
+            .contains(&"/transcripts/2025-11-26-lavrov-after-the-collegium".to_string())
+    );
 }
 
 #[tokio::test]
@@ -372,20 +677,62 @@ async fn bad_uploads_get_their_status_and_message_and_store_nothing() {
     let csrf = who.csrf.clone();
     let binary: Vec<u8> = (0..4096u32).map(|i| (i * 7919 % 251) as u8).collect();
     let big = vec![b'a'; 70 * 1024];
-    let cases: Vec<(&str, Vec<(&str, Option<&str>, &[u8])>, StatusCode)> = vec![
-        ("empty", vec![("csrf", None, csrf.as_bytes()), ("file", Some("empty.txt"), b"")], StatusCode::BAD_REQUEST),
-        ("binary", vec![("csrf", None, csrf.as_bytes()), ("file", Some("x.txt"), &binary)], StatusCode::UNSUPPORTED_MEDIA_TYPE),
-        ("pdf", vec![("csrf", None, csrf.as_bytes()), ("file", Some("x.pdf"), b"%PDF-1.4")], StatusCode::UNSUPPORTED_MEDIA_TYPE),
-        ("too large", vec![("csrf", None, csrf.as_bytes()), ("file", Some("big.txt"), &big)], StatusCode::PAYLOAD_TOO_LARGE),
-        ("bad date", vec![("csrf", None, csrf.as_bytes()), ("text", None, b"Question: x?\n\nA: y."), ("date", None, b"someday")], StatusCode::BAD_REQUEST),
+    let cases: Vec<(&str, Vec<Field>, StatusCode)> = vec![
+        (
+            "empty",
+            vec![
+                ("csrf", None, csrf.as_bytes()),
+                ("file", Some("empty.txt"), b""),
+            ],
+            StatusCode::BAD_REQUEST,
+        ),
+        (
+            "binary",
+            vec![
+                ("csrf", None, csrf.as_bytes()),
+                ("file", Some("x.txt"), &binary),
+            ],
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+        ),
+        (
+            "pdf",
+            vec![
+                ("csrf", None, csrf.as_bytes()),
+                ("file", Some("x.pdf"), b"%PDF-1.4"),
+            ],
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+        ),
+        (
+            "too large",
+            vec![
+                ("csrf", None, csrf.as_bytes()),
+                ("file", Some("big.txt"), &big),
+            ],
+            StatusCode::PAYLOAD_TOO_LARGE,
+        ),
+        (
+            "bad date",
+            vec![
+                ("csrf", None, csrf.as_bytes()),
+                ("text", None, b"Question: x?\n\nA: y."),
+                ("date", None, b"someday"),
+            ],
+            StatusCode::BAD_REQUEST,
+        ),
     ];
     for (name, fields, want) in cases {
         let r = upload(&s, &who, &fields).await;
         assert_eq!(r.status, want, "{name}: {}", r.body);
-        assert!(!r.select("[data-test=upload-error]").is_empty(), "{name} shows no message");
+        assert!(
+            !r.select("[data-test=upload-error]").is_empty(),
+            "{name} shows no message"
+        );
     }
     assert_eq!(transcripts(&s.pool).await, 0);
-    let drafts: i64 = sqlx::query_scalar("SELECT count(*) FROM draft").fetch_one(&s.pool).await.unwrap();
+    let drafts: i64 = sqlx::query_scalar("SELECT count(*) FROM draft")
+        .fetch_one(&s.pool)
+        .await
+        .unwrap();
     assert_eq!(drafts, 0);
 }
 
@@ -393,18 +740,32 @@ async fn bad_uploads_get_their_status_and_message_and_store_nothing() {
 async fn uploaded_html_and_script_are_shown_as_text() {
     let s = site().await;
     write::import_bytes(&s.pool, b"<script>alert(1)</script> hello\n\nQuestion: Is <b>this</b> bold? <img src=x onerror=alert(2)>\n\nSergey Lavrov: <script>alert(3)</script> No.", Some("x.txt"), None, None).await.unwrap();
-    let slug: String = sqlx::query_scalar("SELECT slug FROM transcript").fetch_one(&s.pool).await.unwrap();
-    for uri in [format!("/transcripts/{slug}"), format!("/transcripts/{slug}/questions/1"), "/search?q=alert".to_string(), "/speakers/sergey-lavrov".to_string()] {
+    let slug: String = sqlx::query_scalar("SELECT slug FROM transcript")
+        .fetch_one(&s.pool)
+        .await
+        .unwrap();
+    for uri in [
+        format!("/transcripts/{slug}"),
+        format!("/transcripts/{slug}/questions/1"),
+        "/search?q=alert".to_string(),
+        "/speakers/sergey-lavrov".to_string(),
+    ] {
         let r = get(&s.app, &uri).await;
         assert_eq!(r.status, StatusCode::OK, "{uri}");
         let scripts = r.attrs("script", "src");
-        assert_eq!(scripts, ["/static/app.js"], "{uri}: a script element was injected");
+        assert_eq!(
+            scripts,
+            ["/static/app.js"],
+            "{uri}: a script element was injected"
+        );
         assert!(r.attrs("img", "src").is_empty(), "{uri}");
     }
 }
 
 async fn token(s: &Site) -> String {
-    store::editors::create_token(&s.pool, "tests").await.unwrap()
+    store::editors::create_token(&s.pool, "tests")
+        .await
+        .unwrap()
 }
 
 async fn post_api(s: &Site, token: Option<&str>, ctype: &str, body: Vec<u8>) -> Reply {
@@ -419,8 +780,16 @@ async fn post_api(s: &Site, token: Option<&str>, ctype: &str, body: Vec<u8>) -> 
 async fn the_api_takes_a_transcript_with_a_token() {
     let s = site().await;
     let t = token(&s).await;
-    assert_eq!(post_api(&s, None, "text/plain", SEED.to_vec()).await.status, StatusCode::UNAUTHORIZED);
-    assert_eq!(post_api(&s, Some("stn_wrong"), "text/plain", SEED.to_vec()).await.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        post_api(&s, None, "text/plain", SEED.to_vec()).await.status,
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(
+        post_api(&s, Some("stn_wrong"), "text/plain", SEED.to_vec())
+            .await
+            .status,
+        StatusCode::UNAUTHORIZED
+    );
     let r = post_api(&s, Some(&t), "text/plain; charset=utf-8", SEED.to_vec()).await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
     let json = r.json();
@@ -443,16 +812,37 @@ async fn the_api_answers_bad_bodies_in_json_and_stores_nothing() {
     let binary: Vec<u8> = (0..4096u32).map(|i| (i * 7919 % 251) as u8).collect();
     for (name, ctype, body, want) in [
         ("empty", "text/plain", Vec::new(), StatusCode::BAD_REQUEST),
-        ("binary", "text/plain", binary, StatusCode::UNSUPPORTED_MEDIA_TYPE),
-        ("pdf", "application/pdf", b"%PDF-1.4".to_vec(), StatusCode::UNSUPPORTED_MEDIA_TYPE),
-        ("too large", "text/plain", vec![b'a'; 400 * 1024], StatusCode::PAYLOAD_TOO_LARGE),
+        (
+            "binary",
+            "text/plain",
+            binary,
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+        ),
+        (
+            "pdf",
+            "application/pdf",
+            b"%PDF-1.4".to_vec(),
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+        ),
+        (
+            "too large",
+            "text/plain",
+            vec![b'a'; 400 * 1024],
+            StatusCode::PAYLOAD_TOO_LARGE,
+        ),
     ] {
         let r = post_api(&s, Some(&t), ctype, body).await;
         assert_eq!(r.status, want, "{name}: {}", r.body);
         assert!(r.header("content-type").contains("json"), "{name}");
         assert!(!r.json()["error"]["message"].as_str().unwrap().is_empty());
     }
-    let prose = post_api(&s, Some(&t), "text/plain", b"Just a paragraph of prose with no speakers at all.".to_vec()).await;
+    let prose = post_api(
+        &s,
+        Some(&t),
+        "text/plain",
+        b"Just a paragraph of prose with no speakers at all.".to_vec(),
+    )
+    .await;
     assert_eq!(prose.status, StatusCode::CREATED);
     assert_eq!(prose.json()["labelled"], false);
     assert_eq!(transcripts(&s.pool).await, 1);

@@ -18,9 +18,18 @@ fn the_seed_reads_as_four_exchanges_all_answered_by_lavrov() {
     let doc = read(SEED);
     assert_eq!(doc.date.as_deref(), Some("2025-11-26"));
     assert_eq!(doc.exchanges.len(), 4);
-    let starts = ["Did you discuss Donald Trump", "To continue the topic of security", "I have a question about Ukraine", "In other words, you do not confirm"];
+    let starts = [
+        "Did you discuss Donald Trump",
+        "To continue the topic of security",
+        "I have a question about Ukraine",
+        "In other words, you do not confirm",
+    ];
     for (e, start) in doc.exchanges.iter().zip(starts) {
-        assert!(text_of(&doc, e.question).starts_with(start), "{}", text_of(&doc, e.question));
+        assert!(
+            text_of(&doc, e.question).starts_with(start),
+            "{}",
+            text_of(&doc, e.question)
+        );
         assert!(!e.answers.is_empty());
         for a in &e.answers {
             assert_eq!(doc.turns[*a].speaker, "Sergey Lavrov");
@@ -28,7 +37,14 @@ fn the_seed_reads_as_four_exchanges_all_answered_by_lavrov() {
         }
     }
     let opening = &doc.turns[0];
-    assert_eq!((opening.role, opening.speaker.as_str(), opening.label.as_deref()), (Role::Statement, "Sergey Lavrov", None));
+    assert_eq!(
+        (
+            opening.role,
+            opening.speaker.as_str(),
+            opening.label.as_deref()
+        ),
+        (Role::Statement, "Sergey Lavrov", None)
+    );
     assert!(text_of(&doc, 0).starts_with("Dear media representatives"));
 }
 
@@ -36,12 +52,21 @@ fn the_seed_reads_as_four_exchanges_all_answered_by_lavrov() {
 fn the_seed_keeps_its_preface_and_editors_note_outside_every_turn() {
     let doc = read(SEED);
     assert!(doc.preface.iter().any(|p| p.starts_with("Little scrutiny")));
-    assert!(doc.preface.iter().any(|p| p.contains("what Lavrov had to say")));
+    assert!(
+        doc.preface
+            .iter()
+            .any(|p| p.contains("what Lavrov had to say"))
+    );
     assert!(doc.notes.iter().any(|n| n == "[My Emphasis]"));
     assert!(doc.header.iter().any(|h| h.starts_with("date 2025-11-26")));
     for t in &doc.turns {
         let all = t.paragraphs.join(" ");
-        assert!(!all.contains("Little scrutiny") && !all.contains("[My Emphasis]") && !all.contains("signing the Resolution"), "{all}");
+        assert!(
+            !all.contains("Little scrutiny")
+                && !all.contains("[My Emphasis]")
+                && !all.contains("signing the Resolution"),
+            "{all}"
+        );
     }
     assert_eq!(text_of(&doc, doc.turns.len() - 1), "I have answered you.");
 }
@@ -49,15 +74,34 @@ fn the_seed_keeps_its_preface_and_editors_note_outside_every_turn() {
 #[test]
 fn a_label_with_a_stage_note_keeps_the_label_as_printed_beside_the_speaker() {
     let doc = read(SEED);
-    let turn = doc.turns.iter().find(|t| t.label.as_deref().is_some_and(|l| l.contains("speaking after"))).expect("the stage-note label");
+    let turn = doc
+        .turns
+        .iter()
+        .find(|t| {
+            t.label
+                .as_deref()
+                .is_some_and(|l| l.contains("speaking after"))
+        })
+        .expect("the stage-note label");
     assert_eq!(turn.speaker, "Sergey Lavrov");
-    assert_eq!(turn.label.as_deref(), Some("Sergey Lavrov (speaking after Mikhail Ryzhenkov)"));
+    assert_eq!(
+        turn.label.as_deref(),
+        Some("Sergey Lavrov (speaking after Mikhail Ryzhenkov)")
+    );
 }
 
 #[test]
 fn the_json_contract_has_the_documented_fields() {
     let value = serde_json::to_value(read(SEED)).unwrap();
-    for key in ["title", "date", "place", "preface", "notes", "turns", "exchanges"] {
+    for key in [
+        "title",
+        "date",
+        "place",
+        "preface",
+        "notes",
+        "turns",
+        "exchanges",
+    ] {
         assert!(value.get(key).is_some(), "missing {key}");
     }
     let turn = &value["turns"][1];
@@ -72,8 +116,13 @@ fn the_json_contract_has_the_documented_fields() {
 
 #[test]
 fn an_unlabelled_text_is_one_statement_by_whoever_the_title_names() {
-    let doc = read("Spokesperson Wang Wenbin's Remarks on the G7 Summit\n\nWe firmly oppose the interference in China's internal affairs and we urge the G7 to stop it.");
-    assert_eq!(doc.title.as_deref(), Some("Spokesperson Wang Wenbin's Remarks on the G7 Summit"));
+    let doc = read(
+        "Spokesperson Wang Wenbin's Remarks on the G7 Summit\n\nWe firmly oppose the interference in China's internal affairs and we urge the G7 to stop it.",
+    );
+    assert_eq!(
+        doc.title.as_deref(),
+        Some("Spokesperson Wang Wenbin's Remarks on the G7 Summit")
+    );
     assert_eq!(doc.turns.len(), 1);
     assert_eq!(doc.turns[0].speaker, "Wang Wenbin");
     assert_eq!(doc.turns[0].role, Role::Statement);
@@ -81,14 +130,23 @@ fn an_unlabelled_text_is_one_statement_by_whoever_the_title_names() {
 
 #[test]
 fn a_and_answer_labels_resolve_to_the_person_the_title_names() {
-    let doc = read("Spokesperson Wang Wenbin's Regular Press Conference\n\nQ: Will China attend the summit?\n\nA: We will release information in due course.\n\nQ: And the talks?\n\nAnswer: They went well, as we said yesterday.");
+    let doc = read(
+        "Spokesperson Wang Wenbin's Regular Press Conference\n\nQ: Will China attend the summit?\n\nA: We will release information in due course.\n\nQ: And the talks?\n\nAnswer: They went well, as we said yesterday.",
+    );
     assert_eq!(doc.exchanges.len(), 2);
-    assert!(doc.turns.iter().filter(|t| t.role == Role::Answer).all(|t| t.speaker == "Wang Wenbin"));
+    assert!(
+        doc.turns
+            .iter()
+            .filter(|t| t.role == Role::Answer)
+            .all(|t| t.speaker == "Wang Wenbin")
+    );
 }
 
 #[test]
 fn a_label_mid_paragraph_after_a_question_starts_a_new_turn() {
-    let doc = read("Question: The US imposed new tariffs. How do you respond? Wang Wenbin: We firmly oppose it and will respond.\n\nQuestion: Anything else?\n\nWang Wenbin: No.");
+    let doc = read(
+        "Question: The US imposed new tariffs. How do you respond? Wang Wenbin: We firmly oppose it and will respond.\n\nQuestion: Anything else?\n\nWang Wenbin: No.",
+    );
     assert_eq!(doc.turns.len(), 4, "{:?}", doc.turns);
     assert_eq!(doc.turns[1].speaker, "Wang Wenbin");
     assert_eq!(text_of(&doc, 1), "We firmly oppose it and will respond.");
@@ -97,22 +155,41 @@ fn a_label_mid_paragraph_after_a_question_starts_a_new_turn() {
 
 #[test]
 fn different_spellings_of_one_name_in_a_document_are_one_speaker() {
-    let doc = read("Ms. Maria Zakharova, Foreign Ministry Spokeswoman: Good afternoon, we begin with the schedule for the week.\n\nQuestion: What about Syria?\n\nMinister Zakharova: We have said everything about it already.\n\nQuestion: And Libya?\n\nZakharova: The same.");
-    let speakers: Vec<&str> = doc.turns.iter().filter(|t| t.speaker_kind == SpeakerKind::Person).map(|t| t.speaker.as_str()).collect();
-    assert!(speakers.iter().all(|s| *s == "Maria Zakharova"), "{speakers:?}");
+    let doc = read(
+        "Ms. Maria Zakharova, Foreign Ministry Spokeswoman: Good afternoon, we begin with the schedule for the week.\n\nQuestion: What about Syria?\n\nMinister Zakharova: We have said everything about it already.\n\nQuestion: And Libya?\n\nZakharova: The same.",
+    );
+    let speakers: Vec<&str> = doc
+        .turns
+        .iter()
+        .filter(|t| t.speaker_kind == SpeakerKind::Person)
+        .map(|t| t.speaker.as_str())
+        .collect();
+    assert!(
+        speakers.iter().all(|s| *s == "Maria Zakharova"),
+        "{speakers:?}"
+    );
 }
 
 #[test]
 fn outlets_ask_questions_and_are_outlets() {
-    let doc = read("Sergey Lavrov: Good afternoon, I am ready for your questions.\n\nTASS: A question on Syria: what next?\n\nSergey Lavrov: We will continue our work there.\n\nReuters: And sanctions?\n\nSergey Lavrov: They do not work.");
-    let outlets: Vec<&str> = doc.turns.iter().filter(|t| t.speaker_kind == SpeakerKind::Outlet).map(|t| t.speaker.as_str()).collect();
+    let doc = read(
+        "Sergey Lavrov: Good afternoon, I am ready for your questions.\n\nTASS: A question on Syria: what next?\n\nSergey Lavrov: We will continue our work there.\n\nReuters: And sanctions?\n\nSergey Lavrov: They do not work.",
+    );
+    let outlets: Vec<&str> = doc
+        .turns
+        .iter()
+        .filter(|t| t.speaker_kind == SpeakerKind::Outlet)
+        .map(|t| t.speaker.as_str())
+        .collect();
     assert_eq!(outlets, ["TASS", "Reuters"]);
     assert_eq!(doc.exchanges.len(), 2);
 }
 
 #[test]
 fn a_follow_up_opens_its_own_exchange_and_an_unanswered_question_has_no_answers() {
-    let doc = read("Question: First question?\n\nSergey Lavrov: First answer.\n\nFollow-up: So you mean yes?\n\nSergey Lavrov: I mean what I said.\n\nQuestion: A last one?");
+    let doc = read(
+        "Question: First question?\n\nSergey Lavrov: First answer.\n\nFollow-up: So you mean yes?\n\nSergey Lavrov: I mean what I said.\n\nQuestion: A last one?",
+    );
     assert_eq!(doc.exchanges.len(), 3);
     assert_eq!(doc.exchanges[1].answers.len(), 1);
     assert!(doc.exchanges[2].answers.is_empty());
@@ -120,15 +197,29 @@ fn a_follow_up_opens_its_own_exchange_and_an_unanswered_question_has_no_answers(
 
 #[test]
 fn separators_disclaimers_and_postscripts_are_notes() {
-    let doc = read("Unofficial translation\n\nQuestion: Is it true?\n\nSergey Lavrov: It is true, and we have said so many times before.\n\n* * *\n\nSource: the ministry's website");
-    assert_eq!(doc.notes, ["Unofficial translation", "* * *", "Source: the ministry's website"]);
+    let doc = read(
+        "Unofficial translation\n\nQuestion: Is it true?\n\nSergey Lavrov: It is true, and we have said so many times before.\n\n* * *\n\nSource: the ministry's website",
+    );
+    assert_eq!(
+        doc.notes,
+        [
+            "Unofficial translation",
+            "* * *",
+            "Source: the ministry's website"
+        ]
+    );
     assert_eq!(doc.turns.len(), 2);
 }
 
 #[test]
 fn a_headline_with_a_colon_is_not_a_speaker() {
-    let doc = read("Lavrov on sanctions: a long view\n\nQuestion: What about sanctions?\n\nSergey Lavrov: They have never worked and they will not work now.");
-    assert_eq!(doc.title.as_deref(), Some("Lavrov on sanctions: a long view"));
+    let doc = read(
+        "Lavrov on sanctions: a long view\n\nQuestion: What about sanctions?\n\nSergey Lavrov: They have never worked and they will not work now.",
+    );
+    assert_eq!(
+        doc.title.as_deref(),
+        Some("Lavrov on sanctions: a long view")
+    );
     assert_eq!(doc.turns.len(), 2);
 }
 
@@ -136,13 +227,31 @@ fn a_headline_with_a_colon_is_not_a_speaker() {
 fn a_whole_kremlin_page_reads_its_article_body_and_bold_labels() {
     let page = include_str!("fixtures/kremlin-sample/62047.html");
     let doc = parse::parse_text(page, Format::Html).unwrap();
-    assert_eq!(doc.title.as_deref(), Some("Vladimir Putin answered Russian journalists’ questions"));
+    assert_eq!(
+        doc.title.as_deref(),
+        Some("Vladimir Putin answered Russian journalists’ questions")
+    );
     assert_eq!(doc.date.as_deref(), Some("2019-11-14"));
     assert_eq!(doc.place.as_deref(), Some("Brasilia"));
-    assert_eq!(doc.turns.iter().filter(|t| t.role == Role::Question).count(), 16);
-    assert!(doc.turns.iter().filter(|t| t.role == Role::Answer).all(|t| t.speaker == "Vladimir Putin"));
+    assert_eq!(
+        doc.turns
+            .iter()
+            .filter(|t| t.role == Role::Question)
+            .count(),
+        16
+    );
+    assert!(
+        doc.turns
+            .iter()
+            .filter(|t| t.role == Role::Answer)
+            .all(|t| t.speaker == "Vladimir Putin")
+    );
     assert!(doc.topics.iter().any(|t| t == "BRICS"), "{:?}", doc.topics);
-    assert!(!doc.turns.iter().any(|t| t.paragraphs.iter().any(|p| p.contains("Text version") || p.contains("Direct link"))));
+    assert!(!doc.turns.iter().any(|t| {
+        t.paragraphs
+            .iter()
+            .any(|p| p.contains("Text version") || p.contains("Direct link"))
+    }));
 }
 
 #[test]
@@ -159,7 +268,11 @@ fn windows_1251_bytes_read_like_their_utf8_text() {
 fn empty_and_binary_input_is_a_parse_error_with_a_message() {
     let empty = parse::parse_bytes(b"", None).unwrap_err();
     assert!(empty.message.contains("empty"));
-    let html = parse::parse_bytes(b"<html><body><script>x()</script></body></html>", Some("a.html")).unwrap_err();
+    let html = parse::parse_bytes(
+        b"<html><body><script>x()</script></body></html>",
+        Some("a.html"),
+    )
+    .unwrap_err();
     assert!(html.message.contains("no paragraphs"));
 }
 
@@ -169,7 +282,8 @@ fn labelled_questions(text: &str) -> usize {
     text.lines()
         .filter(|l| {
             let t = l.trim_start_matches([' ', '\u{a0}', '\t']);
-            t.strip_prefix('Q').is_some_and(|rest| rest.starts_with([' ', '\u{a0}', '\t', ':']))
+            t.strip_prefix('Q')
+                .is_some_and(|rest| rest.starts_with([' ', '\u{a0}', '\t', ':']))
         })
         .count()
 }
@@ -183,14 +297,21 @@ fn question_turns_in_the_white_house_sample_match_the_labels() {
         let cols: Vec<&str> = line.split('\t').collect();
         let bytes = std::fs::read(format!("{root}{}", cols[0])).unwrap();
         let doc = parse::parse_bytes(&bytes, Some(cols[0])).unwrap();
-        let found = doc.turns.iter().filter(|t| t.role == Role::Question).count();
+        let found = doc
+            .turns
+            .iter()
+            .filter(|t| t.role == Role::Question)
+            .count();
         files += 1;
         matching_manifest += usize::from(found.to_string() == cols[2]);
-        matching_labels += usize::from(found == labelled_questions(&String::from_utf8_lossy(&bytes)));
+        matching_labels +=
+            usize::from(found == labelled_questions(&String::from_utf8_lossy(&bytes)));
     }
     let manifest_share = matching_manifest as f64 / files as f64;
     let label_share = matching_labels as f64 / files as f64;
-    eprintln!("{files} files: {matching_manifest} match the manifest ({manifest_share:.3}), {matching_labels} match the labels ({label_share:.3})");
+    eprintln!(
+        "{files} files: {matching_manifest} match the manifest ({manifest_share:.3}), {matching_labels} match the labels ({label_share:.3})"
+    );
     assert!(label_share >= 0.95, "{label_share}");
     assert!(manifest_share >= 0.88, "{manifest_share}");
 }
@@ -198,13 +319,24 @@ fn question_turns_in_the_white_house_sample_match_the_labels() {
 #[test]
 fn every_kremlin_page_reads_without_error_and_finds_its_questions() {
     let manifest = include_str!("fixtures/kremlin-sample/MANIFEST.tsv");
-    let root = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/kremlin-sample/");
+    let root = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/kremlin-sample/"
+    );
     let mut with_questions = 0;
     for line in manifest.lines().skip(1) {
         let cols: Vec<&str> = line.split('\t').collect();
-        let doc = parse::parse_bytes(&std::fs::read(format!("{root}{}", cols[0])).unwrap(), Some(cols[0])).unwrap();
+        let doc = parse::parse_bytes(
+            &std::fs::read(format!("{root}{}", cols[0])).unwrap(),
+            Some(cols[0]),
+        )
+        .unwrap();
         let want: usize = cols[5].parse().unwrap();
-        let found = doc.turns.iter().filter(|t| t.role == Role::Question).count();
+        let found = doc
+            .turns
+            .iter()
+            .filter(|t| t.role == Role::Question)
+            .count();
         // Named interviewers' questions count here and not in the manifest, so at least as many.
         assert!(found >= want, "{}: {found} < {want}", cols[0]);
         with_questions += usize::from(want > 0 && found > 0);

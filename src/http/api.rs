@@ -26,7 +26,6 @@ struct Path<T>(T);
 #[from_request(via(axum::extract::Query), rejection(ApiError))]
 struct Query<T>(T);
 
-
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/transcripts", get(list).post(create))
@@ -46,7 +45,10 @@ struct ListParams {
     page: Option<i64>,
 }
 
-async fn list(State(state): State<AppState>, Query(p): Query<ListParams>) -> ApiResult<Json<Value>> {
+async fn list(
+    State(state): State<AppState>,
+    Query(p): Query<ListParams>,
+) -> ApiResult<Json<Value>> {
     let (_, total) = read::list(&state.pool, p.year, 0, 0).await?;
     let pager = Pager::new(p.page, 100, total, String::new());
     let (rows, _) = read::list(&state.pool, p.year, pager.offset(), 100).await?;
@@ -54,23 +56,45 @@ async fn list(State(state): State<AppState>, Query(p): Query<ListParams>) -> Api
         .iter()
         .map(|r| json!({"slug": r.slug, "title": r.title, "date": r.date, "place": r.place, "exchanges": r.exchange_count, "speakers": r.speakers, "url": format!("/transcripts/{}", r.slug)}))
         .collect();
-    Ok(Json(json!({"total": total, "page": pager.page, "pages": pager.pages(), "transcripts": items})))
+    Ok(Json(
+        json!({"total": total, "page": pager.page, "pages": pager.pages(), "transcripts": items}),
+    ))
 }
 
 fn turn_json(t: &read::TurnRow) -> Value {
     json!({"position": t.position, "speaker": t.speaker, "speaker_slug": t.speaker_slug, "speaker_kind": t.speaker_kind, "label": t.label, "role": t.role, "exchange": t.exchange, "paragraphs": t.paragraphs()})
 }
 
-async fn transcript(State(state): State<AppState>, Path(slug): Path<String>) -> ApiResult<Json<Value>> {
-    let t = read::transcript(&state.pool, &slug).await?.ok_or(AppError::NotFound)?;
+async fn transcript(
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+) -> ApiResult<Json<Value>> {
+    let t = read::transcript(&state.pool, &slug)
+        .await?
+        .ok_or(AppError::NotFound)?;
     let turns = read::turns(&state.pool, t.id).await?;
     let topics = read::transcript_topics(&state.pool, t.id).await?;
     let mut exchanges: Vec<Value> = Vec::new();
     for n in 1..=t.exchange_count {
-        let members: Vec<i64> = turns.iter().filter(|x| x.exchange == Some(n)).map(|x| x.position).collect();
-        let question = turns.iter().find(|x| x.exchange == Some(n) && x.role == "question").map(|x| x.position);
-        let answers: Vec<i64> = turns.iter().filter(|x| x.exchange == Some(n) && x.role == "answer").map(|x| x.position).collect();
-        let tps: Vec<&read::TopicRef> = topics.iter().filter(|(e, _)| *e == n).map(|(_, tp)| tp).collect();
+        let members: Vec<i64> = turns
+            .iter()
+            .filter(|x| x.exchange == Some(n))
+            .map(|x| x.position)
+            .collect();
+        let question = turns
+            .iter()
+            .find(|x| x.exchange == Some(n) && x.role == "question")
+            .map(|x| x.position);
+        let answers: Vec<i64> = turns
+            .iter()
+            .filter(|x| x.exchange == Some(n) && x.role == "answer")
+            .map(|x| x.position)
+            .collect();
+        let tps: Vec<&read::TopicRef> = topics
+            .iter()
+            .filter(|(e, _)| *e == n)
+            .map(|(_, tp)| tp)
+            .collect();
         exchanges.push(json!({"number": n, "question": question, "answers": answers, "turns": members, "url": format!("/transcripts/{}/questions/{n}", t.slug), "topics": tps}));
     }
     let list = |s: &str| serde_json::from_str::<Vec<String>>(s).unwrap_or_default();
@@ -81,8 +105,14 @@ async fn transcript(State(state): State<AppState>, Path(slug): Path<String>) -> 
     })))
 }
 
-async fn exchange(State(state): State<AppState>, Origin(origin): Origin, Path((slug, n)): Path<(String, i64)>) -> ApiResult<Json<Value>> {
-    let t = read::transcript(&state.pool, &slug).await?.ok_or(AppError::NotFound)?;
+async fn exchange(
+    State(state): State<AppState>,
+    Origin(origin): Origin,
+    Path((slug, n)): Path<(String, i64)>,
+) -> ApiResult<Json<Value>> {
+    let t = read::transcript(&state.pool, &slug)
+        .await?
+        .ok_or(AppError::NotFound)?;
     let turns = read::exchange_turns(&state.pool, t.id, n).await?;
     if turns.is_empty() {
         return Err(AppError::NotFound.into());
@@ -96,14 +126,23 @@ async fn exchange(State(state): State<AppState>, Origin(origin): Origin, Path((s
 }
 
 async fn speakers(State(state): State<AppState>) -> ApiResult<Json<Value>> {
-    Ok(Json(json!({"speakers": read::speakers(&state.pool).await?})))
+    Ok(Json(
+        json!({"speakers": read::speakers(&state.pool).await?}),
+    ))
 }
 
-async fn speaker(State(state): State<AppState>, Path(slug): Path<String>) -> ApiResult<Json<Value>> {
-    let s = read::speaker(&state.pool, &slug).await?.ok_or(AppError::NotFound)?;
+async fn speaker(
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+) -> ApiResult<Json<Value>> {
+    let s = read::speaker(&state.pool, &slug)
+        .await?
+        .ok_or(AppError::NotFound)?;
     let aliases = read::aliases(&state.pool, s.id).await?;
     let turns = read::speaker_turns(&state.pool, s.id, 0, 100).await?;
-    Ok(Json(json!({"speaker": s, "aliases": aliases, "answers_and_statements": turns.iter().map(|t| json!({"transcript": t.slug, "title": t.title, "date": t.date, "role": t.role, "exchange": t.exchange, "first_paragraph": t.first_paragraph()})).collect::<Vec<_>>()})))
+    Ok(Json(
+        json!({"speaker": s, "aliases": aliases, "answers_and_statements": turns.iter().map(|t| json!({"transcript": t.slug, "title": t.title, "date": t.date, "role": t.role, "exchange": t.exchange, "first_paragraph": t.first_paragraph()})).collect::<Vec<_>>()}),
+    ))
 }
 
 async fn topics(State(state): State<AppState>) -> ApiResult<Json<Value>> {
@@ -111,7 +150,9 @@ async fn topics(State(state): State<AppState>) -> ApiResult<Json<Value>> {
 }
 
 async fn topic(State(state): State<AppState>, Path(slug): Path<String>) -> ApiResult<Json<Value>> {
-    let t = read::topic(&state.pool, &slug).await?.ok_or(AppError::NotFound)?;
+    let t = read::topic(&state.pool, &slug)
+        .await?
+        .ok_or(AppError::NotFound)?;
     let exchanges = read::topic_exchanges(&state.pool, t.id, 0, 200).await?;
     let months = read::topic_months(&state.pool, t.id).await?;
     Ok(Json(json!({
@@ -121,9 +162,15 @@ async fn topic(State(state): State<AppState>, Path(slug): Path<String>) -> ApiRe
     })))
 }
 
-async fn search_api(State(state): State<AppState>, Query(params): Query<search::Params>) -> ApiResult<Json<search::Results>> {
+async fn search_api(
+    State(state): State<AppState>,
+    Query(params): Query<search::Params>,
+) -> ApiResult<Json<search::Results>> {
     if params.q.trim().is_empty() {
-        return Err(AppError::BadRequest("Give a query as ?q=...; words, \"exact phrases\", prefix* and AND/OR/NOT work.".into()).into());
+        return Err(AppError::BadRequest(
+            "Give a query as ?q=...; words, \"exact phrases\", prefix* and AND/OR/NOT work.".into(),
+        )
+        .into());
     }
     Ok(Json(search::search(&state.pool, &params).await?))
 }
@@ -133,49 +180,107 @@ async fn authorise(state: &AppState, headers: &HeaderMap) -> ApiResult<String> {
     let token = headers
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer ").or_else(|| v.strip_prefix("bearer ")))
+        .and_then(|v| {
+            v.strip_prefix("Bearer ")
+                .or_else(|| v.strip_prefix("bearer "))
+        })
         .map(str::trim)
         .filter(|t| !t.is_empty())
         .ok_or(AppError::Unauthorized)?;
-    store::editors::check_token(&state.pool, token).await?.ok_or(AppError::Unauthorized.into())
+    store::editors::check_token(&state.pool, token)
+        .await?
+        .ok_or(AppError::Unauthorized.into())
 }
 
 /// `POST /api/v1/transcripts`: the file as the body. 201 with the new transcript; 200 with the
 /// existing one for bytes already stored.
-async fn create(State(state): State<AppState>, headers: HeaderMap, body: std::result::Result<Bytes, BytesRejection>) -> ApiResult<Response> {
+async fn create(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    body: std::result::Result<Bytes, BytesRejection>,
+) -> ApiResult<Response> {
     let token_name = authorise(&state, &headers).await?;
     let body = match body {
         Ok(b) => b,
-        Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => return Err(AppError::PayloadTooLarge(state.settings.max_upload).into()),
-        Err(e) => return Err(AppError::BadRequest(format!("The body could not be read: {}.", e.body_text())).into()),
+        Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+            return Err(AppError::PayloadTooLarge(state.settings.max_upload).into());
+        }
+        Err(e) => {
+            return Err(AppError::BadRequest(format!(
+                "The body could not be read: {}.",
+                e.body_text()
+            ))
+            .into());
+        }
     };
-    let declared = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).map(|v| v.split(';').next().unwrap_or("").trim().to_ascii_lowercase());
+    let declared = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .map(|v| {
+            v.split(';')
+                .next()
+                .unwrap_or("")
+                .trim()
+                .to_ascii_lowercase()
+        });
     if let Some(ct) = declared.as_deref()
-        && !matches!(ct, "text/plain" | "text/markdown" | "text/x-markdown" | "text/html" | "application/xhtml+xml" | "application/octet-stream" | "")
+        && !matches!(
+            ct,
+            "text/plain"
+                | "text/markdown"
+                | "text/x-markdown"
+                | "text/html"
+                | "application/xhtml+xml"
+                | "application/octet-stream"
+                | ""
+        )
     {
-        return Err(AppError::UnsupportedMediaType(format!("Stenogram reads text/plain, text/markdown and text/html, not {ct}.")).into());
+        return Err(AppError::UnsupportedMediaType(format!(
+            "Stenogram reads text/plain, text/markdown and text/html, not {ct}."
+        ))
+        .into());
     }
     if body.iter().all(|b| b.is_ascii_whitespace()) {
-        return Err(AppError::BadRequest("The body is empty: send the transcript's text as the request body.".into()).into());
+        return Err(AppError::BadRequest(
+            "The body is empty: send the transcript's text as the request body.".into(),
+        )
+        .into());
     }
     if body.len() > state.settings.max_upload {
         return Err(AppError::PayloadTooLarge(state.settings.max_upload).into());
     }
     if let Some(slug) = store::write::existing_slug(&state.pool, &store::sha256_hex(&body)).await? {
-        let exchanges = read::transcript(&state.pool, &slug).await?.map(|t| t.exchange_count).unwrap_or(0);
+        let exchanges = read::transcript(&state.pool, &slug)
+            .await?
+            .map(|t| t.exchange_count)
+            .unwrap_or(0);
         return Ok((StatusCode::OK, Json(json!({"slug": slug, "url": format!("/transcripts/{slug}"), "exchanges": exchanges, "existing": true}))).into_response());
     }
     let doc = parse::parse_bytes(&body, declared.as_deref()).map_err(|e| {
         if e.message.contains("binary") {
-            AppError::UnsupportedMediaType(format!("The body could not be read as a transcript: {e}."))
+            AppError::UnsupportedMediaType(format!(
+                "The body could not be read as a transcript: {e}."
+            ))
         } else {
             AppError::Unprocessable(format!("The body could not be read as a transcript: {e}."))
         }
     })?;
     let mut conn = state.pool.acquire().await.map_err(AppError::from)?;
-    let outcome = store::write::store(&mut conn, &body, None, declared.as_deref(), Some(&format!("token:{token_name}")), &store::write::Prepared::new(doc.clone()), &Default::default(), &Default::default()).await?;
+    let outcome = store::write::store(
+        &mut conn,
+        &body,
+        None,
+        declared.as_deref(),
+        Some(&format!("token:{token_name}")),
+        &store::write::Prepared::new(doc.clone()),
+        &Default::default(),
+        &Default::default(),
+    )
+    .await?;
     let (status, slug, exchanges) = match outcome {
-        Imported::New { slug, exchanges, .. } => (StatusCode::CREATED, slug, exchanges as i64),
+        Imported::New {
+            slug, exchanges, ..
+        } => (StatusCode::CREATED, slug, exchanges as i64),
         Imported::Existing { slug } => (StatusCode::OK, slug, 0),
     };
     let url = format!("/transcripts/{slug}");

@@ -41,7 +41,10 @@ fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
 impl FromRequestParts<AppState> for Editor {
     type Rejection = Response;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> std::result::Result<Self, Self::Rejection> {
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> std::result::Result<Self, Self::Rejection> {
         let jar = CookieJar::from_headers(&parts.headers);
         if let Some(token) = jar.get(SESSION_COOKIE).map(|c| c.value().to_string()) {
             match editors::session(&state.pool, &token).await {
@@ -50,7 +53,11 @@ impl FromRequestParts<AppState> for Editor {
                 Err(e) => return Err(AppError::Db(e).into_response()),
             }
         }
-        let next = parts.uri.path_and_query().map(|p| p.as_str()).unwrap_or("/");
+        let next = parts
+            .uri
+            .path_and_query()
+            .map(|p| p.as_str())
+            .unwrap_or("/");
         Err(Redirect::to(&format!("/login?next={}", super::encode(next))).into_response())
     }
 }
@@ -58,19 +65,26 @@ impl FromRequestParts<AppState> for Editor {
 /// The address a request came from, for throttling sign-ins.
 fn client_address(parts_headers: &HeaderMap, connect: Option<&ConnectInfo<SocketAddr>>) -> String {
     let _ = parts_headers;
-    connect.map(|c| c.0.ip().to_string()).unwrap_or_else(|| "unknown".into())
+    connect
+        .map(|c| c.0.ip().to_string())
+        .unwrap_or_else(|| "unknown".into())
 }
 
 /// Only local paths are followed after sign-in, never another site.
 fn safe_next(next: Option<&str>) -> String {
     match next {
-        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.starts_with("/\\") => n.to_string(),
+        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.starts_with("/\\") => {
+            n.to_string()
+        }
         _ => "/upload".to_string(),
     }
 }
 
 fn secure(headers: &HeaderMap) -> bool {
-    headers.get("x-forwarded-proto").and_then(|v| v.to_str().ok()) == Some("https")
+    headers
+        .get("x-forwarded-proto")
+        .and_then(|v| v.to_str().ok())
+        == Some("https")
 }
 
 #[derive(Template, WebTemplate)]
@@ -87,10 +101,23 @@ pub struct NextParam {
     next: Option<String>,
 }
 
-pub async fn login_form(headers: HeaderMap, jar: CookieJar, Query(q): Query<NextParam>) -> Response {
+pub async fn login_form(
+    headers: HeaderMap,
+    jar: CookieJar,
+    Query(q): Query<NextParam>,
+) -> Response {
     let csrf = editors::random_token();
-    let cookie = Cookie::build((LOGIN_CSRF_COOKIE, csrf.clone())).http_only(true).same_site(SameSite::Strict).path("/login").secure(secure(&headers));
-    let page = LoginPage { next: safe_next(q.next.as_deref()), csrf, error: None, name: String::new() };
+    let cookie = Cookie::build((LOGIN_CSRF_COOKIE, csrf.clone()))
+        .http_only(true)
+        .same_site(SameSite::Strict)
+        .path("/login")
+        .secure(secure(&headers));
+    let page = LoginPage {
+        next: safe_next(q.next.as_deref()),
+        csrf,
+        error: None,
+        name: String::new(),
+    };
     (jar.add(cookie), [(header::CACHE_CONTROL, "no-store")], page).into_response()
 }
 
@@ -102,14 +129,30 @@ pub struct LoginForm {
     next: Option<String>,
 }
 
-pub async fn login(State(state): State<AppState>, headers: HeaderMap, jar: CookieJar, connect: Option<axum::Extension<ConnectInfo<SocketAddr>>>, Form(form): Form<LoginForm>) -> Result<Response> {
-    let expected = jar.get(LOGIN_CSRF_COOKIE).map(|c| c.value().to_string()).unwrap_or_default();
+pub async fn login(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    jar: CookieJar,
+    connect: Option<axum::Extension<ConnectInfo<SocketAddr>>>,
+    Form(form): Form<LoginForm>,
+) -> Result<Response> {
+    let expected = jar
+        .get(LOGIN_CSRF_COOKIE)
+        .map(|c| c.value().to_string())
+        .unwrap_or_default();
     if expected.is_empty() || !constant_time_eq(expected.as_bytes(), form.csrf.as_bytes()) {
-        return Err(AppError::Forbidden("The sign-in form has expired. Open the sign-in page again.".into()));
+        return Err(AppError::Forbidden(
+            "The sign-in form has expired. Open the sign-in page again.".into(),
+        ));
     }
     let account_key = format!("account:{}", form.name.trim().to_lowercase());
-    let address_key = format!("address:{}", client_address(&headers, connect.as_ref().map(|c| &c.0)));
-    let wait = editors::login_delay(&state.pool, &account_key).await?.max(editors::login_delay(&state.pool, &address_key).await?);
+    let address_key = format!(
+        "address:{}",
+        client_address(&headers, connect.as_ref().map(|c| &c.0))
+    );
+    let wait = editors::login_delay(&state.pool, &account_key)
+        .await?
+        .max(editors::login_delay(&state.pool, &address_key).await?);
     if wait > 0 {
         return Err(AppError::TooManyRequests(wait));
     }
@@ -125,13 +168,28 @@ pub async fn login(State(state): State<AppState>, headers: HeaderMap, jar: Cooki
                 .path("/")
                 .secure(secure(&headers))
                 .max_age(time::Duration::seconds(editors::SESSION_SECONDS));
-            Ok((jar.add(cookie).remove(Cookie::build(LOGIN_CSRF_COOKIE).path("/login")), Redirect::to(&next)).into_response())
+            Ok((
+                jar.add(cookie)
+                    .remove(Cookie::build(LOGIN_CSRF_COOKIE).path("/login")),
+                Redirect::to(&next),
+            )
+                .into_response())
         }
         None => {
             editors::record_login_failure(&state.pool, &account_key).await?;
             editors::record_login_failure(&state.pool, &address_key).await?;
-            let page = LoginPage { next, csrf: expected, error: Some("That name and password do not match an editor.".into()), name: form.name };
-            Ok((axum::http::StatusCode::UNAUTHORIZED, [(header::CACHE_CONTROL, "no-store")], page).into_response())
+            let page = LoginPage {
+                next,
+                csrf: expected,
+                error: Some("That name and password do not match an editor.".into()),
+                name: form.name,
+            };
+            Ok((
+                axum::http::StatusCode::UNAUTHORIZED,
+                [(header::CACHE_CONTROL, "no-store")],
+                page,
+            )
+                .into_response())
         }
     }
 }
@@ -141,10 +199,19 @@ pub struct CsrfForm {
     csrf: String,
 }
 
-pub async fn logout(State(state): State<AppState>, editor: Editor, jar: CookieJar, Form(form): Form<CsrfForm>) -> Result<Response> {
+pub async fn logout(
+    State(state): State<AppState>,
+    editor: Editor,
+    jar: CookieJar,
+    Form(form): Form<CsrfForm>,
+) -> Result<Response> {
     editor.check_csrf(&form.csrf)?;
     if let Some(token) = jar.get(SESSION_COOKIE).map(|c| c.value().to_string()) {
         editors::end_session(&state.pool, &token).await?;
     }
-    Ok((jar.remove(Cookie::build(SESSION_COOKIE).path("/")), Redirect::to("/")).into_response())
+    Ok((
+        jar.remove(Cookie::build(SESSION_COOKIE).path("/")),
+        Redirect::to("/"),
+    )
+        .into_response())
 }

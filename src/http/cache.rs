@@ -33,7 +33,10 @@ pub struct PageCache {
 
 impl PageCache {
     pub fn new(db_path: PathBuf) -> Self {
-        PageCache { db_path, entries: Mutex::new(HashMap::new()) }
+        PageCache {
+            db_path,
+            entries: Mutex::new(HashMap::new()),
+        }
     }
 
     /// A number that changes whenever the database files change.
@@ -80,10 +83,16 @@ fn not_modified(request_headers: &HeaderMap, etag: &str) -> bool {
 }
 
 fn respond(request_headers: &HeaderMap, entry: &Entry) -> Response {
-    let etag = entry.headers.get(header::ETAG).and_then(|v| v.to_str().ok()).unwrap_or("").to_string();
+    let etag = entry
+        .headers
+        .get(header::ETAG)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_string();
     if !etag.is_empty() && not_modified(request_headers, &etag) {
         let mut r = StatusCode::NOT_MODIFIED.into_response();
-        r.headers_mut().insert(header::ETAG, entry.headers[header::ETAG].clone());
+        r.headers_mut()
+            .insert(header::ETAG, entry.headers[header::ETAG].clone());
         return r;
     }
     let mut r = Response::new(Body::from(entry.body.clone()));
@@ -96,11 +105,21 @@ pub async fn layer(State(state): State<AppState>, request: Request, next: Next) 
         return next.run(request).await;
     }
     let cache = &state.cache;
-    let host = request.headers().get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("").to_string();
+    let host = request
+        .headers()
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or("")
+        .to_string();
     let key = format!("{host}{}", request.uri());
     let request_headers = request.headers().clone();
     let generation = cache.generation();
-    let hit = cache.entries.lock().ok().and_then(|entries| entries.get(&key).filter(|e| e.generation == generation).cloned());
+    let hit = cache.entries.lock().ok().and_then(|entries| {
+        entries
+            .get(&key)
+            .filter(|e| e.generation == generation)
+            .cloned()
+    });
     if let Some(entry) = hit {
         return respond(&request_headers, &entry);
     }
@@ -110,14 +129,25 @@ pub async fn layer(State(state): State<AppState>, request: Request, next: Next) 
     }
     let (mut parts, body) = response.into_parts();
     let Ok(bytes) = axum::body::to_bytes(body, MAX_BODY).await else {
-        return (StatusCode::INTERNAL_SERVER_ERROR, "response too large to send").into_response();
+        return (
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "response too large to send",
+        )
+            .into_response();
     };
     let etag = etag_of(&bytes);
     if let Ok(v) = HeaderValue::from_str(&etag) {
         parts.headers.insert(header::ETAG, v);
     }
-    parts.headers.entry(header::CACHE_CONTROL).or_insert(HeaderValue::from_static("public, no-cache"));
-    let entry = Entry { generation, headers: parts.headers, body: bytes };
+    parts
+        .headers
+        .entry(header::CACHE_CONTROL)
+        .or_insert(HeaderValue::from_static("public, no-cache"));
+    let entry = Entry {
+        generation,
+        headers: parts.headers,
+        body: bytes,
+    };
     if let Ok(mut entries) = cache.entries.lock() {
         if entries.len() >= MAX_ENTRIES {
             entries.clear();

@@ -11,11 +11,11 @@ mod topics;
 mod upload;
 
 use crate::error::AppError;
+use axum::Router;
 use axum::extract::{DefaultBodyLimit, FromRef, FromRequest, FromRequestParts};
 use axum::http::{HeaderName, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use axum::Router;
 use sqlx::SqlitePool;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -45,10 +45,18 @@ pub struct Settings {
 
 impl AppState {
     /// `db_path` is watched by the page cache: a write by any process makes cached pages stale.
-    pub fn new(pool: SqlitePool, db_path: PathBuf, max_upload: usize, request_timeout: Duration) -> Self {
+    pub fn new(
+        pool: SqlitePool,
+        db_path: PathBuf,
+        max_upload: usize,
+        request_timeout: Duration,
+    ) -> Self {
         AppState {
             pool,
-            settings: Arc::new(Settings { max_upload, request_timeout }),
+            settings: Arc::new(Settings {
+                max_upload,
+                request_timeout,
+            }),
             cache: Arc::new(cache::PageCache::new(db_path)),
         }
     }
@@ -83,7 +91,10 @@ impl From<axum::extract::rejection::PathRejection> for AppError {
 
 impl From<axum::extract::rejection::QueryRejection> for AppError {
     fn from(e: axum::extract::rejection::QueryRejection) -> Self {
-        AppError::BadRequest(format!("The address has a parameter that cannot be read: {}.", e.body_text()))
+        AppError::BadRequest(format!(
+            "The address has a parameter that cannot be read: {}.",
+            e.body_text()
+        ))
     }
 }
 
@@ -107,8 +118,14 @@ pub fn app(state: AppState) -> Router {
         .route("/transcripts/{slug}", get(pages::transcript))
         .route("/transcripts/{slug}/questions/{n}", get(pages::exchange))
         .route("/transcripts/{slug}/source", get(pages::source))
-        .route("/transcripts/{slug}/edit", get(upload::edit_form).post(upload::edit_save))
-        .route("/transcripts/{slug}/questions/{n}/topics", post(topics::edit_exchange_topics))
+        .route(
+            "/transcripts/{slug}/edit",
+            get(upload::edit_form).post(upload::edit_save),
+        )
+        .route(
+            "/transcripts/{slug}/questions/{n}/topics",
+            post(topics::edit_exchange_topics),
+        )
         .route("/speakers", get(people::speakers))
         .route("/speakers/{slug}", get(people::speaker))
         .route("/topics", get(topics::index))
@@ -118,7 +135,10 @@ pub fn app(state: AppState) -> Router {
         .route("/login", get(auth::login_form).post(auth::login))
         .route("/logout", post(auth::logout))
         .route("/upload", get(upload::form).post(upload::submit))
-        .route("/drafts/{id}", get(upload::review).post(upload::review_save))
+        .route(
+            "/drafts/{id}",
+            get(upload::review).post(upload::review_save),
+        )
         .route("/drafts/{id}/publish", post(upload::publish))
         .route("/drafts/{id}/discard", post(upload::discard))
         .route("/static/style.css", get(static_css))
@@ -148,11 +168,24 @@ pub fn app(state: AppState) -> Router {
 }
 
 async fn healthz(axum::extract::State(pool): axum::extract::State<SqlitePool>) -> Response {
-    match sqlx::query_scalar::<_, i64>("SELECT 1").fetch_one(&pool).await {
-        Ok(_) => (StatusCode::OK, [(header::CACHE_CONTROL, "no-store")], "ok\n").into_response(),
+    match sqlx::query_scalar::<_, i64>("SELECT 1")
+        .fetch_one(&pool)
+        .await
+    {
+        Ok(_) => (
+            StatusCode::OK,
+            [(header::CACHE_CONTROL, "no-store")],
+            "ok\n",
+        )
+            .into_response(),
         Err(e) => {
             tracing::error!(error = %e, "health check failed");
-            (StatusCode::SERVICE_UNAVAILABLE, [(header::CACHE_CONTROL, "no-store")], "database unavailable\n").into_response()
+            (
+                StatusCode::SERVICE_UNAVAILABLE,
+                [(header::CACHE_CONTROL, "no-store")],
+                "database unavailable\n",
+            )
+                .into_response()
         }
     }
 }
@@ -173,8 +206,14 @@ fn static_file(body: &'static str, content_type: &'static str) -> Response {
     (
         [
             (header::CONTENT_TYPE, HeaderValue::from_static(content_type)),
-            (header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=86400")),
-            (header::ETAG, HeaderValue::from_str(&etag).unwrap_or(HeaderValue::from_static("\"0\""))),
+            (
+                header::CACHE_CONTROL,
+                HeaderValue::from_static("public, max-age=86400"),
+            ),
+            (
+                header::ETAG,
+                HeaderValue::from_str(&etag).unwrap_or(HeaderValue::from_static("\"0\"")),
+            ),
         ],
         body,
     )
@@ -206,7 +245,12 @@ pub struct Pager {
 impl Pager {
     pub fn new(page: Option<i64>, per_page: i64, total: i64, base: String) -> Self {
         let pages = ((total + per_page - 1) / per_page).max(1);
-        Pager { page: page.unwrap_or(1).clamp(1, pages), per_page, total, base }
+        Pager {
+            page: page.unwrap_or(1).clamp(1, pages),
+            per_page,
+            total,
+            base,
+        }
     }
     pub fn offset(&self) -> i64 {
         (self.page - 1) * self.per_page
@@ -228,8 +272,16 @@ pub struct Origin(pub String);
 impl<S: Send + Sync> FromRequestParts<S> for Origin {
     type Rejection = std::convert::Infallible;
 
-    async fn from_request_parts(parts: &mut axum::http::request::Parts, _: &S) -> Result<Self, Self::Rejection> {
-        let host = parts.headers.get(header::HOST).and_then(|h| h.to_str().ok()).filter(|h| valid_host(h)).unwrap_or("localhost");
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        _: &S,
+    ) -> Result<Self, Self::Rejection> {
+        let host = parts
+            .headers
+            .get(header::HOST)
+            .and_then(|h| h.to_str().ok())
+            .filter(|h| valid_host(h))
+            .unwrap_or("localhost");
         let scheme = parts
             .headers
             .get(HeaderName::from_static("x-forwarded-proto"))
@@ -241,7 +293,11 @@ impl<S: Send + Sync> FromRequestParts<S> for Origin {
 }
 
 fn valid_host(host: &str) -> bool {
-    !host.is_empty() && host.len() < 256 && host.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':' | '[' | ']'))
+    !host.is_empty()
+        && host.len() < 256
+        && host
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':' | '[' | ']'))
 }
 
 /// Percent-encodes a query parameter value.
@@ -272,13 +328,28 @@ pub fn shorten(text: &str, max: usize) -> String {
 
 /// `2025-11-26` as `26 November 2025`.
 pub fn human_date(date: Option<&str>) -> String {
-    let Some(d) = date else { return "Undated".into() };
+    let Some(d) = date else {
+        return "Undated".into();
+    };
     let parts: Vec<&str> = d.split('-').collect();
     if let [y, m, day] = parts.as_slice()
         && let (Ok(m), Ok(day)) = (m.parse::<usize>(), day.parse::<u32>())
         && (1..=12).contains(&m)
     {
-        const MONTHS: [&str; 12] = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"];
+        const MONTHS: [&str; 12] = [
+            "January",
+            "February",
+            "March",
+            "April",
+            "May",
+            "June",
+            "July",
+            "August",
+            "September",
+            "October",
+            "November",
+            "December",
+        ];
         return format!("{day} {} {y}", MONTHS[m - 1]);
     }
     d.to_string()

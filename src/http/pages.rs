@@ -23,7 +23,12 @@ pub struct HomePage {
 pub async fn home(State(pool): State<SqlitePool>) -> Result<HomePage> {
     let (transcripts, exchanges, speakers) = read::counts(&pool).await?;
     let latest = read::latest(&pool, 10).await?;
-    Ok(HomePage { transcripts, exchanges, speakers, latest })
+    Ok(HomePage {
+        transcripts,
+        exchanges,
+        speakers,
+        latest,
+    })
 }
 
 #[derive(Deserialize)]
@@ -44,10 +49,27 @@ pub struct TranscriptsPage {
 
 pub const PER_PAGE: i64 = 25;
 
-pub async fn transcripts(State(pool): State<SqlitePool>, Query(params): Query<ListParams>) -> Result<TranscriptsPage> {
-    let year = match params.year.as_deref().map(str::trim).filter(|y| !y.is_empty()) {
+pub async fn transcripts(
+    State(pool): State<SqlitePool>,
+    Query(params): Query<ListParams>,
+) -> Result<TranscriptsPage> {
+    let year = match params
+        .year
+        .as_deref()
+        .map(str::trim)
+        .filter(|y| !y.is_empty())
+    {
         None => None,
-        Some(y) => Some(y.parse::<i32>().ok().filter(|y| (1000..=9999).contains(y)).ok_or_else(|| AppError::BadRequest(format!("`{y}` is not a year; use four digits, as in ?year=2025.")))?),
+        Some(y) => Some(
+            y.parse::<i32>()
+                .ok()
+                .filter(|y| (1000..=9999).contains(y))
+                .ok_or_else(|| {
+                    AppError::BadRequest(format!(
+                        "`{y}` is not a year; use four digits, as in ?year=2025."
+                    ))
+                })?,
+        ),
     };
     let (_, total) = read::list(&pool, year, 0, 0).await?;
     let base = match year {
@@ -57,7 +79,13 @@ pub async fn transcripts(State(pool): State<SqlitePool>, Query(params): Query<Li
     let pager = Pager::new(params.page, PER_PAGE, total, base);
     let (rows, _) = read::list(&pool, year, pager.offset(), PER_PAGE).await?;
     let years = read::years(&pool).await?;
-    Ok(TranscriptsPage { rows, years, year, current_year: year.map(|y| y.to_string()).unwrap_or_default(), pager })
+    Ok(TranscriptsPage {
+        rows,
+        years,
+        year,
+        current_year: year.map(|y| y.to_string()).unwrap_or_default(),
+        pager,
+    })
 }
 
 /// A turn as the pages show it.
@@ -74,8 +102,16 @@ pub struct TurnView {
 
 impl TurnView {
     pub fn from_row(row: &TurnRow) -> Self {
-        let label = row.label.clone().filter(|l| l != &row.speaker && !matches!(l.as_str(), "Q" | "Question" | "QUESTION"));
-        let paragraphs = row.paragraphs().into_iter().enumerate().map(|(i, p)| (format!("p{}-{}", row.position, i + 1), p)).collect();
+        let label = row
+            .label
+            .clone()
+            .filter(|l| l != &row.speaker && !matches!(l.as_str(), "Q" | "Question" | "QUESTION"));
+        let paragraphs = row
+            .paragraphs()
+            .into_iter()
+            .enumerate()
+            .map(|(i, p)| (format!("p{}-{}", row.position, i + 1), p))
+            .collect();
         TurnView {
             position: row.position,
             speaker: row.speaker.clone(),
@@ -97,7 +133,13 @@ impl TurnView {
     }
 
     pub fn first_words(&self, max: usize) -> String {
-        shorten(self.paragraphs.first().map(|(_, p)| p.as_str()).unwrap_or(""), max)
+        shorten(
+            self.paragraphs
+                .first()
+                .map(|(_, p)| p.as_str())
+                .unwrap_or(""),
+            max,
+        )
     }
 }
 
@@ -110,10 +152,18 @@ pub struct Section {
 
 impl Section {
     pub fn question(&self) -> String {
-        self.turns.iter().find(|t| t.role == "question").map(|t| t.first_words(110)).unwrap_or_default()
+        self.turns
+            .iter()
+            .find(|t| t.role == "question")
+            .map(|t| t.first_words(110))
+            .unwrap_or_default()
     }
     pub fn asker(&self) -> String {
-        self.turns.iter().find(|t| t.role == "question").map(|t| t.label.clone().unwrap_or_else(|| t.speaker.clone())).unwrap_or_default()
+        self.turns
+            .iter()
+            .find(|t| t.role == "question")
+            .map(|t| t.label.clone().unwrap_or_else(|| t.speaker.clone()))
+            .unwrap_or_default()
     }
 }
 
@@ -130,14 +180,19 @@ pub struct TranscriptPage {
 }
 
 async fn find(pool: &SqlitePool, slug: &str) -> Result<Transcript> {
-    read::transcript(pool, slug).await?.ok_or(AppError::NotFound)
+    read::transcript(pool, slug)
+        .await?
+        .ok_or(AppError::NotFound)
 }
 
 fn json_list(s: &str) -> Vec<String> {
     serde_json::from_str(s).unwrap_or_default()
 }
 
-pub async fn transcript(State(pool): State<SqlitePool>, Path(slug): Path<String>) -> Result<TranscriptPage> {
+pub async fn transcript(
+    State(pool): State<SqlitePool>,
+    Path(slug): Path<String>,
+) -> Result<TranscriptPage> {
     let t = find(&pool, &slug).await?;
     let rows = read::turns(&pool, t.id).await?;
     let topics = read::transcript_topics(&pool, t.id).await?;
@@ -147,8 +202,16 @@ pub async fn transcript(State(pool): State<SqlitePool>, Path(slug): Path<String>
         let view = TurnView::from_row(row);
         if row.role == "question" {
             let number = row.exchange.unwrap_or(sections.len() as i64 + 1);
-            let topics = topics.iter().filter(|(n, _)| *n == number).map(|(_, t)| t.clone()).collect();
-            sections.push(Section { number, turns: vec![view], topics });
+            let topics = topics
+                .iter()
+                .filter(|(n, _)| *n == number)
+                .map(|(_, t)| t.clone())
+                .collect();
+            sections.push(Section {
+                number,
+                turns: vec![view],
+                topics,
+            });
         } else if let Some(section) = sections.last_mut() {
             section.turns.push(view);
         } else {
@@ -183,14 +246,23 @@ pub struct ExchangePage {
     pub citation: String,
 }
 
-pub async fn exchange(State(pool): State<SqlitePool>, Origin(origin): Origin, Path((slug, n)): Path<(String, String)>) -> Result<Response> {
+pub async fn exchange(
+    State(pool): State<SqlitePool>,
+    Origin(origin): Origin,
+    Path((slug, n)): Path<(String, String)>,
+) -> Result<Response> {
     let t = find(&pool, &slug).await?;
     let missing = || AppError::NotFoundWithLink {
-        message: format!("“{}” has no exchange {n}; it has {} exchanges.", t.title, t.exchange_count),
+        message: format!(
+            "“{}” has no exchange {n}; it has {} exchanges.",
+            t.title, t.exchange_count
+        ),
         href: format!("/transcripts/{}", t.slug),
         link_text: "Read the whole transcript".into(),
     };
-    let Ok(number) = n.parse::<i64>() else { return Err(missing()) };
+    let Ok(number) = n.parse::<i64>() else {
+        return Err(missing());
+    };
     if let Some(moved) = read::moved_exchange(&pool, t.id, number).await? {
         let to = match moved {
             Some(now) if now != number => format!("/transcripts/{}/questions/{now}", t.slug),
@@ -207,8 +279,28 @@ pub async fn exchange(State(pool): State<SqlitePool>, Origin(origin): Origin, Pa
     }
     let topics = read::exchange_topics(&pool, t.id, number).await?;
     let turns: Vec<TurnView> = rows.iter().map(TurnView::from_row).collect();
-    let question = turns.iter().find(|t| t.role == "question").map(|q| q.paragraphs.iter().map(|(_, p)| p.as_str()).collect::<Vec<_>>().join(" ")).unwrap_or_default();
-    let answer = turns.iter().find(|t| t.role == "answer").map(|a| a.paragraphs.iter().map(|(_, p)| p.as_str()).collect::<Vec<_>>().join(" ")).unwrap_or_default();
+    let question = turns
+        .iter()
+        .find(|t| t.role == "question")
+        .map(|q| {
+            q.paragraphs
+                .iter()
+                .map(|(_, p)| p.as_str())
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
+        .unwrap_or_default();
+    let answer = turns
+        .iter()
+        .find(|t| t.role == "answer")
+        .map(|a| {
+            a.paragraphs
+                .iter()
+                .map(|(_, p)| p.as_str())
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
+        .unwrap_or_default();
     let mut answerers: Vec<String> = Vec::new();
     for turn in turns.iter().filter(|t| t.role == "answer") {
         if !answerers.contains(&turn.speaker) {
@@ -218,11 +310,22 @@ pub async fn exchange(State(pool): State<SqlitePool>, Origin(origin): Origin, Pa
     let answerers = answerers.join(", ");
     let url = format!("{origin}/transcripts/{}/questions/{number}", t.slug);
     let date = human_date(t.date.as_deref());
-    let who = if answerers.is_empty() { "Unanswered".to_string() } else { answerers.clone() };
-    let citation = format!("{who}, answer to question {number}, “{}”, {date}. {url}", t.title);
+    let who = if answerers.is_empty() {
+        "Unanswered".to_string()
+    } else {
+        answerers.clone()
+    };
+    let citation = format!(
+        "{who}, answer to question {number}, “{}”, {date}. {url}",
+        t.title
+    );
     let page = ExchangePage {
         og_title: shorten(&question, 90),
-        og_description: if answer.is_empty() { format!("From “{}”, {date}.", t.title) } else { shorten(&format!("{who}: {answer}"), 200) },
+        og_description: if answer.is_empty() {
+            format!("From “{}”, {date}.", t.title)
+        } else {
+            shorten(&format!("{who}: {answer}"), 200)
+        },
         prev: (number > 1).then_some(number - 1),
         next: (number < t.exchange_count).then_some(number + 1),
         date,
@@ -246,13 +349,21 @@ pub async fn source(State(pool): State<SqlitePool>, Path(slug): Path<String>) ->
     .fetch_optional(&pool)
     .await?;
     let (bytes, media, file_name) = row.ok_or(AppError::NotFound)?;
-    let name = file_name.unwrap_or_else(|| format!("{slug}.txt")).replace(['"', '\\', '\r', '\n'], "_");
+    let name = file_name
+        .unwrap_or_else(|| format!("{slug}.txt"))
+        .replace(['"', '\\', '\r', '\n'], "_");
     // Served as an attachment in plain text so that a stored HTML page can never run here.
     let _ = media;
     Ok((
         [
-            (header::CONTENT_TYPE, "text/plain; charset=utf-8".to_string()),
-            (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{name}\"")),
+            (
+                header::CONTENT_TYPE,
+                "text/plain; charset=utf-8".to_string(),
+            ),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{name}\""),
+            ),
         ],
         bytes,
     )

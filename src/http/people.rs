@@ -27,7 +27,11 @@ pub async fn speakers(State(pool): State<SqlitePool>) -> Result<SpeakersPage> {
             _ => anonymous.push(s),
         }
     }
-    Ok(SpeakersPage { people, outlets, anonymous })
+    Ok(SpeakersPage {
+        people,
+        outlets,
+        anonymous,
+    })
 }
 
 #[derive(Deserialize)]
@@ -56,11 +60,32 @@ impl SpeakerPage {
 
 pub const PER_PAGE: i64 = 20;
 
-pub async fn speaker(State(pool): State<SqlitePool>, Path(slug): Path<String>, Query(params): Query<PageParam>) -> Result<SpeakerPage> {
-    let s = read::speaker(&pool, &slug).await?.ok_or(AppError::NotFound)?;
-    let pager = Pager::new(params.page, PER_PAGE, s.answers + s.statements, format!("/speakers/{}?", s.slug));
+pub async fn speaker(
+    State(pool): State<SqlitePool>,
+    Path(slug): Path<String>,
+    Query(params): Query<PageParam>,
+) -> Result<SpeakerPage> {
+    let s = read::speaker(&pool, &slug)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let pager = Pager::new(
+        params.page,
+        PER_PAGE,
+        s.answers + s.statements,
+        format!("/speakers/{}?", s.slug),
+    );
     let turns = read::speaker_turns(&pool, s.id, pager.offset(), PER_PAGE).await?;
-    let questions = if pager.page == 1 { read::questions_to(&pool, s.id, 10).await? } else { Vec::new() };
+    let questions = if pager.page == 1 {
+        read::questions_to(&pool, s.id, 10).await?
+    } else {
+        Vec::new()
+    };
     let aliases = read::aliases(&pool, s.id).await?;
-    Ok(SpeakerPage { s, turns, questions, aliases, pager })
+    Ok(SpeakerPage {
+        s,
+        turns,
+        questions,
+        aliases,
+        pager,
+    })
 }

@@ -30,7 +30,13 @@ impl SearchPage {
 /// The query string of a search with every filter but the page.
 pub fn base_url(p: &Params) -> String {
     let mut url = format!("/search?q={}&", encode(&p.q));
-    for (key, value) in [("speaker", &p.speaker), ("topic", &p.topic), ("role", &p.role), ("from", &p.from), ("to", &p.to)] {
+    for (key, value) in [
+        ("speaker", &p.speaker),
+        ("topic", &p.topic),
+        ("role", &p.role),
+        ("from", &p.from),
+        ("to", &p.to),
+    ] {
         if let Some(v) = value.as_deref().filter(|v| !v.is_empty()) {
             url.push_str(&format!("{key}={}&", encode(v)));
         }
@@ -38,16 +44,40 @@ pub fn base_url(p: &Params) -> String {
     url
 }
 
-pub async fn page(State(pool): State<SqlitePool>, Query(params): Query<Params>) -> Result<SearchPage> {
+pub async fn page(
+    State(pool): State<SqlitePool>,
+    Query(params): Query<Params>,
+) -> Result<SearchPage> {
     let results = search::search(&pool, &params).await?;
-    let pager = Pager::new(Some(results.page), results.per_page, results.total, base_url(&params));
+    let pager = Pager::new(
+        Some(results.page),
+        results.per_page,
+        results.total,
+        base_url(&params),
+    );
     let speaker_name = match params.speaker.as_deref().filter(|s| !s.is_empty()) {
-        Some(s) => sqlx::query_scalar("SELECT name FROM speaker WHERE slug = ?").bind(s.to_string()).fetch_optional(&pool).await?,
+        Some(s) => {
+            sqlx::query_scalar("SELECT name FROM speaker WHERE slug = ?")
+                .bind(s.to_string())
+                .fetch_optional(&pool)
+                .await?
+        }
         None => None,
     };
     let topic_name = match params.topic.as_deref().filter(|s| !s.is_empty()) {
-        Some(s) => sqlx::query_scalar("SELECT name FROM topic WHERE slug = ?").bind(s.to_string()).fetch_optional(&pool).await?,
+        Some(s) => {
+            sqlx::query_scalar("SELECT name FROM topic WHERE slug = ?")
+                .bind(s.to_string())
+                .fetch_optional(&pool)
+                .await?
+        }
         None => None,
     };
-    Ok(SearchPage { params, results, pager, speaker_name, topic_name })
+    Ok(SearchPage {
+        params,
+        results,
+        pager,
+        speaker_name,
+        topic_name,
+    })
 }

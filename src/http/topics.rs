@@ -14,7 +14,12 @@ use serde::Deserialize;
 use sqlx::SqlitePool;
 
 /// The kinds of topic, in the order the index shows them.
-const KINDS: &[(&str, &str)] = &[("person", "People"), ("country", "Countries and places"), ("organisation", "Organisations"), ("theme", "Themes")];
+const KINDS: &[(&str, &str)] = &[
+    ("person", "People"),
+    ("country", "Countries and places"),
+    ("organisation", "Organisations"),
+    ("theme", "Themes"),
+];
 
 pub struct KindGroup {
     pub kind: String,
@@ -32,10 +37,17 @@ pub async fn index(State(pool): State<SqlitePool>) -> Result<TopicsPage> {
     let all = read::topics(&pool, 1).await?;
     let mut groups: Vec<KindGroup> = KINDS
         .iter()
-        .map(|(k, l)| KindGroup { kind: k.to_string(), label: l.to_string(), topics: Vec::new() })
+        .map(|(k, l)| KindGroup {
+            kind: k.to_string(),
+            label: l.to_string(),
+            topics: Vec::new(),
+        })
         .collect();
     for t in all {
-        let index = KINDS.iter().position(|(k, _)| *k == t.kind).unwrap_or(KINDS.len() - 1);
+        let index = KINDS
+            .iter()
+            .position(|(k, _)| *k == t.kind)
+            .unwrap_or(KINDS.len() - 1);
         // Long tails of single-mention themes say little; people and places are kept.
         if groups[index].kind == "theme" && t.exchanges < 2 && groups[index].topics.len() >= 200 {
             continue;
@@ -80,10 +92,20 @@ fn month_index(m: &str) -> Option<i64> {
 }
 
 pub fn chart(months: &[(String, i64)]) -> Chart {
-    let counts: Vec<(i64, i64)> = months.iter().filter_map(|(m, c)| month_index(m).map(|i| (i, *c))).collect();
+    let counts: Vec<(i64, i64)> = months
+        .iter()
+        .filter_map(|(m, c)| month_index(m).map(|i| (i, *c)))
+        .collect();
     let (width, height) = (640i64, 160i64);
     let Some(first) = counts.first().map(|c| c.0) else {
-        return Chart { width, height, bars: Vec::new(), labels: Vec::new(), max: 0, summary: "No dated exchanges.".into() };
+        return Chart {
+            width,
+            height,
+            bars: Vec::new(),
+            labels: Vec::new(),
+            max: 0,
+            summary: "No dated exchanges.".into(),
+        };
     };
     let last = counts.last().map(|c| c.0).unwrap_or(first);
     let span = (last - first + 1).max(1);
@@ -95,17 +117,39 @@ pub fn chart(months: &[(String, i64)]) -> Chart {
     let bars = counts
         .iter()
         .map(|(i, c)| {
-            let h = ((*c as f64 / max as f64) * (plot_h - 5) as f64).round().max(1.0) as i64;
-            Bar { x: 30 + ((i - first) as f64 * step) as i64, y: plot_h - h, w, h, title: format!("{}: {c}", name(*i)) }
+            let h = ((*c as f64 / max as f64) * (plot_h - 5) as f64)
+                .round()
+                .max(1.0) as i64;
+            Bar {
+                x: 30 + ((i - first) as f64 * step) as i64,
+                y: plot_h - h,
+                w,
+                h,
+                title: format!("{}: {c}", name(*i)),
+            }
         })
         .collect();
     let mut labels = Vec::new();
     for year_start in (first / 12)..=(last / 12) {
         let i = (year_start * 12).max(first);
-        labels.push((30 + ((i - first) as f64 * step) as i64, (year_start).to_string()));
+        labels.push((
+            30 + ((i - first) as f64 * step) as i64,
+            (year_start).to_string(),
+        ));
     }
     let total: i64 = counts.iter().map(|c| c.1).sum();
-    Chart { width, height, bars, labels, max, summary: format!("{total} exchanges from {} to {}; at most {max} in a month.", name(first), name(last)) }
+    Chart {
+        width,
+        height,
+        bars,
+        labels,
+        max,
+        summary: format!(
+            "{total} exchanges from {} to {}; at most {max} in a month.",
+            name(first),
+            name(last)
+        ),
+    }
 }
 
 #[derive(Deserialize)]
@@ -115,18 +159,34 @@ pub struct PageParam {
 
 pub const PER_PAGE: i64 = 25;
 
-pub async fn topic(State(pool): State<SqlitePool>, Path(slug): Path<String>, Query(params): Query<PageParam>) -> Result<Response> {
+pub async fn topic(
+    State(pool): State<SqlitePool>,
+    Path(slug): Path<String>,
+    Query(params): Query<PageParam>,
+) -> Result<Response> {
     let Some(topic) = read::topic(&pool, &slug).await? else {
         return match read::topic_redirect(&pool, &slug).await? {
             Some(to) => Ok(Redirect::permanent(&format!("/topics/{to}")).into_response()),
             None => Err(AppError::NotFound),
         };
     };
-    let pager = Pager::new(params.page, PER_PAGE, topic.exchanges, format!("/topics/{}?", topic.slug));
+    let pager = Pager::new(
+        params.page,
+        PER_PAGE,
+        topic.exchanges,
+        format!("/topics/{}?", topic.slug),
+    );
     let exchanges = read::topic_exchanges(&pool, topic.id, pager.offset(), PER_PAGE).await?;
     let speakers = read::topic_speakers(&pool, topic.id, 10).await?;
     let chart = chart(&read::topic_months(&pool, topic.id).await?);
-    Ok(TopicPage { topic, exchanges, speakers, chart, pager }.into_response())
+    Ok(TopicPage {
+        topic,
+        exchanges,
+        speakers,
+        chart,
+        pager,
+    }
+    .into_response())
 }
 
 #[derive(Deserialize)]
@@ -141,7 +201,12 @@ pub struct TopicEdit {
 
 /// Adds a topic to an exchange or removes one; the choice is kept by fingerprint so that it
 /// survives reindex.
-pub async fn edit_exchange_topics(State(state): State<AppState>, editor: Editor, Path((slug, n)): Path<(String, i64)>, Form(form): Form<TopicEdit>) -> Result<Response> {
+pub async fn edit_exchange_topics(
+    State(state): State<AppState>,
+    editor: Editor,
+    Path((slug, n)): Path<(String, i64)>,
+    Form(form): Form<TopicEdit>,
+) -> Result<Response> {
     editor.check_csrf(&form.csrf)?;
     let mut tx = state.pool.begin_with("BEGIN IMMEDIATE").await?;
     let row: Option<(i64, i64, String)> = sqlx::query_as(
@@ -158,7 +223,11 @@ pub async fn edit_exchange_topics(State(state): State<AppState>, editor: Editor,
     }
     let topic_id = match form.action.as_str() {
         "add" => {
-            let kind = form.kind.as_deref().filter(|k| KINDS.iter().any(|(x, _)| x == k)).unwrap_or("theme");
+            let kind = form
+                .kind
+                .as_deref()
+                .filter(|k| KINDS.iter().any(|(x, _)| x == k))
+                .unwrap_or("theme");
             let id = resolve_topic(&mut tx, name, kind).await?;
             sqlx::query("INSERT INTO exchange_topic (exchange_id, topic_id, origin, score) VALUES (?, ?, 'editor', 10) ON CONFLICT DO UPDATE SET origin = 'editor'")
                 .bind(exchange_id)
@@ -168,11 +237,23 @@ pub async fn edit_exchange_topics(State(state): State<AppState>, editor: Editor,
             id
         }
         "remove" => {
-            let id: i64 = sqlx::query_scalar("SELECT id FROM topic WHERE slug = ?").bind(name.to_string()).fetch_optional(&mut *tx).await?.ok_or(AppError::NotFound)?;
-            sqlx::query("DELETE FROM exchange_topic WHERE exchange_id = ? AND topic_id = ?").bind(exchange_id).bind(id).execute(&mut *tx).await?;
+            let id: i64 = sqlx::query_scalar("SELECT id FROM topic WHERE slug = ?")
+                .bind(name.to_string())
+                .fetch_optional(&mut *tx)
+                .await?
+                .ok_or(AppError::NotFound)?;
+            sqlx::query("DELETE FROM exchange_topic WHERE exchange_id = ? AND topic_id = ?")
+                .bind(exchange_id)
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
             id
         }
-        _ => return Err(AppError::BadRequest("The action must be `add` or `remove`.".into())),
+        _ => {
+            return Err(AppError::BadRequest(
+                "The action must be `add` or `remove`.".into(),
+            ));
+        }
     };
     sqlx::query("INSERT INTO topic_edit (transcript_id, fingerprint, topic_id, action) VALUES (?, ?, ?, ?) ON CONFLICT DO UPDATE SET action = excluded.action")
         .bind(transcript_id)
@@ -195,14 +276,28 @@ pub struct MergeForm {
 }
 
 /// Merges one topic into another: its exchanges move, its address redirects.
-pub async fn merge(State(state): State<AppState>, editor: Editor, Form(form): Form<MergeForm>) -> Result<Response> {
+pub async fn merge(
+    State(state): State<AppState>,
+    editor: Editor,
+    Form(form): Form<MergeForm>,
+) -> Result<Response> {
     editor.check_csrf(&form.csrf)?;
     if form.from == form.into {
-        return Err(AppError::BadRequest("A topic cannot be merged into itself.".into()));
+        return Err(AppError::BadRequest(
+            "A topic cannot be merged into itself.".into(),
+        ));
     }
     let mut tx = state.pool.begin_with("BEGIN IMMEDIATE").await?;
-    let from: i64 = sqlx::query_scalar("SELECT id FROM topic WHERE slug = ?").bind(form.from.clone()).fetch_optional(&mut *tx).await?.ok_or(AppError::NotFound)?;
-    let into: i64 = sqlx::query_scalar("SELECT id FROM topic WHERE slug = ?").bind(form.into.clone()).fetch_optional(&mut *tx).await?.ok_or(AppError::NotFound)?;
+    let from: i64 = sqlx::query_scalar("SELECT id FROM topic WHERE slug = ?")
+        .bind(form.from.clone())
+        .fetch_optional(&mut *tx)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let into: i64 = sqlx::query_scalar("SELECT id FROM topic WHERE slug = ?")
+        .bind(form.into.clone())
+        .fetch_optional(&mut *tx)
+        .await?
+        .ok_or(AppError::NotFound)?;
     sqlx::query("INSERT OR IGNORE INTO exchange_topic (exchange_id, topic_id, origin, score) SELECT exchange_id, ?, origin, score FROM exchange_topic WHERE topic_id = ?")
         .bind(into)
         .bind(from)
@@ -214,9 +309,20 @@ pub async fn merge(State(state): State<AppState>, editor: Editor, Form(form): Fo
         .execute(&mut *tx)
         .await?;
     // The merged topic's name stays as an alias: found again on reindex, it resolves to the kept one.
-    sqlx::query("UPDATE topic_redirect SET topic_id = ? WHERE topic_id = ?").bind(into).bind(from).execute(&mut *tx).await?;
-    sqlx::query("INSERT OR REPLACE INTO topic_redirect (slug, topic_id) VALUES (?, ?)").bind(form.from.clone()).bind(into).execute(&mut *tx).await?;
-    sqlx::query("DELETE FROM topic WHERE id = ?").bind(from).execute(&mut *tx).await?;
+    sqlx::query("UPDATE topic_redirect SET topic_id = ? WHERE topic_id = ?")
+        .bind(into)
+        .bind(from)
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query("INSERT OR REPLACE INTO topic_redirect (slug, topic_id) VALUES (?, ?)")
+        .bind(form.from.clone())
+        .bind(into)
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query("DELETE FROM topic WHERE id = ?")
+        .bind(from)
+        .execute(&mut *tx)
+        .await?;
     tx.commit().await?;
     Ok(Redirect::to(&format!("/topics/{}", form.into)).into_response())
 }

@@ -9,8 +9,8 @@ use crate::store::write::{Edits, Imported};
 use crate::store::{self, editors, read};
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::extract::multipart::{Multipart, MultipartRejection};
 use axum::extract::State;
+use axum::extract::multipart::{Multipart, MultipartRejection};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::{Deserialize, Serialize};
@@ -77,7 +77,9 @@ fn valid_date(s: &str) -> Result<Option<String>> {
         Some(d) => match parse::header::parse_date(&d) {
             Some(iso) if iso == d || d.len() > 10 || !d.contains('-') => Ok(Some(iso)),
             Some(iso) => Ok(Some(iso)),
-            None => Err(AppError::BadRequest(format!("“{d}” is not a date; write it as YYYY-MM-DD, for example 2025-11-26."))),
+            None => Err(AppError::BadRequest(format!(
+                "“{d}” is not a date; write it as YYYY-MM-DD, for example 2025-11-26."
+            ))),
         },
     }
 }
@@ -85,17 +87,43 @@ fn valid_date(s: &str) -> Result<Option<String>> {
 fn valid_url(s: &str) -> Result<Option<String>> {
     match nonempty(s) {
         None => Ok(None),
-        Some(u) if (u.starts_with("https://") || u.starts_with("http://")) && !u.contains(char::is_whitespace) => Ok(Some(u)),
-        Some(u) => Err(AppError::BadRequest(format!("“{u}” is not a web address; it must start with https:// or http://."))),
+        Some(u)
+            if (u.starts_with("https://") || u.starts_with("http://"))
+                && !u.contains(char::is_whitespace) =>
+        {
+            Ok(Some(u))
+        }
+        Some(u) => Err(AppError::BadRequest(format!(
+            "“{u}” is not a web address; it must start with https:// or http://."
+        ))),
     }
 }
 
-pub async fn submit(State(state): State<AppState>, editor: Editor, multipart: std::result::Result<Multipart, MultipartRejection>) -> Result<Response> {
+pub async fn submit(
+    State(state): State<AppState>,
+    editor: Editor,
+    multipart: std::result::Result<Multipart, MultipartRejection>,
+) -> Result<Response> {
     let mut page = UploadPage::new(&state, &editor).await?;
-    let fail = |page: UploadPage, status: StatusCode, message: String| -> Result<Response> { Ok((status, UploadPage { error: Some(message), ..page }).into_response()) };
+    let fail = |page: UploadPage, status: StatusCode, message: String| -> Result<Response> {
+        Ok((
+            status,
+            UploadPage {
+                error: Some(message),
+                ..page
+            },
+        )
+            .into_response())
+    };
     let mut multipart = match multipart {
         Ok(m) => m,
-        Err(e) => return fail(page, StatusCode::BAD_REQUEST, format!("The form could not be read: {}.", e.body_text())),
+        Err(e) => {
+            return fail(
+                page,
+                StatusCode::BAD_REQUEST,
+                format!("The form could not be read: {}.", e.body_text()),
+            );
+        }
     };
     let mut csrf = String::new();
     let mut file: Option<(Option<String>, Option<String>, Vec<u8>)> = None;
@@ -104,9 +132,22 @@ pub async fn submit(State(state): State<AppState>, editor: Editor, multipart: st
             Ok(Some(f)) => f,
             Ok(None) => break,
             Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
-                return fail(page, StatusCode::PAYLOAD_TOO_LARGE, format!("The upload is larger than the limit of {} bytes.", state.settings.max_upload));
+                return fail(
+                    page,
+                    StatusCode::PAYLOAD_TOO_LARGE,
+                    format!(
+                        "The upload is larger than the limit of {} bytes.",
+                        state.settings.max_upload
+                    ),
+                );
             }
-            Err(e) => return fail(page, StatusCode::BAD_REQUEST, format!("The form could not be read: {}.", e.body_text())),
+            Err(e) => {
+                return fail(
+                    page,
+                    StatusCode::BAD_REQUEST,
+                    format!("The form could not be read: {}.", e.body_text()),
+                );
+            }
         };
         let name = field.name().unwrap_or("").to_string();
         let file_name = field.file_name().map(str::to_string);
@@ -114,9 +155,22 @@ pub async fn submit(State(state): State<AppState>, editor: Editor, multipart: st
         let bytes = match field.bytes().await {
             Ok(b) => b,
             Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
-                return fail(page, StatusCode::PAYLOAD_TOO_LARGE, format!("The upload is larger than the limit of {} bytes.", state.settings.max_upload));
+                return fail(
+                    page,
+                    StatusCode::PAYLOAD_TOO_LARGE,
+                    format!(
+                        "The upload is larger than the limit of {} bytes.",
+                        state.settings.max_upload
+                    ),
+                );
             }
-            Err(e) => return fail(page, StatusCode::BAD_REQUEST, format!("The form could not be read: {}.", e.body_text())),
+            Err(e) => {
+                return fail(
+                    page,
+                    StatusCode::BAD_REQUEST,
+                    format!("The form could not be read: {}.", e.body_text()),
+                );
+            }
         };
         let text = || String::from_utf8_lossy(&bytes).into_owned();
         match name.as_str() {
@@ -133,38 +187,93 @@ pub async fn submit(State(state): State<AppState>, editor: Editor, multipart: st
     editor.check_csrf(&csrf)?;
     let (file_name, content_type, bytes) = match file {
         Some(f) => f,
-        None if !page.text.trim().is_empty() => (None, Some("text/plain".to_string()), page.text.clone().into_bytes()),
-        None => return fail(page, StatusCode::BAD_REQUEST, "Nothing to read: choose a file or paste the transcript's text.".into()),
+        None if !page.text.trim().is_empty() => (
+            None,
+            Some("text/plain".to_string()),
+            page.text.clone().into_bytes(),
+        ),
+        None => {
+            return fail(
+                page,
+                StatusCode::BAD_REQUEST,
+                "Nothing to read: choose a file or paste the transcript's text.".into(),
+            );
+        }
     };
     if let Some(name) = &file_name {
         let ext = name.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase());
         if ext.as_deref().is_some_and(|e| !ACCEPTED.contains(&e)) {
-            return fail(page, StatusCode::UNSUPPORTED_MEDIA_TYPE, format!("“{name}” is not a format Stenogram reads: upload plain text (.txt), Markdown (.md) or HTML (.html), or paste the text."));
+            return fail(
+                page,
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                format!(
+                    "“{name}” is not a format Stenogram reads: upload plain text (.txt), Markdown (.md) or HTML (.html), or paste the text."
+                ),
+            );
         }
     }
     if bytes.len() > state.settings.max_upload {
-        return fail(page, StatusCode::PAYLOAD_TOO_LARGE, format!("The upload is larger than the limit of {} bytes.", state.settings.max_upload));
+        return fail(
+            page,
+            StatusCode::PAYLOAD_TOO_LARGE,
+            format!(
+                "The upload is larger than the limit of {} bytes.",
+                state.settings.max_upload
+            ),
+        );
     }
-    if let Some(slug) = store::write::existing_slug(&state.pool, &store::sha256_hex(&bytes)).await? {
+    if let Some(slug) = store::write::existing_slug(&state.pool, &store::sha256_hex(&bytes)).await?
+    {
         page.existing = Some(slug);
-        return fail(page, StatusCode::CONFLICT, "This exact file is already in the archive.".into());
+        return fail(
+            page,
+            StatusCode::CONFLICT,
+            "This exact file is already in the archive.".into(),
+        );
     }
     let edits = match (valid_date(&page.date), valid_url(&page.source_url)) {
-        (Ok(date), Ok(source_url)) => Edits { title: nonempty(&page.title), date, place: nonempty(&page.place), source_url },
-        (Err(e), _) | (_, Err(e)) => return fail(page, StatusCode::BAD_REQUEST, e.public_message()),
+        (Ok(date), Ok(source_url)) => Edits {
+            title: nonempty(&page.title),
+            date,
+            place: nonempty(&page.place),
+            source_url,
+        },
+        (Err(e), _) | (_, Err(e)) => {
+            return fail(page, StatusCode::BAD_REQUEST, e.public_message());
+        }
     };
     let hint = file_name.clone().or(content_type.clone());
     let doc = match parse::parse_bytes(&bytes, hint.as_deref()) {
         Ok(doc) => doc,
         Err(e) => {
-            let status = if e.message.contains("binary") { StatusCode::UNSUPPORTED_MEDIA_TYPE } else { StatusCode::UNPROCESSABLE_ENTITY };
-            return fail(page, status, format!("The file could not be read as a transcript: {e}."));
+            let status = if e.message.contains("binary") {
+                StatusCode::UNSUPPORTED_MEDIA_TYPE
+            } else {
+                StatusCode::UNPROCESSABLE_ENTITY
+            };
+            return fail(
+                page,
+                status,
+                format!("The file could not be read as a transcript: {e}."),
+            );
         }
     };
     let media = store::write::media_type(file_name.as_deref(), content_type.as_deref());
-    let draft = DraftState { doc, edits, assignments: BTreeMap::new() };
+    let draft = DraftState {
+        doc,
+        edits,
+        assignments: BTreeMap::new(),
+    };
     let json = serde_json::to_string(&draft).map_err(|e| AppError::Internal(e.to_string()))?;
-    let id = editors::create_draft(&state.pool, editor.0.editor_id, file_name.as_deref(), &media, &bytes, &json).await?;
+    let id = editors::create_draft(
+        &state.pool,
+        editor.0.editor_id,
+        file_name.as_deref(),
+        &media,
+        &bytes,
+        &json,
+    )
+    .await?;
     Ok(Redirect::to(&format!("/drafts/{id}")).into_response())
 }
 
@@ -215,12 +324,15 @@ impl ReviewPage {
 }
 
 async fn load(state: &AppState, editor: &Editor, id: i64) -> Result<(editors::Draft, DraftState)> {
-    let draft = editors::draft(&state.pool, id, editor.0.editor_id).await?.ok_or_else(|| AppError::NotFoundWithLink {
-        message: "This draft does not exist: it was published or discarded.".into(),
-        href: "/upload".into(),
-        link_text: "Upload a transcript".into(),
-    })?;
-    let state_json: DraftState = serde_json::from_str(&draft.document).map_err(|e| AppError::Internal(format!("draft {id}: {e}")))?;
+    let draft = editors::draft(&state.pool, id, editor.0.editor_id)
+        .await?
+        .ok_or_else(|| AppError::NotFoundWithLink {
+            message: "This draft does not exist: it was published or discarded.".into(),
+            href: "/upload".into(),
+            link_text: "Upload a transcript".into(),
+        })?;
+    let state_json: DraftState = serde_json::from_str(&draft.document)
+        .map_err(|e| AppError::Internal(format!("draft {id}: {e}")))?;
     Ok((draft, state_json))
 }
 
@@ -235,7 +347,12 @@ fn labels_of(doc: &Document) -> Vec<(String, String, SpeakerKind)> {
     out
 }
 
-async fn review_page(state: &AppState, editor: &Editor, id: i64, error: Option<String>) -> Result<ReviewPage> {
+async fn review_page(
+    state: &AppState,
+    editor: &Editor,
+    id: i64,
+    error: Option<String>,
+) -> Result<ReviewPage> {
     let (draft, ds) = load(state, editor, id).await?;
     let doc = &ds.doc;
     let choices = read::speaker_choices(&state.pool).await?;
@@ -247,12 +364,25 @@ async fn review_page(state: &AppState, editor: &Editor, id: i64, error: Option<S
             SpeakerKind::Anonymous => format!("anonymous:{}", names::fold(&resolved)),
         };
         let status = match read::speaker_by_key(&state.pool, &key).await? {
-            Some((_, name, n)) => format!("matches {name}, {n} transcript{}", if n == 1 { "" } else { "s" }),
+            Some((_, name, n)) => format!(
+                "matches {name}, {n} transcript{}",
+                if n == 1 { "" } else { "s" }
+            ),
             None => "new speaker".into(),
         };
         let assigned = ds.assignments.get(&label).copied();
-        let options = choices.iter().map(|(id, name, n)| (*id, format!("{name} ({n})"), assigned == Some(*id))).collect();
-        labels.push(LabelView { index, label, resolved, kind: kind.as_str().into(), status, options });
+        let options = choices
+            .iter()
+            .map(|(id, name, n)| (*id, format!("{name} ({n})"), assigned == Some(*id)))
+            .collect();
+        labels.push(LabelView {
+            index,
+            label,
+            resolved,
+            kind: kind.as_str().into(),
+            status,
+            options,
+        });
     }
     let mut exchange_of: HashMap<usize, u32> = HashMap::new();
     for e in &doc.exchanges {
@@ -277,11 +407,34 @@ async fn review_page(state: &AppState, editor: &Editor, id: i64, error: Option<S
     Ok(ReviewPage {
         id,
         csrf: editor.0.csrf.clone(),
-        file_name: draft.file_name.clone().unwrap_or_else(|| "pasted text".into()),
-        title: ds.edits.title.clone().or_else(|| doc.title.clone()).unwrap_or_else(|| store::write::fallback_title(draft.file_name.as_deref(), doc)),
-        date: ds.edits.date.clone().or_else(|| doc.date.clone()).unwrap_or_default(),
-        place: ds.edits.place.clone().or_else(|| doc.place.clone()).unwrap_or_default(),
-        source_url: ds.edits.source_url.clone().or_else(|| doc.source_url.clone()).unwrap_or_default(),
+        file_name: draft
+            .file_name
+            .clone()
+            .unwrap_or_else(|| "pasted text".into()),
+        title: ds
+            .edits
+            .title
+            .clone()
+            .or_else(|| doc.title.clone())
+            .unwrap_or_else(|| store::write::fallback_title(draft.file_name.as_deref(), doc)),
+        date: ds
+            .edits
+            .date
+            .clone()
+            .or_else(|| doc.date.clone())
+            .unwrap_or_default(),
+        place: ds
+            .edits
+            .place
+            .clone()
+            .or_else(|| doc.place.clone())
+            .unwrap_or_default(),
+        source_url: ds
+            .edits
+            .source_url
+            .clone()
+            .or_else(|| doc.source_url.clone())
+            .unwrap_or_default(),
         preface: doc.preface.clone(),
         notes: doc.notes.clone(),
         no_labels: doc.turns.iter().all(|t| t.label.is_none()),
@@ -292,16 +445,31 @@ async fn review_page(state: &AppState, editor: &Editor, id: i64, error: Option<S
     })
 }
 
-pub async fn review(State(state): State<AppState>, editor: Editor, Path(id): Path<i64>) -> Result<ReviewPage> {
+pub async fn review(
+    State(state): State<AppState>,
+    editor: Editor,
+    Path(id): Path<i64>,
+) -> Result<ReviewPage> {
     review_page(&state, &editor, id, None).await
 }
 
 /// Applies the review form to the draft: header fields, roles, speaker assignments.
-pub async fn review_save(State(state): State<AppState>, editor: Editor, Path(id): Path<i64>, Form(form): Form<Vec<(String, String)>>) -> Result<Response> {
-    let get = |k: &str| form.iter().find(|(key, _)| key == k).map(|(_, v)| v.clone()).unwrap_or_default();
+pub async fn review_save(
+    State(state): State<AppState>,
+    editor: Editor,
+    Path(id): Path<i64>,
+    Form(form): Form<Vec<(String, String)>>,
+) -> Result<Response> {
+    let get = |k: &str| {
+        form.iter()
+            .find(|(key, _)| key == k)
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default()
+    };
     editor.check_csrf(&get("csrf"))?;
     let (_, mut ds) = load(&state, &editor, id).await?;
-    let checked = valid_date(&get("date")).and_then(|d| valid_url(&get("source_url")).map(|u| (d, u)));
+    let checked =
+        valid_date(&get("date")).and_then(|d| valid_url(&get("source_url")).map(|u| (d, u)));
     let (date, source_url) = match checked {
         Ok(v) => v,
         Err(e) => {
@@ -309,7 +477,12 @@ pub async fn review_save(State(state): State<AppState>, editor: Editor, Path(id)
             return Ok((StatusCode::BAD_REQUEST, page).into_response());
         }
     };
-    ds.edits = Edits { title: nonempty(&get("title")), date, place: nonempty(&get("place")), source_url };
+    ds.edits = Edits {
+        title: nonempty(&get("title")),
+        date,
+        place: nonempty(&get("place")),
+        source_url,
+    };
     for (i, turn) in ds.doc.turns.iter_mut().enumerate() {
         if let Some(role) = Role::parse(&get(&format!("role-{i}"))) {
             turn.role = role;
@@ -340,19 +513,41 @@ async fn publish_draft(state: &AppState, editor: &Editor, id: i64) -> Result<Res
     let (draft, ds) = load(state, editor, id).await?;
     let assignments: HashMap<String, i64> = ds.assignments.clone().into_iter().collect();
     let mut conn = state.pool.acquire().await?;
-    let outcome = store::write::store(&mut conn, &draft.bytes, draft.file_name.as_deref(), Some(&draft.media_type), Some(&editor.0.editor), &store::write::Prepared::new(ds.doc.clone()), &ds.edits, &assignments).await?;
+    let outcome = store::write::store(
+        &mut conn,
+        &draft.bytes,
+        draft.file_name.as_deref(),
+        Some(&draft.media_type),
+        Some(&editor.0.editor),
+        &store::write::Prepared::new(ds.doc.clone()),
+        &ds.edits,
+        &assignments,
+    )
+    .await?;
     editors::delete_draft(&state.pool, id).await?;
     match outcome {
-        Imported::New { slug, .. } | Imported::Existing { slug } => Ok(Redirect::to(&format!("/transcripts/{slug}")).into_response()),
+        Imported::New { slug, .. } | Imported::Existing { slug } => {
+            Ok(Redirect::to(&format!("/transcripts/{slug}")).into_response())
+        }
     }
 }
 
-pub async fn publish(State(state): State<AppState>, editor: Editor, Path(id): Path<i64>, Form(form): Form<CsrfOnly>) -> Result<Response> {
+pub async fn publish(
+    State(state): State<AppState>,
+    editor: Editor,
+    Path(id): Path<i64>,
+    Form(form): Form<CsrfOnly>,
+) -> Result<Response> {
     editor.check_csrf(&form.csrf)?;
     publish_draft(&state, &editor, id).await
 }
 
-pub async fn discard(State(state): State<AppState>, editor: Editor, Path(id): Path<i64>, Form(form): Form<CsrfOnly>) -> Result<Response> {
+pub async fn discard(
+    State(state): State<AppState>,
+    editor: Editor,
+    Path(id): Path<i64>,
+    Form(form): Form<CsrfOnly>,
+) -> Result<Response> {
     editor.check_csrf(&form.csrf)?;
     load(&state, &editor, id).await?;
     editors::delete_draft(&state.pool, id).await?;
@@ -370,8 +565,15 @@ pub struct EditPage {
     pub error: Option<String>,
 }
 
-async fn edit_page(state: &AppState, editor: &Editor, slug: &str, error: Option<String>) -> Result<EditPage> {
-    let t = read::transcript(&state.pool, slug).await?.ok_or(AppError::NotFound)?;
+async fn edit_page(
+    state: &AppState,
+    editor: &Editor,
+    slug: &str,
+    error: Option<String>,
+) -> Result<EditPage> {
+    let t = read::transcript(&state.pool, slug)
+        .await?
+        .ok_or(AppError::NotFound)?;
     let labels: Vec<(String, i64, String)> = sqlx::query_as(
         "SELECT coalesce(t.label, '(unlabelled)'), s.id, s.name FROM turn t JOIN speaker s ON s.id = t.speaker_id WHERE t.transcript_id = ? GROUP BY coalesce(t.label, '(unlabelled)') ORDER BY min(t.position)",
     )
@@ -379,34 +581,84 @@ async fn edit_page(state: &AppState, editor: &Editor, slug: &str, error: Option<
     .fetch_all(&state.pool)
     .await?;
     let choices = read::speaker_choices(&state.pool).await?;
-    let options = labels.iter().map(|(_, current, _)| choices.iter().map(|(id, name, n)| (*id, format!("{name} ({n})"), id == current)).collect()).collect();
+    let options = labels
+        .iter()
+        .map(|(_, current, _)| {
+            choices
+                .iter()
+                .map(|(id, name, n)| (*id, format!("{name} ({n})"), id == current))
+                .collect()
+        })
+        .collect();
     Ok(EditPage {
         csrf: editor.0.csrf.clone(),
-        labels: labels.into_iter().enumerate().map(|(i, (l, id, n))| (i, l, id, n)).collect(),
+        labels: labels
+            .into_iter()
+            .enumerate()
+            .map(|(i, (l, id, n))| (i, l, id, n))
+            .collect(),
         options,
         t,
         error,
     })
 }
 
-pub async fn edit_form(State(state): State<AppState>, editor: Editor, Path(slug): Path<String>) -> Result<EditPage> {
+pub async fn edit_form(
+    State(state): State<AppState>,
+    editor: Editor,
+    Path(slug): Path<String>,
+) -> Result<EditPage> {
     edit_page(&state, &editor, &slug, None).await
 }
 
 /// Saves an editor's changes to a published transcript. The slug never changes, so every
 /// address keeps working; reindex keeps these fields and assignments.
-pub async fn edit_save(State(state): State<AppState>, editor: Editor, Path(slug): Path<String>, Form(form): Form<Vec<(String, String)>>) -> Result<Response> {
-    let get = |k: &str| form.iter().find(|(key, _)| key == k).map(|(_, v)| v.clone()).unwrap_or_default();
+pub async fn edit_save(
+    State(state): State<AppState>,
+    editor: Editor,
+    Path(slug): Path<String>,
+    Form(form): Form<Vec<(String, String)>>,
+) -> Result<Response> {
+    let get = |k: &str| {
+        form.iter()
+            .find(|(key, _)| key == k)
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default()
+    };
     editor.check_csrf(&get("csrf"))?;
     let page = edit_page(&state, &editor, &slug, None).await?;
     let title = nonempty(&get("title"));
-    let checked = valid_date(&get("date")).and_then(|d| valid_url(&get("source_url")).map(|u| (d, u)));
+    let checked =
+        valid_date(&get("date")).and_then(|d| valid_url(&get("source_url")).map(|u| (d, u)));
     let (date, source_url) = match (checked, &title) {
         (Ok(v), Some(_)) => v,
-        (Err(e), _) => return Ok((StatusCode::BAD_REQUEST, EditPage { error: Some(e.public_message()), ..page }).into_response()),
-        (_, None) => return Ok((StatusCode::BAD_REQUEST, EditPage { error: Some("A transcript needs a title.".into()), ..page }).into_response()),
+        (Err(e), _) => {
+            return Ok((
+                StatusCode::BAD_REQUEST,
+                EditPage {
+                    error: Some(e.public_message()),
+                    ..page
+                },
+            )
+                .into_response());
+        }
+        (_, None) => {
+            return Ok((
+                StatusCode::BAD_REQUEST,
+                EditPage {
+                    error: Some("A transcript needs a title.".into()),
+                    ..page
+                },
+            )
+                .into_response());
+        }
     };
-    let edits = Edits { title: title.clone(), date: date.clone(), place: nonempty(&get("place")), source_url: source_url.clone() };
+    let edits = Edits {
+        title: title.clone(),
+        date: date.clone(),
+        place: nonempty(&get("place")),
+        source_url: source_url.clone(),
+    };
     let mut tx = state.pool.begin_with("BEGIN IMMEDIATE").await?;
     sqlx::query("UPDATE transcript SET title = ?, date = ?, place = ?, source_url = ?, edited = ?, updated_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now') WHERE id = ?")
         .bind(title)
@@ -418,11 +670,16 @@ pub async fn edit_save(State(state): State<AppState>, editor: Editor, Path(slug)
         .execute(&mut *tx)
         .await?;
     for (index, label, current, _) in &page.labels {
-        let Ok(speaker) = get(&format!("speaker-{index}")).parse::<i64>() else { continue };
+        let Ok(speaker) = get(&format!("speaker-{index}")).parse::<i64>() else {
+            continue;
+        };
         if speaker == *current || label == "(unlabelled)" {
             continue;
         }
-        let exists: Option<i64> = sqlx::query_scalar("SELECT id FROM speaker WHERE id = ?").bind(speaker).fetch_optional(&mut *tx).await?;
+        let exists: Option<i64> = sqlx::query_scalar("SELECT id FROM speaker WHERE id = ?")
+            .bind(speaker)
+            .fetch_optional(&mut *tx)
+            .await?;
         if exists.is_none() {
             continue;
         }
@@ -432,8 +689,17 @@ pub async fn edit_save(State(state): State<AppState>, editor: Editor, Path(slug)
             .bind(speaker)
             .execute(&mut *tx)
             .await?;
-        sqlx::query("UPDATE turn SET speaker_id = ? WHERE transcript_id = ? AND label = ?").bind(speaker).bind(page.t.id).bind(label.clone()).execute(&mut *tx).await?;
-        sqlx::query("INSERT OR IGNORE INTO alias (speaker_id, label) VALUES (?, ?)").bind(speaker).bind(label.clone()).execute(&mut *tx).await?;
+        sqlx::query("UPDATE turn SET speaker_id = ? WHERE transcript_id = ? AND label = ?")
+            .bind(speaker)
+            .bind(page.t.id)
+            .bind(label.clone())
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("INSERT OR IGNORE INTO alias (speaker_id, label) VALUES (?, ?)")
+            .bind(speaker)
+            .bind(label.clone())
+            .execute(&mut *tx)
+            .await?;
     }
     tx.commit().await?;
     Ok(Redirect::to(&format!("/transcripts/{slug}")).into_response())

@@ -22,8 +22,16 @@ impl Format {
         if hint.ends_with(".md") || hint.ends_with(".markdown") || hint.contains("markdown") {
             return Format::Markdown;
         }
-        let head: String = text.trim_start().chars().take(512).collect::<String>().to_ascii_lowercase();
-        if head.starts_with("<!doctype html") || head.starts_with("<html") || (head.starts_with('<') && head.contains("<body")) {
+        let head: String = text
+            .trim_start()
+            .chars()
+            .take(512)
+            .collect::<String>()
+            .to_ascii_lowercase();
+        if head.starts_with("<!doctype html")
+            || head.starts_with("<html")
+            || (head.starts_with('<') && head.contains("<body"))
+        {
             return Format::Html;
         }
         if head.starts_with("---\n") {
@@ -70,7 +78,9 @@ fn is_terminal(line: &str) -> bool {
 
 fn is_separator(line: &str) -> bool {
     let t = line.trim();
-    t.len() >= 3 && t.chars().all(|c| matches!(c, '*' | '-' | '_' | '=' | '#' | '~' | ' ' | '•'))
+    t.len() >= 3
+        && t.chars()
+            .all(|c| matches!(c, '*' | '-' | '_' | '=' | '#' | '~' | ' ' | '•'))
 }
 
 /// Plain text to paragraphs: blank lines separate; hard-wrapped lines are joined; a line that
@@ -93,13 +103,18 @@ fn flush_group(group: &mut Vec<(usize, &str)>, blocks: &mut Vec<Block>, markdown
     if group.is_empty() {
         return;
     }
-    let longest = group.iter().map(|(_, l)| l.trim().chars().count()).max().unwrap_or(0);
+    let longest = group
+        .iter()
+        .map(|(_, l)| l.trim().chars().count())
+        .max()
+        .unwrap_or(0);
     let mut current: Option<Block> = None;
     let mut previous_ends_paragraph = false;
     for &(number, raw) in group.iter() {
         let line = raw.trim();
         let heading = markdown && line.starts_with('#') && !is_separator(line);
-        let list_item = markdown && (line.starts_with("- ") || line.starts_with("* ") || line.starts_with("+ "));
+        let list_item = markdown
+            && (line.starts_with("- ") || line.starts_with("* ") || line.starts_with("+ "));
         let starts_new = current.is_none()
             || heading
             || list_item
@@ -109,17 +124,31 @@ fn flush_group(group: &mut Vec<(usize, &str)>, blocks: &mut Vec<Block>, markdown
         if starts_new && let Some(block) = current.take() {
             blocks.push(block);
         }
-        let cleaned = if heading { line.trim_start_matches('#').trim().to_string() } else { line.to_string() };
+        let cleaned = if heading {
+            line.trim_start_matches('#').trim().to_string()
+        } else {
+            line.to_string()
+        };
         match current.as_mut() {
             Some(block) => {
-                if block.text.ends_with('-') && !block.text.ends_with(" -") && !block.text.ends_with("--") {
+                if block.text.ends_with('-')
+                    && !block.text.ends_with(" -")
+                    && !block.text.ends_with("--")
+                {
                     block.text.push_str(&cleaned);
                 } else {
                     block.text.push(' ');
                     block.text.push_str(&cleaned);
                 }
             }
-            None => current = Some(Block { text: cleaned, line: number, bold_label: None, heading }),
+            None => {
+                current = Some(Block {
+                    text: cleaned,
+                    line: number,
+                    bold_label: None,
+                    heading,
+                })
+            }
         }
         let count = line.chars().count();
         previous_ends_paragraph = heading
@@ -138,15 +167,15 @@ fn markdown(text: &str) -> (Meta, Vec<Block>) {
     let mut meta = Meta::default();
     let mut body = text;
     let mut first_line = 1;
-    if let Some(rest) = text.strip_prefix("---\n") {
-        if let Some(end) = rest.find("\n---") {
-            let yaml = &rest[..end];
-            read_front_matter(yaml, &mut meta);
-            let after = &rest[end + 4..];
-            let after = after.strip_prefix('\n').unwrap_or(after);
-            first_line = 2 + yaml.split('\n').count() + usize::from(!after.is_empty());
-            body = after;
-        }
+    if let Some(rest) = text.strip_prefix("---\n")
+        && let Some(end) = rest.find("\n---")
+    {
+        let yaml = &rest[..end];
+        read_front_matter(yaml, &mut meta);
+        let after = &rest[end + 4..];
+        let after = after.strip_prefix('\n').unwrap_or(after);
+        first_line = 2 + yaml.split('\n').count() + usize::from(!after.is_empty());
+        body = after;
     }
     let mut blocks = text_blocks(body, first_line, true);
     for block in &mut blocks {
@@ -158,11 +187,18 @@ fn markdown(text: &str) -> (Meta, Vec<Block>) {
 
 fn read_front_matter(yaml: &str, meta: &mut Meta) {
     use yaml_rust2::{Yaml, YamlLoader};
-    let Ok(docs) = YamlLoader::load_from_str(yaml) else { return };
+    let Ok(docs) = YamlLoader::load_from_str(yaml) else {
+        return;
+    };
     let Some(doc) = docs.first() else { return };
     let text = |key: &str| -> Option<String> {
         match &doc[key] {
-            Yaml::String(s) => Some(super::decode::normalise(s).split_whitespace().collect::<Vec<_>>().join(" ")),
+            Yaml::String(s) => Some(
+                super::decode::normalise(s)
+                    .split_whitespace()
+                    .collect::<Vec<_>>()
+                    .join(" "),
+            ),
             Yaml::Integer(i) => Some(i.to_string()),
             _ => None,
         }
@@ -170,19 +206,29 @@ fn read_front_matter(yaml: &str, meta: &mut Meta) {
     meta.title = text("title");
     meta.date = text("date");
     meta.place = text("place").or_else(|| text("location"));
-    meta.source_url = text("source_url").or_else(|| text("url")).or_else(|| text("source"));
+    meta.source_url = text("source_url")
+        .or_else(|| text("url"))
+        .or_else(|| text("source"));
     meta.language = text("language").or_else(|| text("lang"));
     for key in ["topics", "keywords"] {
         match &doc[key] {
-            Yaml::Array(items) => meta.topics.extend(items.iter().filter_map(|i| i.as_str().map(str::to_string))),
-            Yaml::String(s) => meta.topics.extend(s.split(',').map(|t| t.trim().to_string()).filter(|t| !t.is_empty())),
+            Yaml::Array(items) => meta
+                .topics
+                .extend(items.iter().filter_map(|i| i.as_str().map(str::to_string))),
+            Yaml::String(s) => meta.topics.extend(
+                s.split(',')
+                    .map(|t| t.trim().to_string())
+                    .filter(|t| !t.is_empty()),
+            ),
             _ => {}
         }
     }
 }
 
-static MD_LINK: LazyLock<regex::Regex> = LazyLock::new(|| regex::Regex::new(r"!?\[([^\]]*)\]\([^)]*\)").unwrap());
-static MD_TAG: LazyLock<regex::Regex> = LazyLock::new(|| regex::Regex::new(r"</?[a-zA-Z][a-zA-Z0-9]*(\s[^<>]*)?/?>").unwrap());
+static MD_LINK: LazyLock<regex::Regex> =
+    LazyLock::new(|| regex::Regex::new(r"!?\[([^\]]*)\]\([^)]*\)").unwrap());
+static MD_TAG: LazyLock<regex::Regex> =
+    LazyLock::new(|| regex::Regex::new(r"</?[a-zA-Z][a-zA-Z0-9]*(\s[^<>]*)?/?>").unwrap());
 
 fn strip_markdown(text: &str) -> String {
     let mut t = text.trim().to_string();
@@ -223,7 +269,12 @@ fn strip_markdown(text: &str) -> String {
 /// Runs of white space to one space, and none at either end.
 pub fn collapse_whitespace(text: &str) -> String {
     let trimmed = text.trim();
-    if !trimmed.as_bytes().windows(2).any(|w| w[0].is_ascii_whitespace() && (w[1].is_ascii_whitespace() || w[0] != b' ')) && !trimmed.contains(|c: char| c.is_whitespace() && c != ' ') {
+    if !trimmed
+        .as_bytes()
+        .windows(2)
+        .any(|w| w[0].is_ascii_whitespace() && (w[1].is_ascii_whitespace() || w[0] != b' '))
+        && !trimmed.contains(|c: char| c.is_whitespace() && c != ' ')
+    {
         return trimmed.to_string();
     }
     let mut out = String::with_capacity(text.len());
@@ -247,14 +298,23 @@ macro_rules! selector {
         static $name: LazyLock<Selector> = LazyLock::new(|| Selector::parse($css).unwrap());
     };
 }
-selector!(ARTICLE_BODY, "[itemprop=articleBody], [itemprop=\"articleBody\"]");
+selector!(
+    ARTICLE_BODY,
+    "[itemprop=articleBody], [itemprop=\"articleBody\"]"
+);
 selector!(ARTICLE, "article, main, [role=main]");
 selector!(H1, "h1");
 selector!(TITLE, "title");
 selector!(OG_TITLE, "meta[property=\"og:title\"]");
 selector!(TIME, "time[datetime]");
-selector!(DATE_META, "meta[itemprop=datePublished], meta[property=\"article:published_time\"], meta[name=date], meta[name=\"dc.date\"]");
-selector!(PLACE, ".read__place, .p-location, [itemprop=contentLocation], .place, .location");
+selector!(
+    DATE_META,
+    "meta[itemprop=datePublished], meta[property=\"article:published_time\"], meta[name=date], meta[name=\"dc.date\"]"
+);
+selector!(
+    PLACE,
+    ".read__place, .p-location, [itemprop=contentLocation], .place, .location"
+);
 selector!(CANONICAL, "link[rel=canonical], meta[property=\"og:url\"]");
 selector!(TAGS, "a[rel=tag], [itemprop=keywords] a, .tags a");
 selector!(HTML_ROOT, "html");
@@ -286,11 +346,21 @@ fn html(text: &str) -> (Meta, Vec<Block>) {
         .next()
         .and_then(|t| t.value().attr("datetime").map(str::to_string))
         .or_else(|| document.select(&DATE_META).next().and_then(content));
-    meta.place = document.select(&PLACE).next().map(inline_text).filter(|t| !t.is_empty() && t.len() < 80);
+    meta.place = document
+        .select(&PLACE)
+        .next()
+        .map(inline_text)
+        .filter(|t| !t.is_empty() && t.len() < 80);
     meta.source_url = document.select(&CANONICAL).next().and_then(|e| {
-        e.value().attr("href").or_else(|| e.value().attr("content")).map(str::to_string)
+        e.value()
+            .attr("href")
+            .or_else(|| e.value().attr("content"))
+            .map(str::to_string)
     });
-    meta.language = document.select(&HTML_ROOT).next().and_then(|e| e.value().attr("lang").map(str::to_string));
+    meta.language = document
+        .select(&HTML_ROOT)
+        .next()
+        .and_then(|e| e.value().attr("lang").map(str::to_string));
     for tag in document.select(&TAGS) {
         let t = inline_text(tag);
         if !t.is_empty() && t.len() < 60 && !meta.topics.contains(&t) {
@@ -337,8 +407,25 @@ fn skipped(el: ElementRef) -> bool {
     let v = el.value();
     if matches!(
         v.name(),
-        "script" | "style" | "nav" | "footer" | "header" | "aside" | "form" | "button" | "noscript" | "iframe"
-            | "svg" | "video" | "audio" | "select" | "template" | "menu" | "head" | "figure" | "object"
+        "script"
+            | "style"
+            | "nav"
+            | "footer"
+            | "header"
+            | "aside"
+            | "form"
+            | "button"
+            | "noscript"
+            | "iframe"
+            | "svg"
+            | "video"
+            | "audio"
+            | "select"
+            | "template"
+            | "menu"
+            | "head"
+            | "figure"
+            | "object"
     ) {
         return true;
     }
@@ -347,9 +434,26 @@ fn skipped(el: ElementRef) -> bool {
     }
     let class = v.attr("class").unwrap_or("").to_ascii_lowercase();
     let id = v.attr("id").unwrap_or("").to_ascii_lowercase();
-    ["share", "social", "related", "comment", "breadcrumb", "sidebar", "advert", "banner", "cookie", "subscribe", "media__", "navigation", "menu", "hidden", "print_link", "read__bottommeta"]
-        .iter()
-        .any(|w| class.contains(w) || id.contains(w))
+    [
+        "share",
+        "social",
+        "related",
+        "comment",
+        "breadcrumb",
+        "sidebar",
+        "advert",
+        "banner",
+        "cookie",
+        "subscribe",
+        "media__",
+        "navigation",
+        "menu",
+        "hidden",
+        "print_link",
+        "read__bottommeta",
+    ]
+    .iter()
+    .any(|w| class.contains(w) || id.contains(w))
 }
 
 #[derive(Default)]
@@ -370,7 +474,9 @@ impl Walker {
             if let Some(bold) = self.bold.take() {
                 let label = bold.split_whitespace().collect::<Vec<_>>().join(" ");
                 let label = label.trim().trim_end_matches(':').trim().to_string();
-                let after = text.strip_prefix(bold.split_whitespace().collect::<Vec<_>>().join(" ").trim()).unwrap_or("");
+                let after = text
+                    .strip_prefix(bold.split_whitespace().collect::<Vec<_>>().join(" ").trim())
+                    .unwrap_or("");
                 if !label.is_empty()
                     && (bold.trim_end().ends_with(':') || after.trim_start().starts_with(':'))
                     && label.chars().count() <= 120
@@ -378,7 +484,12 @@ impl Walker {
                     bold_label = Some(label);
                 }
             }
-            self.blocks.push(Block { text, line: 0, bold_label, heading: self.heading });
+            self.blocks.push(Block {
+                text,
+                line: 0,
+                bold_label,
+                heading: self.heading,
+            });
         }
         self.text.clear();
         self.bold = None;
@@ -396,7 +507,9 @@ impl Walker {
                     self.text.push_str(t);
                 }
                 Node::Element(e) => {
-                    let Some(child_el) = ElementRef::wrap(child) else { continue };
+                    let Some(child_el) = ElementRef::wrap(child) else {
+                        continue;
+                    };
                     if skipped(child_el) {
                         continue;
                     }
@@ -408,7 +521,9 @@ impl Walker {
                             self.text.push_str(&bold);
                             self.bold = Some(bold);
                         }
-                        "p" | "div" | "li" | "blockquote" | "section" | "article" | "tr" | "table" | "ul" | "ol" | "dd" | "dt" | "h1" | "h2" | "h3" | "h4" | "h5" | "h6" => {
+                        "p" | "div" | "li" | "blockquote" | "section" | "article" | "tr"
+                        | "table" | "ul" | "ol" | "dd" | "dt" | "h1" | "h2" | "h3" | "h4"
+                        | "h5" | "h6" => {
                             self.flush();
                             self.heading = name.starts_with('h') && name.len() == 2;
                             self.walk(child_el);
@@ -450,7 +565,10 @@ mod tests {
     fn markdown_front_matter_gives_title_date_and_source_url() {
         let md = "---\ntitle: \"Press Briefing by Press Secretary Jen\\_Psaki\\\n  \\ and Jake Sullivan\"\ndate: '2021-02-04'\nsource_url: https://example.org/b\n---\n\n**MS. PSAKI:** Hi \\[everyone\\].";
         let (meta, blocks) = markdown(md);
-        assert_eq!(meta.title.as_deref(), Some("Press Briefing by Press Secretary Jen Psaki and Jake Sullivan"));
+        assert_eq!(
+            meta.title.as_deref(),
+            Some("Press Briefing by Press Secretary Jen Psaki and Jake Sullivan")
+        );
         assert_eq!(meta.date.as_deref(), Some("2021-02-04"));
         assert_eq!(meta.source_url.as_deref(), Some("https://example.org/b"));
         assert_eq!(texts(&blocks), ["MS. PSAKI: Hi [everyone]."]);
@@ -470,15 +588,23 @@ mod tests {
         let body: Vec<_> = blocks.iter().filter(|b| !b.heading).collect();
         assert_eq!(body.len(), 2, "{blocks:?}");
         assert_eq!(body[0].bold_label.as_deref(), Some("Question"));
-        assert_eq!(body[1].bold_label.as_deref(), Some("President of Russia Vladimir Putin"));
-        assert!(!blocks.iter().any(|b| b.text.contains("Share") || b.text.contains("Home") || b.text.contains("var x")));
+        assert_eq!(
+            body[1].bold_label.as_deref(),
+            Some("President of Russia Vladimir Putin")
+        );
+        assert!(!blocks.iter().any(|b| b.text.contains("Share")
+            || b.text.contains("Home")
+            || b.text.contains("var x")));
     }
 
     #[test]
     fn html_line_breaks_separate_paragraphs() {
         let page = "<html><body><article><p>First line of the statement here.<br><b>Question</b>: And then?</p></article></body></html>";
         let (_, blocks) = html(page);
-        assert_eq!(texts(&blocks), ["First line of the statement here.", "Question: And then?"]);
+        assert_eq!(
+            texts(&blocks),
+            ["First line of the statement here.", "Question: And then?"]
+        );
         assert_eq!(blocks[1].bold_label.as_deref(), Some("Question"));
     }
 }

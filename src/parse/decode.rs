@@ -9,7 +9,9 @@ use unicode_normalization::UnicodeNormalization;
 /// after decoding), with a message an editor can act on.
 pub fn decode(bytes: &[u8]) -> Result<String, ParseError> {
     if bytes.iter().all(|b| b.is_ascii_whitespace()) {
-        return Err(ParseError::new("the file is empty: there is no text to read"));
+        return Err(ParseError::new(
+            "the file is empty: there is no text to read",
+        ));
     }
     let raw = if let Some((encoding, bom_len)) = encoding_rs::Encoding::for_bom(bytes) {
         encoding
@@ -35,14 +37,21 @@ pub fn decode(bytes: &[u8]) -> Result<String, ParseError> {
 /// Line endings to `\n`, Unicode to NFC, no-break and zero-width spaces to plain or nothing.
 pub fn normalise(raw: &str) -> String {
     let unified = raw.replace("\r\n", "\n").replace('\r', "\n");
-    let composed: std::borrow::Cow<str> = if unicode_normalization::is_nfc_quick(unified.chars()) == unicode_normalization::IsNormalized::Yes {
+    let composed: std::borrow::Cow<str> = if unicode_normalization::is_nfc_quick(unified.chars())
+        == unicode_normalization::IsNormalized::Yes
+    {
         std::borrow::Cow::Borrowed(&unified)
     } else {
         std::borrow::Cow::Owned(unified.nfc().collect())
     };
     composed
         .chars()
-        .filter(|c| !matches!(c, '\u{200b}' | '\u{200c}' | '\u{200d}' | '\u{feff}' | '\u{ad}'))
+        .filter(|c| {
+            !matches!(
+                c,
+                '\u{200b}' | '\u{200c}' | '\u{200d}' | '\u{feff}' | '\u{ad}'
+            )
+        })
         .map(|c| match c {
             '\u{a0}' | '\u{2007}' | '\u{202f}' | '\u{2009}' | '\u{200a}' => ' ',
             '\u{2028}' | '\u{2029}' | '\u{0b}' | '\u{0c}' => '\n',

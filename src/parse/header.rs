@@ -4,22 +4,47 @@ use regex::Regex;
 use std::sync::LazyLock;
 
 const MONTHS: &str = "jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?";
-const RU_MONTHS: [&str; 12] = ["январ", "феврал", "март", "апрел", "ма", "июн", "июл", "август", "сентябр", "октябр", "ноябр", "декабр"];
+const RU_MONTHS: [&str; 12] = [
+    "январ",
+    "феврал",
+    "март",
+    "апрел",
+    "ма",
+    "июн",
+    "июл",
+    "август",
+    "сентябр",
+    "октябр",
+    "ноябр",
+    "декабр",
+];
 
-static ISO: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\b(\d{4})-(\d{1,2})-(\d{1,2})").unwrap());
+static ISO: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"\b(\d{4})-(\d{1,2})-(\d{1,2})").unwrap());
 static MONTH_DAY_YEAR: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(&format!(r"(?i)\b({MONTHS})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s*(\d{{4}})")).unwrap()
+    Regex::new(&format!(
+        r"(?i)\b({MONTHS})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s*(\d{{4}})"
+    ))
+    .unwrap()
 });
 static DAY_MONTH_YEAR: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(&format!(r"(?i)\b(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?({MONTHS})\.?,?\s+(\d{{4}})")).unwrap()
+    Regex::new(&format!(
+        r"(?i)\b(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?({MONTHS})\.?,?\s+(\d{{4}})"
+    ))
+    .unwrap()
 });
-static NUMERIC: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\b(\d{1,2})([./])(\d{1,2})[./](\d{4})\b").unwrap());
-static YEAR_FIRST: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\b(\d{4})[./](\d{1,2})[./](\d{1,2})\b").unwrap());
+static NUMERIC: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"\b(\d{1,2})([./])(\d{1,2})[./](\d{4})\b").unwrap());
+static YEAR_FIRST: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"\b(\d{4})[./](\d{1,2})[./](\d{1,2})\b").unwrap());
 static RUSSIAN: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)(\d{1,2})\s+(января|февраля|марта|апреля|мая|июня|июля|августа|сентября|октября|ноября|декабря)\s+(\d{4})").unwrap()
 });
 static TIME_LINE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)^\(?\s*(?:end\s+)?\d{1,2}[:.]\d{2}(?:\s*[ap]\.?\s*m\.?)?(?:\s+[a-z]{2,4})?\s*\)?\.?$").unwrap()
+    Regex::new(
+        r"(?i)^\(?\s*(?:end\s+)?\d{1,2}[:.]\d{2}(?:\s*[ap]\.?\s*m\.?)?(?:\s+[a-z]{2,4})?\s*\)?\.?$",
+    )
+    .unwrap()
 });
 static WEEKDAY: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)\b(monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b,?").unwrap()
@@ -51,7 +76,12 @@ fn make(year: &str, month: u8, day: &str) -> Option<String> {
     }
     let month = time::Month::try_from(month).ok()?;
     let date = time::Date::from_calendar_date(year, month, day).ok()?;
-    Some(format!("{:04}-{:02}-{:02}", date.year(), date.month() as u8, date.day()))
+    Some(format!(
+        "{:04}-{:02}-{:02}",
+        date.year(),
+        date.month() as u8,
+        date.day()
+    ))
 }
 
 /// The first date in `text`, in any of the forms sources use.
@@ -59,33 +89,58 @@ pub fn find_date(text: &str) -> Option<FoundDate> {
     let mut found: Vec<FoundDate> = Vec::new();
     let mut push = |iso: Option<String>, m: regex::Match| {
         if let Some(iso) = iso {
-            found.push(FoundDate { iso, start: m.start(), end: m.end() });
+            found.push(FoundDate {
+                iso,
+                start: m.start(),
+                end: m.end(),
+            });
         }
     };
     if let Some(c) = ISO.captures(text) {
-        push(make(&c[1], c[2].parse().unwrap_or(0), &c[3]), c.get(0).unwrap());
+        push(
+            make(&c[1], c[2].parse().unwrap_or(0), &c[3]),
+            c.get(0).unwrap(),
+        );
     }
     if let Some(c) = MONTH_DAY_YEAR.captures(text) {
-        push(month_number(&c[1]).and_then(|m| make(&c[3], m, &c[2])), c.get(0).unwrap());
+        push(
+            month_number(&c[1]).and_then(|m| make(&c[3], m, &c[2])),
+            c.get(0).unwrap(),
+        );
     }
     if let Some(c) = DAY_MONTH_YEAR.captures(text) {
-        push(month_number(&c[2]).and_then(|m| make(&c[3], m, &c[1])), c.get(0).unwrap());
+        push(
+            month_number(&c[2]).and_then(|m| make(&c[3], m, &c[1])),
+            c.get(0).unwrap(),
+        );
     }
     if let Some(c) = YEAR_FIRST.captures(text) {
-        push(make(&c[1], c[2].parse().unwrap_or(0), &c[3]), c.get(0).unwrap());
+        push(
+            make(&c[1], c[2].parse().unwrap_or(0), &c[3]),
+            c.get(0).unwrap(),
+        );
     }
     if let Some(c) = NUMERIC.captures(text) {
         let a: u8 = c[1].parse().unwrap_or(0);
         let b: u8 = c[3].parse().unwrap_or(0);
         // Slashes are read month first (as in US sources) unless that cannot be a date;
         // dots are read day first, as in European sources.
-        let (day, month) = if a > 12 || (&c[2] == "." && b <= 12) { (a, b) } else { (b, a) };
+        let (day, month) = if a > 12 || (&c[2] == "." && b <= 12) {
+            (a, b)
+        } else {
+            (b, a)
+        };
         push(make(&c[4], month, &day.to_string()), c.get(0).unwrap());
     }
     if let Some(c) = RUSSIAN.captures(text) {
         let lower = c[2].to_lowercase();
-        let month = RU_MONTHS.iter().position(|m| lower.starts_with(m) && (*m != "ма" || lower == "мая"));
-        push(month.and_then(|m| make(&c[3], m as u8 + 1, &c[1])), c.get(0).unwrap());
+        let month = RU_MONTHS
+            .iter()
+            .position(|m| lower.starts_with(m) && (*m != "ма" || lower == "мая"));
+        push(
+            month.and_then(|m| make(&c[3], m as u8 + 1, &c[1])),
+            c.get(0).unwrap(),
+        );
     }
     found.into_iter().min_by_key(|f| f.start)
 }
@@ -105,7 +160,9 @@ pub fn is_dateline(text: &str) -> bool {
     if text.chars().count() > 160 {
         return false;
     }
-    let Some(date) = find_date(text) else { return false };
+    let Some(date) = find_date(text) else {
+        return false;
+    };
     let rest = format!("{} {}", &text[..date.start], &text[date.end..]);
     let rest = WEEKDAY.replace_all(&rest, "");
     let words = rest
@@ -118,20 +175,39 @@ pub fn is_dateline(text: &str) -> bool {
 /// A place printed beside the date in a dateline (`Minsk, 26 November 2025`).
 pub fn place_near(text: &str, date: &FoundDate) -> Option<String> {
     let before = WEEKDAY.replace_all(text[..date.start].trim(), "");
-    let before = before.trim().trim_end_matches([',', '-', '–', '—', '|']).trim();
+    let before = before
+        .trim()
+        .trim_end_matches([',', '-', '–', '—', '|'])
+        .trim();
     let after = text[date.end..].trim();
     let candidates = [
-        before.rsplit(['|', '—', '–']).next().unwrap_or("").trim().to_string(),
-        after.strip_prefix(',').or_else(|| after.strip_prefix('—')).or_else(|| after.strip_prefix('–')).unwrap_or("").trim().to_string(),
+        before
+            .rsplit(['|', '—', '–'])
+            .next()
+            .unwrap_or("")
+            .trim()
+            .to_string(),
+        after
+            .strip_prefix(',')
+            .or_else(|| after.strip_prefix('—'))
+            .or_else(|| after.strip_prefix('–'))
+            .unwrap_or("")
+            .trim()
+            .to_string(),
     ];
-    candidates.into_iter().find(|c| {
-        let words: Vec<&str> = c.split_whitespace().collect();
-        !words.is_empty()
-            && words.len() <= 3
-            && words.iter().all(|w| w.chars().next().is_some_and(char::is_uppercase))
-            && !c.chars().any(|ch| ch.is_ascii_digit())
-            && !WEEKDAY.is_match(c)
-    }).map(|c| c.trim_end_matches([',', '.']).to_string())
+    candidates
+        .into_iter()
+        .find(|c| {
+            let words: Vec<&str> = c.split_whitespace().collect();
+            !words.is_empty()
+                && words.len() <= 3
+                && words
+                    .iter()
+                    .all(|w| w.chars().next().is_some_and(char::is_uppercase))
+                && !c.chars().any(|ch| ch.is_ascii_digit())
+                && !WEEKDAY.is_match(c)
+        })
+        .map(|c| c.trim_end_matches([',', '.']).to_string())
 }
 
 #[cfg(test)]
@@ -144,22 +220,34 @@ mod tests {
 
     #[test]
     fn dates_in_the_forms_sources_print_them_are_read() {
-        assert_eq!(date("date 2025-11-26 Mikhail Ryzhenkov and Lavrov").as_deref(), Some("2025-11-26"));
+        assert_eq!(
+            date("date 2025-11-26 Mikhail Ryzhenkov and Lavrov").as_deref(),
+            Some("2025-11-26")
+        );
         assert_eq!(date("March 3, 2021").as_deref(), Some("2021-03-03"));
         assert_eq!(date("Mar. 3rd, 2021").as_deref(), Some("2021-03-03"));
         assert_eq!(date("3 March 2021").as_deref(), Some("2021-03-03"));
-        assert_eq!(date("Wednesday, 26 November 2025, 14:00").as_deref(), Some("2025-11-26"));
+        assert_eq!(
+            date("Wednesday, 26 November 2025, 14:00").as_deref(),
+            Some("2025-11-26")
+        );
         assert_eq!(date("11/26/2025").as_deref(), Some("2025-11-26"));
         assert_eq!(date("26/11/2025").as_deref(), Some("2025-11-26"));
         assert_eq!(date("26.11.2025").as_deref(), Some("2025-11-26"));
         assert_eq!(date("2025/11/26").as_deref(), Some("2025-11-26"));
         assert_eq!(date("26 ноября 2025 года").as_deref(), Some("2025-11-26"));
-        assert_eq!(date("2021-02-04T17:48:35-05:00").as_deref(), Some("2021-02-04"));
+        assert_eq!(
+            date("2021-02-04T17:48:35-05:00").as_deref(),
+            Some("2021-02-04")
+        );
     }
 
     #[test]
     fn a_date_glued_to_a_time_is_read() {
-        assert_eq!(date("November 26, 202510:30").as_deref(), Some("2025-11-26"));
+        assert_eq!(
+            date("November 26, 202510:30").as_deref(),
+            Some("2025-11-26")
+        );
     }
 
     #[test]
@@ -174,13 +262,18 @@ mod tests {
         assert!(is_time_line("END 12:45 P.M. EDT"));
         assert!(!is_time_line("At 11:41 the talks began in earnest."));
         assert!(is_dateline("Moscow, Wednesday, 26 November 2025"));
-        assert!(!is_dateline("On 26 November 2025 we met with our Belarusian friends to discuss many questions of international life and our bilateral relations in detail."));
+        assert!(!is_dateline(
+            "On 26 November 2025 we met with our Belarusian friends to discuss many questions of international life and our bilateral relations in detail."
+        ));
     }
 
     #[test]
     fn a_place_beside_the_date_is_read() {
         let text = "Minsk, 26 November 2025";
-        assert_eq!(place_near(text, &find_date(text).unwrap()).as_deref(), Some("Minsk"));
+        assert_eq!(
+            place_near(text, &find_date(text).unwrap()).as_deref(),
+            Some("Minsk")
+        );
         let text = "date 2025-11-26 Mikhail Ryzhenkov and Lavrov signing the Resolution";
         assert_eq!(place_near(text, &find_date(text).unwrap()), None);
     }

@@ -12,17 +12,180 @@ pub struct Label {
 
 /// Words that may stand lower-case inside a name (`President of Russia`, `Ursula von der Leyen`).
 const CONNECTORS: &[&str] = &[
-    "of", "the", "de", "da", "del", "della", "der", "den", "van", "von", "al", "el", "bin", "ibn", "la", "le", "du", "dos", "das", "and", "for", "y", "e", "on", "to", "at",
+    "of", "the", "de", "da", "del", "della", "der", "den", "van", "von", "al", "el", "bin", "ibn",
+    "la", "le", "du", "dos", "das", "and", "for", "y", "e", "on", "to", "at",
 ];
 
 /// Words after which a dot does not end a sentence.
 const ABBREVIATIONS: &[&str] = &[
-    "mr", "ms", "mrs", "dr", "prof", "gen", "sen", "rep", "amb", "st", "jr", "sr", "lt", "col", "capt", "gov", "pres", "hon", "rev", "adm", "maj", "sgt", "messrs", "mme", "mlle", "m", "h.e", "u.s", "u.k", "u.n",
+    "mr", "ms", "mrs", "dr", "prof", "gen", "sen", "rep", "amb", "st", "jr", "sr", "lt", "col",
+    "capt", "gov", "pres", "hon", "rev", "adm", "maj", "sgt", "messrs", "mme", "mlle", "m", "h.e",
+    "u.s", "u.k", "u.n",
 ];
 
 /// Capitalised words that open prose, not a speaker label (`Note: ...`, `First: ...`).
 const NOT_LABELS: &[&str] = &[
-    "note", "notes", "nb", "n.b", "update", "updated", "source", "sources", "example", "first", "second", "third", "fourth", "finally", "background", "summary", "topic", "topics", "subject", "date", "location", "place", "time", "translation", "photo", "photos", "video", "tags", "tag", "keywords", "re", "p.s", "ps", "transcript", "disclaimer", "warning", "important", "attention", "result", "results", "conclusion", "headline", "title", "related", "also", "quote", "context", "why", "what", "how", "where", "when", "who", "today", "yesterday", "tomorrow", "here", "there", "now", "so", "well", "yes", "no", "again", "but", "and", "or", "however", "therefore", "thus", "meanwhile", "correction", "clarification", "contents", "read more", "see also", "share", "print", "email", "e-mail", "published", "posted", "filed", "category", "categories", "author", "by", "from", "to", "cc", "sent", "attachment", "attachments", "step", "tip", "hint", "chapter", "section", "part", "article", "paragraph", "annex", "appendix", "item", "items", "agenda", "address", "phone", "tel", "fax", "website", "url", "link", "links", "caution", "editor's note", "editors note", "ps", "q&a", "the answer", "the question", "in short", "in other words", "bottom line", "for example", "for instance", "on the one hand", "on the other hand", "imagine", "remember", "look", "listen", "please", "thanks", "thank you", "secondly", "thirdly", "firstly", "lastly", "one", "two", "three", "this", "that", "these", "those", "it", "he", "she", "they", "we", "i", "you", "his", "her", "our", "their", "my", "a", "an", "the",
+    "note",
+    "notes",
+    "nb",
+    "n.b",
+    "update",
+    "updated",
+    "source",
+    "sources",
+    "example",
+    "first",
+    "second",
+    "third",
+    "fourth",
+    "finally",
+    "background",
+    "summary",
+    "topic",
+    "topics",
+    "subject",
+    "date",
+    "location",
+    "place",
+    "time",
+    "translation",
+    "photo",
+    "photos",
+    "video",
+    "tags",
+    "tag",
+    "keywords",
+    "re",
+    "p.s",
+    "ps",
+    "transcript",
+    "disclaimer",
+    "warning",
+    "important",
+    "attention",
+    "result",
+    "results",
+    "conclusion",
+    "headline",
+    "title",
+    "related",
+    "also",
+    "quote",
+    "context",
+    "why",
+    "what",
+    "how",
+    "where",
+    "when",
+    "who",
+    "today",
+    "yesterday",
+    "tomorrow",
+    "here",
+    "there",
+    "now",
+    "so",
+    "well",
+    "yes",
+    "no",
+    "again",
+    "but",
+    "and",
+    "or",
+    "however",
+    "therefore",
+    "thus",
+    "meanwhile",
+    "correction",
+    "clarification",
+    "contents",
+    "read more",
+    "see also",
+    "share",
+    "print",
+    "email",
+    "e-mail",
+    "published",
+    "posted",
+    "filed",
+    "category",
+    "categories",
+    "author",
+    "by",
+    "from",
+    "to",
+    "cc",
+    "sent",
+    "attachment",
+    "attachments",
+    "step",
+    "tip",
+    "hint",
+    "chapter",
+    "section",
+    "part",
+    "article",
+    "paragraph",
+    "annex",
+    "appendix",
+    "item",
+    "items",
+    "agenda",
+    "address",
+    "phone",
+    "tel",
+    "fax",
+    "website",
+    "url",
+    "link",
+    "links",
+    "caution",
+    "editor's note",
+    "editors note",
+    "ps",
+    "q&a",
+    "the answer",
+    "the question",
+    "in short",
+    "in other words",
+    "bottom line",
+    "for example",
+    "for instance",
+    "on the one hand",
+    "on the other hand",
+    "imagine",
+    "remember",
+    "look",
+    "listen",
+    "please",
+    "thanks",
+    "thank you",
+    "secondly",
+    "thirdly",
+    "firstly",
+    "lastly",
+    "one",
+    "two",
+    "three",
+    "this",
+    "that",
+    "these",
+    "those",
+    "it",
+    "he",
+    "she",
+    "they",
+    "we",
+    "i",
+    "you",
+    "his",
+    "her",
+    "our",
+    "their",
+    "my",
+    "a",
+    "an",
+    "the",
 ];
 
 /// Whether a raw line could open a labelled turn; used to break hard-wrapped text.
@@ -38,7 +201,10 @@ pub fn at_start(text: &str, bold: Option<&str>) -> Option<Label> {
         let rest = &text[start..];
         let skip = rest.len() - rest.trim_start_matches([':', ' ', '\t']).len();
         if bold.split_whitespace().count() <= 14 && !bold.contains(". ") || name_shape(bold) {
-            return Some(Label { printed: clean(bold), speech_start: start + skip });
+            return Some(Label {
+                printed: clean(bold),
+                speech_start: start + skip,
+            });
         }
     }
     // `Q  Thank you.`: a lone Q followed by spaces or a tab, as White House transcripts print it.
@@ -49,10 +215,21 @@ pub fn at_start(text: &str, bold: Option<&str>) -> Option<Label> {
             if rest.starts_with(':') || rest.starts_with(". ") {
                 let after = &rest[1..];
                 let skip = after.len() - after.trim_start().len();
-                return Some(Label { printed: short.into(), speech_start: 2 + skip });
+                return Some(Label {
+                    printed: short.into(),
+                    speech_start: 2 + skip,
+                });
             }
-            if short == "Q" && spaces >= 1 && (spaces >= 2 || rest.starts_with('\t') || trimmed.chars().next().is_some_and(|c| !c.is_lowercase())) {
-                return Some(Label { printed: short.into(), speech_start: 1 + spaces });
+            if short == "Q"
+                && spaces >= 1
+                && (spaces >= 2
+                    || rest.starts_with('\t')
+                    || trimmed.chars().next().is_some_and(|c| !c.is_lowercase()))
+            {
+                return Some(Label {
+                    printed: short.into(),
+                    speech_start: 1 + spaces,
+                });
             }
         }
     }
@@ -71,11 +248,20 @@ pub fn at_start(text: &str, bold: Option<&str>) -> Option<Label> {
         return None;
     }
     let skip = after.len() - after.trim_start().len();
-    Some(Label { printed: clean(printed), speech_start: colon + 1 + skip })
+    Some(Label {
+        printed: clean(printed),
+        speech_start: colon + 1 + skip,
+    })
 }
 
 fn clean(label: &str) -> String {
-    label.split_whitespace().collect::<Vec<_>>().join(" ").trim_end_matches(':').trim().to_string()
+    label
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .trim_end_matches(':')
+        .trim()
+        .to_string()
 }
 
 /// The first colon within reach of the paragraph start, outside parentheses.
@@ -93,7 +279,10 @@ fn find_label_colon(text: &str) -> Option<usize> {
                 if c == '.' {
                     let word = text[..i].rsplit([' ', '(']).next().unwrap_or("");
                     let w = word.to_lowercase();
-                    if ABBREVIATIONS.contains(&w.as_str()) || (word.chars().count() == 1 && word.chars().all(char::is_uppercase)) || w.contains('.') {
+                    if ABBREVIATIONS.contains(&w.as_str())
+                        || (word.chars().count() == 1 && word.chars().all(char::is_uppercase))
+                        || w.contains('.')
+                    {
                         continue;
                     }
                 }
@@ -139,7 +328,11 @@ pub fn label_shape(label: &str) -> bool {
     }
     match tail {
         None => true,
-        Some(tail) => !tail.is_empty() && tail.split_whitespace().count() <= 8 && tail.split(',').all(|t| role_shape(t.trim())),
+        Some(tail) => {
+            !tail.is_empty()
+                && tail.split_whitespace().count() <= 8
+                && tail.split(',').all(|t| role_shape(t.trim()))
+        }
     }
 }
 
@@ -156,29 +349,43 @@ pub fn name_shape(head: &str) -> bool {
     if connectors * 2 > words.len() {
         return false;
     }
-    words.iter().all(|w| CONNECTORS.contains(w) || word_shape(w))
+    words
+        .iter()
+        .all(|w| CONNECTORS.contains(w) || word_shape(w))
 }
 
 fn role_shape(tail: &str) -> bool {
     let words: Vec<&str> = tail.split_whitespace().collect();
-    !words.is_empty() && words.iter().all(|w| CONNECTORS.contains(w) || word_shape(w) || w.chars().all(|c| c.is_lowercase() || c == '-'))
+    !words.is_empty()
+        && words.iter().all(|w| {
+            CONNECTORS.contains(w)
+                || word_shape(w)
+                || w.chars().all(|c| c.is_lowercase() || c == '-')
+        })
 }
 
 fn word_shape(word: &str) -> bool {
     let w = word.trim_matches(|c: char| c == '"' || c == '“' || c == '”' || c == '\'');
-    let Some(first) = w.chars().next() else { return false };
+    let Some(first) = w.chars().next() else {
+        return false;
+    };
     if !first.is_uppercase() {
         return false;
     }
     if w.chars().any(|c| c.is_ascii_digit()) {
         return false;
     }
-    if !w.chars().all(|c| c.is_alphabetic() || matches!(c, '.' | '-' | '\'' | '’' | '&')) {
+    if !w
+        .chars()
+        .all(|c| c.is_alphabetic() || matches!(c, '.' | '-' | '\'' | '’' | '&'))
+    {
         return false;
     }
     if let Some(stem) = w.strip_suffix('.') {
         let lower = stem.to_lowercase();
-        return stem.chars().count() == 1 || ABBREVIATIONS.contains(&lower.as_str()) || stem.contains('.');
+        return stem.chars().count() == 1
+            || ABBREVIATIONS.contains(&lower.as_str())
+            || stem.contains('.');
     }
     true
 }
@@ -194,16 +401,26 @@ pub fn split_inline(text: &str, known: &[String]) -> Vec<(Option<String>, usize)
         search_from = colon + 2;
         // Find the sentence end before the colon.
         let before = &text[..colon];
-        let Some((end, mark)) = before.char_indices().rev().find(|(_, c)| matches!(c, '?' | '.' | '!' | '"' | '”' | '»')) else { continue };
+        let Some((end, mark)) = before
+            .char_indices()
+            .rev()
+            .find(|(_, c)| matches!(c, '?' | '.' | '!' | '"' | '”' | '»'))
+        else {
+            continue;
+        };
         let after_end = end + mark.len_utf8();
         let candidate = before[after_end..].trim();
         if candidate.is_empty() || end == 0 || bytes.get(after_end) != Some(&b' ') {
             continue;
         }
-        let ended_question = before[..after_end].trim_end_matches(['"', '”', '»']).ends_with('?');
+        let ended_question = before[..after_end]
+            .trim_end_matches(['"', '”', '»'])
+            .ends_with('?');
         let is_known = known.iter().any(|k| k == candidate);
         let words = candidate.split_whitespace().count();
-        let looks_like_name = (2..=4).contains(&words) && name_shape(candidate) && !NOT_LABELS.contains(&candidate.to_lowercase().as_str());
+        let looks_like_name = (2..=4).contains(&words)
+            && name_shape(candidate)
+            && !NOT_LABELS.contains(&candidate.to_lowercase().as_str());
         if is_known || (ended_question && looks_like_name) {
             let start = colon - candidate.len();
             cuts.push((Some(candidate.to_string()), start));
@@ -237,9 +454,18 @@ mod tests {
             ("TASS: A question on Syria.", "TASS"),
             ("MR PRICE: Good afternoon.", "MR PRICE"),
             ("MS. JEAN-PIERRE:  Hi, everyone.", "MS. JEAN-PIERRE"),
-            ("Ms. Maria Zakharova, Foreign Ministry Spokeswoman: Good afternoon.", "Ms. Maria Zakharova, Foreign Ministry Spokeswoman"),
-            ("Sergey Lavrov (speaking after Mikhail Ryzhenkov): I would like to add", "Sergey Lavrov (speaking after Mikhail Ryzhenkov)"),
-            ("President of Russia Vladimir Putin: Good evening.", "President of Russia Vladimir Putin"),
+            (
+                "Ms. Maria Zakharova, Foreign Ministry Spokeswoman: Good afternoon.",
+                "Ms. Maria Zakharova, Foreign Ministry Spokeswoman",
+            ),
+            (
+                "Sergey Lavrov (speaking after Mikhail Ryzhenkov): I would like to add",
+                "Sergey Lavrov (speaking after Mikhail Ryzhenkov)",
+            ),
+            (
+                "President of Russia Vladimir Putin: Good evening.",
+                "President of Russia Vladimir Putin",
+            ),
             ("Minister HAYASHI: Thank you.", "Minister HAYASHI"),
         ] {
             assert_eq!(label(text).as_deref(), Some(want), "{text}");
@@ -249,7 +475,10 @@ mod tests {
     #[test]
     fn speech_starts_after_the_label_and_its_spaces() {
         let text = "Q  Thank you.";
-        assert_eq!(&text[at_start(text, None).unwrap().speech_start..], "Thank you.");
+        assert_eq!(
+            &text[at_start(text, None).unwrap().speech_start..],
+            "Thank you."
+        );
         let text = "Sergey Lavrov: Yes.";
         assert_eq!(&text[at_start(text, None).unwrap().speech_start..], "Yes.");
     }
@@ -271,7 +500,8 @@ mod tests {
 
     #[test]
     fn a_label_after_a_question_mark_mid_paragraph_is_found() {
-        let text = "The US has imposed new tariffs. How do you respond? Wang Wenbin: We firmly oppose it.";
+        let text =
+            "The US has imposed new tariffs. How do you respond? Wang Wenbin: We firmly oppose it.";
         let cuts = split_inline(text, &[]);
         assert_eq!(cuts.len(), 1);
         assert_eq!(&text[cuts[0].1..], "Wang Wenbin: We firmly oppose it.");

@@ -98,7 +98,11 @@ impl Document {
     /// The person who answers most, or speaks most: the transcript's principal speaker.
     pub fn principal(&self) -> Option<&str> {
         let mut counts: Vec<(&str, usize)> = Vec::new();
-        for turn in self.turns.iter().filter(|t| t.speaker_kind == SpeakerKind::Person) {
+        for turn in self
+            .turns
+            .iter()
+            .filter(|t| t.speaker_kind == SpeakerKind::Person)
+        {
             let weight = match turn.role {
                 Role::Answer => 1000,
                 Role::Statement => 10,
@@ -132,11 +136,19 @@ fn position(line: Option<usize>, column: Option<usize>) -> String {
 
 impl ParseError {
     pub fn new(message: impl Into<String>) -> Self {
-        ParseError { message: message.into(), line: None, column: None }
+        ParseError {
+            message: message.into(),
+            line: None,
+            column: None,
+        }
     }
 
     pub fn at(message: impl Into<String>, line: usize, column: usize) -> Self {
-        ParseError { message: message.into(), line: Some(line), column: Some(column) }
+        ParseError {
+            message: message.into(),
+            line: Some(line),
+            column: Some(column),
+        }
     }
 }
 
@@ -151,7 +163,9 @@ pub fn parse_text(text: &str, format: Format) -> Result<Document, ParseError> {
     let (meta, blocks) = blocks::split(text, format);
     if blocks.iter().all(|b| b.text.trim().is_empty()) {
         return Err(match format {
-            Format::Html => ParseError::new("the page holds no paragraphs of text: save the page with its article text, or paste the text"),
+            Format::Html => ParseError::new(
+                "the page holds no paragraphs of text: save the page with its article text, or paste the text",
+            ),
             _ => ParseError::new("the file holds no text"),
         });
     }
@@ -181,7 +195,11 @@ pub fn outline(doc: &Document) -> String {
     }
     let _ = writeln!(out, "\nTurns ({}):", doc.turns.len());
     for (i, t) in doc.turns.iter().enumerate() {
-        let label = t.label.as_deref().map(|l| format!(" [{l}]")).unwrap_or_default();
+        let label = t
+            .label
+            .as_deref()
+            .map(|l| format!(" [{l}]"))
+            .unwrap_or_default();
         let _ = writeln!(
             out,
             "{i:>4} {:<9} {}{label}: {} ({} paragraphs)",
@@ -194,7 +212,13 @@ pub fn outline(doc: &Document) -> String {
     let _ = writeln!(out, "\nExchanges ({}):", doc.exchanges.len());
     for e in &doc.exchanges {
         let answers: Vec<String> = e.answers.iter().map(|a| a.to_string()).collect();
-        let _ = writeln!(out, "{:>4}: question {} answers [{}]", e.number, e.question, answers.join(", "));
+        let _ = writeln!(
+            out,
+            "{:>4}: question {} answers [{}]",
+            e.number,
+            e.question,
+            answers.join(", ")
+        );
     }
     for n in &doc.notes {
         let _ = writeln!(out, "Note: {}", short(n));
@@ -208,7 +232,11 @@ pub fn rebuild_exchanges(doc: &mut Document) {
     let mut exchanges: Vec<Exchange> = Vec::new();
     for (i, turn) in doc.turns.iter().enumerate() {
         match turn.role {
-            Role::Question => exchanges.push(Exchange { number: exchanges.len() as u32 + 1, question: i, answers: Vec::new() }),
+            Role::Question => exchanges.push(Exchange {
+                number: exchanges.len() as u32 + 1,
+                question: i,
+                answers: Vec::new(),
+            }),
             Role::Answer => {
                 if let Some(e) = exchanges.last_mut() {
                     e.answers.push(i);

@@ -6,50 +6,311 @@ use crate::topics::gazetteer;
 
 /// Words of office and address that stand before a name (`Foreign Minister`, `MS.`).
 const TITLES: &[&str] = &[
-    "president", "vice", "prime", "minister", "foreign", "deputy", "first", "secretary", "state", "general", "press",
-    "spokesperson", "spokeswoman", "spokesman", "ambassador", "chancellor", "mr", "ms", "mrs", "miss", "dr", "sir", "madam",
-    "dame", "lord", "chairman", "chairwoman", "chair", "chairperson", "king", "queen", "crown", "prince", "princess", "emir", "sheikh",
-    "sultan", "senior", "administration", "official", "national", "security", "advisor", "adviser", "director", "acting",
-    "governor", "mayor", "senator", "representative", "speaker", "commissioner", "high", "special", "envoy", "head", "chief",
-    "executive", "officer", "his", "her", "excellency", "majesty", "highness", "h.e", "colonel", "major", "lieutenant", "captain",
-    "admiral", "commander", "cabinet", "principal", "assistant", "counsellor", "counselor", "coordinator", "undersecretary",
-    "under", "permanent", "member", "mp", "federal", "premier", "leader", "supreme", "defence", "defense", "finance", "economy",
-    "interior", "affairs", "ministry", "united", "states", "kingdom", "federation", "republic", "arab", "emirates", "people's",
-    "democratic", "islamic", "former", "incoming", "outgoing", "us", "u.s", "the", "of", "and", "for", "to", "on", "in", "gen",
-    "sen", "rep", "amb", "gov", "pres", "hon", "rev", "adm", "messrs", "mme", "professor", "prof", "justice", "attorney",
-    "administrator", "commissar", "presidential", "aide", "spokesperson's", "council", "house", "white", "european", "commission",
+    "president",
+    "vice",
+    "prime",
+    "minister",
+    "foreign",
+    "deputy",
+    "first",
+    "secretary",
+    "state",
+    "general",
+    "press",
+    "spokesperson",
+    "spokeswoman",
+    "spokesman",
+    "ambassador",
+    "chancellor",
+    "mr",
+    "ms",
+    "mrs",
+    "miss",
+    "dr",
+    "sir",
+    "madam",
+    "dame",
+    "lord",
+    "chairman",
+    "chairwoman",
+    "chair",
+    "chairperson",
+    "king",
+    "queen",
+    "crown",
+    "prince",
+    "princess",
+    "emir",
+    "sheikh",
+    "sultan",
+    "senior",
+    "administration",
+    "official",
+    "national",
+    "security",
+    "advisor",
+    "adviser",
+    "director",
+    "acting",
+    "governor",
+    "mayor",
+    "senator",
+    "representative",
+    "speaker",
+    "commissioner",
+    "high",
+    "special",
+    "envoy",
+    "head",
+    "chief",
+    "executive",
+    "officer",
+    "his",
+    "her",
+    "excellency",
+    "majesty",
+    "highness",
+    "h.e",
+    "colonel",
+    "major",
+    "lieutenant",
+    "captain",
+    "admiral",
+    "commander",
+    "cabinet",
+    "principal",
+    "assistant",
+    "counsellor",
+    "counselor",
+    "coordinator",
+    "undersecretary",
+    "under",
+    "permanent",
+    "member",
+    "mp",
+    "federal",
+    "premier",
+    "leader",
+    "supreme",
+    "defence",
+    "defense",
+    "finance",
+    "economy",
+    "interior",
+    "affairs",
+    "ministry",
+    "united",
+    "states",
+    "kingdom",
+    "federation",
+    "republic",
+    "arab",
+    "emirates",
+    "people's",
+    "democratic",
+    "islamic",
+    "former",
+    "incoming",
+    "outgoing",
+    "us",
+    "u.s",
+    "the",
+    "of",
+    "and",
+    "for",
+    "to",
+    "on",
+    "in",
+    "gen",
+    "sen",
+    "rep",
+    "amb",
+    "gov",
+    "pres",
+    "hon",
+    "rev",
+    "adm",
+    "messrs",
+    "mme",
+    "professor",
+    "prof",
+    "justice",
+    "attorney",
+    "administrator",
+    "commissar",
+    "presidential",
+    "aide",
+    "spokesperson's",
+    "council",
+    "house",
+    "white",
+    "european",
+    "commission",
 ];
 
 /// Offices after which a title or byline prints a name.
 const OFFICES: &[&str] = &[
-    "president", "minister", "secretary", "spokesperson", "spokeswoman", "spokesman", "ambassador", "chancellor", "advisor",
-    "adviser", "senator", "governor", "mayor", "king", "queen", "prince", "emir", "sheikh", "sultan", "premier", "envoy",
-    "commissioner", "director", "chairman", "administrator", "mr", "ms", "mrs", "dr",
+    "president",
+    "minister",
+    "secretary",
+    "spokesperson",
+    "spokeswoman",
+    "spokesman",
+    "ambassador",
+    "chancellor",
+    "advisor",
+    "adviser",
+    "senator",
+    "governor",
+    "mayor",
+    "king",
+    "queen",
+    "prince",
+    "emir",
+    "sheikh",
+    "sultan",
+    "premier",
+    "envoy",
+    "commissioner",
+    "director",
+    "chairman",
+    "administrator",
+    "mr",
+    "ms",
+    "mrs",
+    "dr",
 ];
 
 /// Labels that stand for an unnamed person asking.
 const QUESTIONERS: &[&str] = &[
-    "q", "question", "questions", "reporter", "journalist", "correspondent", "follow-up", "follow up", "followup",
-    "audience member", "participant", "voice", "audience", "media", "press", "member of the audience", "question from the audience",
-    "unidentified reporter", "unidentified journalist", "voices", "reporters", "journalists",
-    "вопрос", "журналист", "корреспондент", "frage", "pregunta", "réponse de la presse", "journaliste",
+    "q",
+    "question",
+    "questions",
+    "reporter",
+    "journalist",
+    "correspondent",
+    "follow-up",
+    "follow up",
+    "followup",
+    "audience member",
+    "participant",
+    "voice",
+    "audience",
+    "media",
+    "press",
+    "member of the audience",
+    "question from the audience",
+    "unidentified reporter",
+    "unidentified journalist",
+    "voices",
+    "reporters",
+    "journalists",
+    "вопрос",
+    "журналист",
+    "корреспондент",
+    "frage",
+    "pregunta",
+    "réponse de la presse",
+    "journaliste",
 ];
 
 /// Labels for whoever answers: named from the title or byline where it names them.
-const ANSWERERS: &[&str] = &["a", "answer", "response", "reply", "ответ", "antwort", "respuesta", "réponse"];
+const ANSWERERS: &[&str] = &[
+    "a",
+    "answer",
+    "response",
+    "reply",
+    "ответ",
+    "antwort",
+    "respuesta",
+    "réponse",
+];
 
 /// Labels whose turns are remarks, never questions or answers.
-const REMARKERS: &[&str] = &["remark", "comment", "реплика", "ведущий", "moderator", "operator", "interpreter", "host", "presenter", "announcer", "narrator", "chair", "chairman", "chairperson", "mc"];
+const REMARKERS: &[&str] = &[
+    "remark",
+    "comment",
+    "реплика",
+    "ведущий",
+    "moderator",
+    "operator",
+    "interpreter",
+    "host",
+    "presenter",
+    "announcer",
+    "narrator",
+    "chair",
+    "chairman",
+    "chairperson",
+    "mc",
+];
 
 /// News organisations that put questions (`TASS:`). Single capitalised words in a list of
 /// labels are read as outlets too when they are not names or titles.
 const OUTLETS: &[&str] = &[
-    "tass", "itar-tass", "ria novosti", "ria", "rt", "sputnik", "interfax", "reuters", "afp", "ap", "associated press", "xinhua",
-    "cctv", "cgtn", "cnn", "bbc", "nbc", "cbs", "abc", "fox news", "bloomberg", "nhk", "kyodo", "yonhap", "anadolu", "al jazeera",
-    "izvestia", "kommersant", "rossiya", "channel one", "dpa", "efe", "ansa", "pti", "global times", "china daily", "phoenix tv",
-    "the new york times", "new york times", "the washington post", "washington post", "wall street journal", "financial times",
-    "the guardian", "le monde", "der spiegel", "belta", "tv brics", "rbc", "vesti", "ntv", "euronews", "dw", "deutsche welle",
-    "asahi", "yomiuri", "mainichi", "nikkei", "jiji", "china news service", "hubei media group", "shenzhen tv", "bloomberg news",
+    "tass",
+    "itar-tass",
+    "ria novosti",
+    "ria",
+    "rt",
+    "sputnik",
+    "interfax",
+    "reuters",
+    "afp",
+    "ap",
+    "associated press",
+    "xinhua",
+    "cctv",
+    "cgtn",
+    "cnn",
+    "bbc",
+    "nbc",
+    "cbs",
+    "abc",
+    "fox news",
+    "bloomberg",
+    "nhk",
+    "kyodo",
+    "yonhap",
+    "anadolu",
+    "al jazeera",
+    "izvestia",
+    "kommersant",
+    "rossiya",
+    "channel one",
+    "dpa",
+    "efe",
+    "ansa",
+    "pti",
+    "global times",
+    "china daily",
+    "phoenix tv",
+    "the new york times",
+    "new york times",
+    "the washington post",
+    "washington post",
+    "wall street journal",
+    "financial times",
+    "the guardian",
+    "le monde",
+    "der spiegel",
+    "belta",
+    "tv brics",
+    "rbc",
+    "vesti",
+    "ntv",
+    "euronews",
+    "dw",
+    "deutsche welle",
+    "asahi",
+    "yomiuri",
+    "mainichi",
+    "nikkei",
+    "jiji",
+    "china news service",
+    "hubei media group",
+    "shenzhen tv",
+    "bloomberg news",
 ];
 
 /// What kind of speaker a label names.
@@ -79,7 +340,10 @@ pub enum LabelKind {
     Remarker(String),
     Outlet(String),
     /// A person: the name inside the label, and whether only a title was printed (`THE PRESIDENT`).
-    Person { name: String, title_only: bool },
+    Person {
+        name: String,
+        title_only: bool,
+    },
 }
 
 /// The display name every anonymous questioner resolves to.
@@ -87,10 +351,17 @@ pub const QUESTIONER: &str = "Unnamed questioner";
 
 pub fn classify(label: &str) -> LabelKind {
     let bare = strip_brackets(label);
-    let head = bare.split(',').next().unwrap_or("").trim().trim_end_matches(':').trim();
+    let head = bare
+        .split(',')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .trim_end_matches(':')
+        .trim();
     let lower = head.to_lowercase();
     let lower = lower.trim_end_matches('.');
-    if QUESTIONERS.contains(&lower) || lower.starts_with("question") || lower.starts_with("follow") {
+    if QUESTIONERS.contains(&lower) || lower.starts_with("question") || lower.starts_with("follow")
+    {
         return LabelKind::Questioner;
     }
     if ANSWERERS.contains(&lower) {
@@ -99,9 +370,22 @@ pub fn classify(label: &str) -> LabelKind {
     if REMARKERS.contains(&lower) {
         return LabelKind::Remarker(title_case(head));
     }
-    if OUTLETS.contains(&lower) || lower.ends_with(" correspondent") || lower.ends_with(" news agency") || lower.ends_with(" tv") || lower.ends_with(" newspaper") {
-        let name = head.trim_end_matches(" correspondent").trim_end_matches(" Correspondent");
-        return LabelKind::Outlet(if OUTLETS.contains(&lower) && head.chars().all(|c| !c.is_lowercase()) { name.to_string() } else { title_case_words(name) });
+    if OUTLETS.contains(&lower)
+        || lower.ends_with(" correspondent")
+        || lower.ends_with(" news agency")
+        || lower.ends_with(" tv")
+        || lower.ends_with(" newspaper")
+    {
+        let name = head
+            .trim_end_matches(" correspondent")
+            .trim_end_matches(" Correspondent");
+        return LabelKind::Outlet(
+            if OUTLETS.contains(&lower) && head.chars().all(|c| !c.is_lowercase()) {
+                name.to_string()
+            } else {
+                title_case_words(name)
+            },
+        );
     }
     let (name, title_only) = person_core(head);
     LabelKind::Person { name, title_only }
@@ -115,13 +399,19 @@ pub fn person_core(head: &str) -> (String, bool) {
     while start < words.len() {
         let w = words[start].trim_end_matches(['.', ',']);
         let lower = w.to_lowercase();
-        if TITLES.contains(&lower.as_str()) || gazetteer::is_place_word(w) || gazetteer::is_place_word(&title_case(w)) {
+        if TITLES.contains(&lower.as_str())
+            || gazetteer::is_place_word(w)
+            || gazetteer::is_place_word(&title_case(w))
+        {
             start += 1;
         } else {
             break;
         }
     }
-    let mut name: Vec<String> = words[start..].iter().map(|w| title_case(w.trim_end_matches(','))).collect();
+    let mut name: Vec<String> = words[start..]
+        .iter()
+        .map(|w| title_case(w.trim_end_matches(',')))
+        .collect();
     if let Some(last) = name.last_mut() {
         for suffix in ["’s", "'s"] {
             if let Some(stem) = last.strip_suffix(suffix) {
@@ -137,7 +427,9 @@ pub fn person_core(head: &str) -> (String, bool) {
 
 /// `JEAN-PIERRE` to `Jean-Pierre`; words already in mixed case stay as printed.
 pub fn title_case(word: &str) -> String {
-    if word.chars().filter(|c| c.is_alphabetic()).count() < 2 || word.chars().any(char::is_lowercase) {
+    if word.chars().filter(|c| c.is_alphabetic()).count() < 2
+        || word.chars().any(char::is_lowercase)
+    {
         return word.to_string();
     }
     let mut out = String::with_capacity(word.len());
@@ -158,7 +450,11 @@ fn title_case_words(phrase: &str) -> String {
         .split_whitespace()
         .map(|w| {
             let lower = w.to_lowercase();
-            if ["of", "the", "and"].contains(&lower.as_str()) && !phrase.starts_with(w) { lower } else { title_case(w) }
+            if ["of", "the", "and"].contains(&lower.as_str()) && !phrase.starts_with(w) {
+                lower
+            } else {
+                title_case(w)
+            }
         })
         .collect::<Vec<_>>()
         .join(" ")
@@ -198,7 +494,8 @@ pub fn short_form_of(short: &str, full: &str) -> bool {
         .all(|(a, b)| b.starts_with(a) && (a.len() == 1 || a == b))
 }
 
-static TITLE_SET: std::sync::LazyLock<rustc_hash::FxHashSet<&'static str>> = std::sync::LazyLock::new(|| TITLES.iter().copied().collect());
+static TITLE_SET: std::sync::LazyLock<rustc_hash::FxHashSet<&'static str>> =
+    std::sync::LazyLock::new(|| TITLES.iter().copied().collect());
 
 /// Whether a word is a title or honorific (`President`, `Mr.`), in any case.
 pub fn is_title_word(word: &str) -> bool {
@@ -218,17 +515,21 @@ pub fn people_in(text: &str) -> Vec<String> {
     while i < words.len() {
         let w = words[i].trim_matches(|c: char| !c.is_alphanumeric());
         let lower = w.to_lowercase();
-        let after_title = OFFICES.contains(&lower.as_str()) && w.chars().next().is_some_and(char::is_uppercase);
+        let after_title =
+            OFFICES.contains(&lower.as_str()) && w.chars().next().is_some_and(char::is_uppercase);
         if after_title || lower == "by" || lower == "with" {
             let mut name = Vec::new();
             let mut j = i + 1;
             while j < words.len() {
                 let raw = words[j];
-                let word = raw.trim_matches(|c: char| matches!(c, ',' | ';' | ':' | '(' | ')' | '"' | '“' | '”'));
-                let (word, possessive) = match word.strip_suffix("’s").or_else(|| word.strip_suffix("'s")) {
-                    Some(stem) => (stem, true),
-                    None => (word, false),
-                };
+                let word = raw.trim_matches(|c: char| {
+                    matches!(c, ',' | ';' | ':' | '(' | ')' | '"' | '“' | '”')
+                });
+                let (word, possessive) =
+                    match word.strip_suffix("’s").or_else(|| word.strip_suffix("'s")) {
+                        Some(stem) => (stem, true),
+                        None => (word, false),
+                    };
                 let lw = word.to_lowercase();
                 let capital = word.chars().next().is_some_and(char::is_uppercase);
                 if !capital || word.chars().any(|c| c.is_ascii_digit()) {
@@ -247,7 +548,7 @@ pub fn people_in(text: &str) -> Vec<String> {
                     break;
                 }
             }
-            if !name.is_empty() && !(name.len() == 1 && name[0].len() < 3) {
+            if !name.is_empty() && (name.len() != 1 || name[0].len() >= 3) {
                 let person = name.join(" ");
                 if !people.contains(&person) {
                     people.push(person);
@@ -274,9 +575,18 @@ mod tests {
 
     #[test]
     fn titles_and_stage_notes_are_removed_from_a_name() {
-        assert_eq!(person("Sergey Lavrov (speaking after Mikhail Ryzhenkov)"), "Sergey Lavrov");
-        assert_eq!(person("President of Russia Vladimir Putin"), "Vladimir Putin");
-        assert_eq!(person("Ms. Maria Zakharova, Foreign Ministry Spokeswoman"), "Maria Zakharova");
+        assert_eq!(
+            person("Sergey Lavrov (speaking after Mikhail Ryzhenkov)"),
+            "Sergey Lavrov"
+        );
+        assert_eq!(
+            person("President of Russia Vladimir Putin"),
+            "Vladimir Putin"
+        );
+        assert_eq!(
+            person("Ms. Maria Zakharova, Foreign Ministry Spokeswoman"),
+            "Maria Zakharova"
+        );
         assert_eq!(person("Foreign Minister Sergey Lavrov"), "Sergey Lavrov");
         assert_eq!(person("MS. JEAN-PIERRE"), "Jean-Pierre");
         assert_eq!(person("Minister HAYASHI"), "Hayashi");
@@ -285,13 +595,27 @@ mod tests {
 
     #[test]
     fn questioners_answerers_and_outlets_are_told_apart() {
-        for q in ["Q", "Question", "QUESTION", "Reporter", "Journalist", "Follow-up", "Question (retranslated)"] {
+        for q in [
+            "Q",
+            "Question",
+            "QUESTION",
+            "Reporter",
+            "Journalist",
+            "Follow-up",
+            "Question (retranslated)",
+        ] {
             assert_eq!(classify(q), LabelKind::Questioner, "{q}");
         }
         assert_eq!(classify("A"), LabelKind::Answerer);
         assert_eq!(classify("TASS"), LabelKind::Outlet("TASS".into()));
         assert_eq!(classify("Reuters"), LabelKind::Outlet("Reuters".into()));
-        assert!(matches!(classify("THE PRESIDENT"), LabelKind::Person { title_only: true, .. }));
+        assert!(matches!(
+            classify("THE PRESIDENT"),
+            LabelKind::Person {
+                title_only: true,
+                ..
+            }
+        ));
     }
 
     #[test]
@@ -305,11 +629,19 @@ mod tests {
 
     #[test]
     fn people_are_found_in_titles_and_bylines() {
-        assert_eq!(people_in("Spokesperson Wang Wenbin's Remarks on the G7"), ["Wang Wenbin"]);
         assert_eq!(
-            people_in("Press Briefing by Press Secretary Karine Jean-Pierre and National Security Advisor Jake Sullivan"),
+            people_in("Spokesperson Wang Wenbin's Remarks on the G7"),
+            ["Wang Wenbin"]
+        );
+        assert_eq!(
+            people_in(
+                "Press Briefing by Press Secretary Karine Jean-Pierre and National Security Advisor Jake Sullivan"
+            ),
             ["Karine Jean-Pierre", "Jake Sullivan"]
         );
-        assert_eq!(people_in("Remarks by President Biden and Prime Minister Kishida of Japan"), ["Biden", "Kishida"]);
+        assert_eq!(
+            people_in("Remarks by President Biden and Prime Minister Kishida of Japan"),
+            ["Biden", "Kishida"]
+        );
     }
 }

@@ -16,11 +16,15 @@ static INTRO: LazyLock<Regex> = LazyLock::new(|| {
 static SALUTATION: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)^(dear |ladies and gentlemen|good (morning|afternoon|evening)|colleagues|friends|distinguished|excellenc|your (excellenc|majesty|highness)|mr\.? (president|chairman|secretary)|madam|hello|hi,? (everyone|everybody|all)|welcome|thank you|thanks)").unwrap()
 });
-static FIRST_PERSON: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\b(I|we|We|our|Our|us|my|My|me|I'm|I’m|we’re|we're)\b").unwrap());
+static FIRST_PERSON: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"\b(I|we|We|our|Our|us|my|My|me|I'm|I’m|we’re|we're)\b").unwrap());
 static POSTSCRIPT: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)^\W*(end\b|ends\b|source:|sources:|p\.\s?s\.|ps:|read more|related|tags:|share|published|posted|copyright|©|photo|\(the (press|news|briefing|meeting|conference|event|call)|\(end|\[end|<…>|<...>)").unwrap()
 });
-static EDITOR_NOTE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?i)(emphasis|editor|ed\.|note|added|translat|^end$|^ends$|^sic$|comment)").unwrap());
+static EDITOR_NOTE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)(emphasis|editor|ed\.|note|added|translat|^end$|^ends$|^sic$|comment)")
+        .unwrap()
+});
 
 const UNKNOWN: &str = "Unidentified speaker";
 
@@ -36,7 +40,14 @@ struct Item {
 
 fn is_separator(text: &str) -> bool {
     let t = text.trim();
-    !t.is_empty() && t.chars().count() <= 12 && t.chars().all(|c| matches!(c, '*' | '-' | '_' | '=' | '#' | '~' | ' ' | '•' | '…' | '.' | '<' | '>'))
+    !t.is_empty()
+        && t.chars().count() <= 12
+        && t.chars().all(|c| {
+            matches!(
+                c,
+                '*' | '-' | '_' | '=' | '#' | '~' | ' ' | '•' | '…' | '.' | '<' | '>'
+            )
+        })
 }
 
 /// An editor's note glued to the end of a paragraph: `... answered you. [My Emphasis]`.
@@ -51,7 +62,8 @@ fn trailing_note(text: &str, last: bool) -> Option<(String, String)> {
     if body.is_empty() || inner.split_whitespace().count() > 8 {
         return None;
     }
-    let editorial = EDITOR_NOTE.is_match(inner) || (last && inner.chars().next().is_some_and(char::is_uppercase));
+    let editorial = EDITOR_NOTE.is_match(inner)
+        || (last && inner.chars().next().is_some_and(char::is_uppercase));
     editorial.then(|| (body.to_string(), t[open..].to_string()))
 }
 
@@ -77,7 +89,10 @@ pub fn build(meta: Meta, blocks: Vec<Block>) -> Document {
     let items = read_items(blocks);
     let items = accept_labels(items);
 
-    let first_label = items.iter().position(|i| i.label.is_some()).unwrap_or(items.len());
+    let first_label = items
+        .iter()
+        .position(|i| i.label.is_some())
+        .unwrap_or(items.len());
 
     // Header: title line, dateline, time line at the very start.
     let mut title = meta.title.clone().filter(|t| !t.trim().is_empty());
@@ -134,12 +149,19 @@ pub fn build(meta: Meta, blocks: Vec<Block>) -> Document {
     let content: Vec<&&Item> = pre.iter().filter(|i| !i.note).collect();
     let terminator = content.iter().rposition(|i| {
         let t = i.text.trim();
-        INTRO.is_match(t) || (t.ends_with(':') && !SALUTATION.is_match(t) && content.len() > 1 && i.text.len() > 20)
+        INTRO.is_match(t)
+            || (t.ends_with(':')
+                && !SALUTATION.is_match(t)
+                && content.len() > 1
+                && i.text.len() > 20)
     });
     let statement_from = match terminator {
         Some(t) => t + 1,
         None if first_label == items.len() => 0,
-        None => content.iter().position(|i| statement_like(&i.text)).unwrap_or(content.len()),
+        None => content
+            .iter()
+            .position(|i| statement_like(&i.text))
+            .unwrap_or(content.len()),
     };
     for (k, item) in content.iter().enumerate() {
         if k < statement_from {
@@ -161,7 +183,11 @@ pub fn build(meta: Meta, blocks: Vec<Block>) -> Document {
         while end > first_label + 1 {
             let item = &items[end - 1];
             let t = item.text.trim();
-            if item.label.is_none() && (item.note || (t.chars().count() < 200 && (POSTSCRIPT.is_match(t) || header::is_time_line(t)))) {
+            if item.label.is_none()
+                && (item.note
+                    || (t.chars().count() < 200
+                        && (POSTSCRIPT.is_match(t) || header::is_time_line(t))))
+            {
                 end -= 1;
             } else {
                 break;
@@ -203,7 +229,10 @@ pub fn build(meta: Meta, blocks: Vec<Block>) -> Document {
     doc.title = title;
     doc.date = date;
     doc.place = place;
-    doc.language = meta.language.map(|l| l.chars().take(2).collect::<String>().to_lowercase()).or_else(|| Some(guess_language(&doc)));
+    doc.language = meta
+        .language
+        .map(|l| l.chars().take(2).collect::<String>().to_lowercase())
+        .or_else(|| Some(guess_language(&doc)));
     doc
 }
 
@@ -235,7 +264,14 @@ fn read_items(blocks: Vec<Block>) -> Vec<Item> {
             continue;
         }
         if is_separator(&text) || (text.len() < 300 && DISCLAIMER.is_match(&text)) {
-            items.push(Item { text, label: None, bold: false, line: block.line, heading: false, note: true });
+            items.push(Item {
+                text,
+                label: None,
+                bold: false,
+                line: block.line,
+                heading: false,
+                note: true,
+            });
             continue;
         }
         let (text, note) = match trailing_note(&text, index == last_index) {
@@ -247,13 +283,27 @@ fn read_items(blocks: Vec<Block>) -> Vec<Item> {
             Some(l) => (Some(l.printed), text[l.speech_start..].trim().to_string()),
             None => (None, text.clone()),
         };
-        let mut item = Item { text: speech, label, bold: block.bold_label.is_some(), line: block.line, heading: block.heading, note: false };
+        let mut item = Item {
+            text: speech,
+            label,
+            bold: block.bold_label.is_some(),
+            line: block.line,
+            heading: block.heading,
+            note: false,
+        };
         if item.label.is_none() {
             item.text = text;
         }
         items.push(item);
         if let Some(note) = note {
-            items.push(Item { text: note, label: None, bold: false, line: block.line, heading: false, note: true });
+            items.push(Item {
+                text: note,
+                label: None,
+                bold: false,
+                line: block.line,
+                heading: false,
+                note: true,
+            });
         }
     }
     items
@@ -277,7 +327,10 @@ fn accept_labels(items: Vec<Item>) -> Vec<Item> {
             return true;
         }
         let kind = names::classify(label);
-        if matches!(kind, LabelKind::Questioner | LabelKind::Answerer | LabelKind::Remarker(_)) {
+        if matches!(
+            kind,
+            LabelKind::Questioner | LabelKind::Answerer | LabelKind::Remarker(_)
+        ) {
             return true;
         }
         if counts.get(&label.to_lowercase()).copied().unwrap_or(0) >= 2 {
@@ -287,7 +340,8 @@ fn accept_labels(items: Vec<Item>) -> Vec<Item> {
         let head = bare.split(',').next().unwrap_or("");
         let head_words = words(head);
         let speech = item.text.trim();
-        let headline = speech.chars().count() < 60 && !speech.ends_with(['.', '?', '!', '"', '”', '…']);
+        let headline =
+            speech.chars().count() < 60 && !speech.ends_with(['.', '?', '!', '"', '”', '…']);
         if headline {
             return false;
         }
@@ -335,48 +389,84 @@ fn accept_labels(items: Vec<Item>) -> Vec<Item> {
         let mut current_label = item.label.clone();
         for (label, at) in cuts {
             let piece = item.text[previous..at].trim().to_string();
-            out.push(Item { text: piece, label: current_label.take(), ..item.clone() });
+            out.push(Item {
+                text: piece,
+                label: current_label.take(),
+                ..item.clone()
+            });
             let label = label.unwrap_or_default();
             let speech_start = at + label.len();
             let rest = item.text[speech_start..].trim_start_matches(':');
             previous = item.text.len() - rest.len();
             current_label = Some(label);
         }
-        out.push(Item { text: item.text[previous..].trim().to_string(), label: current_label, ..item });
+        out.push(Item {
+            text: item.text[previous..].trim().to_string(),
+            label: current_label,
+            ..item
+        });
     }
     out
 }
 
 fn restore(label: &str, speech: &str) -> String {
-    if speech.is_empty() { format!("{label}:") } else { format!("{label}: {speech}") }
+    if speech.is_empty() {
+        format!("{label}:")
+    } else {
+        format!("{label}: {speech}")
+    }
 }
 
 /// Resolves who speaks each turn, gives each turn its role and builds the exchanges.
-fn resolve(doc: &mut Document, raw: Vec<(Option<String>, Vec<String>, usize)>, title: Option<&str>) {
+fn resolve(
+    doc: &mut Document,
+    raw: Vec<(Option<String>, Vec<String>, usize)>,
+    title: Option<&str>,
+) {
     let mut classified: HashMap<String, LabelKind> = HashMap::new();
     let kinds: Vec<Option<LabelKind>> = raw
         .iter()
-        .map(|(l, _, _)| l.as_deref().map(|l| classified.entry(l.to_string()).or_insert_with(|| names::classify(l)).clone()))
+        .map(|(l, _, _)| {
+            l.as_deref().map(|l| {
+                classified
+                    .entry(l.to_string())
+                    .or_insert_with(|| names::classify(l))
+                    .clone()
+            })
+        })
         .collect();
 
     // People named in labels, with short forms resolved to the longest form in the document.
     let mut full_names: Vec<String> = Vec::new();
     for kind in kinds.iter().flatten() {
-        if let LabelKind::Person { name, title_only: false } = kind
+        if let LabelKind::Person {
+            name,
+            title_only: false,
+        } = kind
             && !full_names.contains(name)
         {
             full_names.push(name.clone());
         }
     }
-    let context: Vec<&str> = title.into_iter().chain(doc.preface.iter().map(String::as_str)).chain(doc.header.iter().map(String::as_str)).collect();
+    let context: Vec<&str> = title
+        .into_iter()
+        .chain(doc.preface.iter().map(String::as_str))
+        .chain(doc.header.iter().map(String::as_str))
+        .collect();
     let title_people = title.map(names::people_in).unwrap_or_default();
     let resolve_name = |name: &str| -> String {
-        let longer: Vec<&String> = full_names.iter().filter(|f| f.as_str() != name && names::short_form_of(name, f)).collect();
+        let longer: Vec<&String> = full_names
+            .iter()
+            .filter(|f| f.as_str() != name && names::short_form_of(name, f))
+            .collect();
         if longer.len() == 1 {
             return longer[0].clone();
         }
         if words(name) == 1 || name.contains('.') {
-            let from_title: Vec<&String> = title_people.iter().filter(|p| names::short_form_of(name, p)).collect();
+            let from_title: Vec<&String> = title_people
+                .iter()
+                .filter(|p| names::short_form_of(name, p))
+                .collect();
             if let [one] = from_title.as_slice()
                 && words(one) > words(name)
             {
@@ -410,29 +500,44 @@ fn resolve(doc: &mut Document, raw: Vec<(Option<String>, Vec<String>, usize)>, t
             Some(LabelKind::Answerer) => (String::new(), SpeakerKind::Person),
             Some(LabelKind::Remarker(n)) => (n.clone(), SpeakerKind::Anonymous),
             Some(LabelKind::Outlet(n)) => (n.clone(), SpeakerKind::Outlet),
-            Some(LabelKind::Person { name, title_only: false }) => (resolve_name(name), SpeakerKind::Person),
-            Some(LabelKind::Person { name, title_only: true }) => {
-                (resolve_title_only(name).map(|n| resolve_name(&n)).unwrap_or_else(|| name.clone()), SpeakerKind::Person)
-            }
+            Some(LabelKind::Person {
+                name,
+                title_only: false,
+            }) => (resolve_name(name), SpeakerKind::Person),
+            Some(LabelKind::Person {
+                name,
+                title_only: true,
+            }) => (
+                resolve_title_only(name)
+                    .map(|n| resolve_name(&n))
+                    .unwrap_or_else(|| name.clone()),
+                SpeakerKind::Person,
+            ),
         };
         if let Some(l) = label {
             resolved.insert(l.clone(), s.clone());
         }
         speakers.push(s);
     }
-    let asks = |i: usize| matches!(kinds[i], Some(LabelKind::Questioner) | Some(LabelKind::Outlet(_)));
+    let asks = |i: usize| {
+        matches!(
+            kinds[i],
+            Some(LabelKind::Questioner) | Some(LabelKind::Outlet(_))
+        )
+    };
 
     // Principals: who answers unnamed questioners; else who the title names; else who speaks most.
     let mut answering: HashMap<String, usize> = HashMap::new();
-    for i in 1..raw.len() {
-        if asks(i - 1) && speakers[i].1 == SpeakerKind::Person && !speakers[i].0.is_empty() {
-            *answering.entry(speakers[i].0.clone()).or_default() += 1;
+    for (i, (name, kind)) in speakers.iter().enumerate().skip(1) {
+        if asks(i - 1) && *kind == SpeakerKind::Person && !name.is_empty() {
+            *answering.entry(name.clone()).or_default() += 1;
         }
     }
     let mut volume: HashMap<String, usize> = HashMap::new();
     for (i, (_, paragraphs, _)) in raw.iter().enumerate() {
         if speakers[i].1 == SpeakerKind::Person && !speakers[i].0.is_empty() {
-            *volume.entry(speakers[i].0.clone()).or_default() += paragraphs.iter().map(|p| words(p)).sum::<usize>();
+            *volume.entry(speakers[i].0.clone()).or_default() +=
+                paragraphs.iter().map(|p| words(p)).sum::<usize>();
         }
     }
     let titled: Vec<String> = title_people.iter().map(|p| resolve_name(p)).collect();
@@ -441,7 +546,12 @@ fn resolve(doc: &mut Document, raw: Vec<(Option<String>, Vec<String>, usize)>, t
         .max_by_key(|(n, c)| (**c, volume.get(*n).copied().unwrap_or(0)))
         .map(|(n, _)| n.clone())
         .or_else(|| titled.iter().find(|t| volume.contains_key(*t)).cloned())
-        .or_else(|| volume.iter().max_by_key(|(_, v)| **v).map(|(n, _)| n.clone()))
+        .or_else(|| {
+            volume
+                .iter()
+                .max_by_key(|(_, v)| **v)
+                .map(|(n, _)| n.clone())
+        })
         .or_else(|| titled.first().cloned())
         .unwrap_or_else(|| UNKNOWN.to_string());
     let mut principals: Vec<String> = answering.keys().cloned().collect();
@@ -462,7 +572,10 @@ fn resolve(doc: &mut Document, raw: Vec<(Option<String>, Vec<String>, usize)>, t
         }
     }
     let interviewer = |name: &str| -> bool {
-        !principals.iter().any(|p| p == name) && ending_question.get(name).is_some_and(|(q, n)| *n >= 2 && q * 2 >= *n)
+        !principals.iter().any(|p| p == name)
+            && ending_question
+                .get(name)
+                .is_some_and(|(q, n)| *n >= 2 && q * 2 >= *n)
     };
 
     let mut turns: Vec<Turn> = Vec::with_capacity(raw.len());
@@ -474,10 +587,21 @@ fn resolve(doc: &mut Document, raw: Vec<(Option<String>, Vec<String>, usize)>, t
         let role = match &kinds[i] {
             Some(LabelKind::Questioner) | Some(LabelKind::Outlet(_)) => Role::Question,
             Some(LabelKind::Remarker(_)) => Role::Remark,
-            _ if !principals.contains(&speaker) && (ends_with_question(&paragraphs) || interviewer(&speaker)) && speaker != UNKNOWN => Role::Question,
+            _ if !principals.contains(&speaker)
+                && (ends_with_question(&paragraphs) || interviewer(&speaker))
+                && speaker != UNKNOWN =>
+            {
+                Role::Question
+            }
             _ => match open {
                 Some(e) if exchanges[e].answers.is_empty() => Role::Answer,
-                Some(_) if turns.last().is_some_and(|t: &Turn| t.role == Role::Answer && t.speaker == speaker) => Role::Answer,
+                Some(_)
+                    if turns
+                        .last()
+                        .is_some_and(|t: &Turn| t.role == Role::Answer && t.speaker == speaker) =>
+                {
+                    Role::Answer
+                }
                 Some(_) if n_words >= 12 && principals.contains(&speaker) => Role::Answer,
                 Some(_) => Role::Remark,
                 None if principals.contains(&speaker) || label.is_none() => Role::Statement,
@@ -486,7 +610,11 @@ fn resolve(doc: &mut Document, raw: Vec<(Option<String>, Vec<String>, usize)>, t
         };
         match role {
             Role::Question => {
-                exchanges.push(Exchange { number: exchanges.len() as u32 + 1, question: i, answers: Vec::new() });
+                exchanges.push(Exchange {
+                    number: exchanges.len() as u32 + 1,
+                    question: i,
+                    answers: Vec::new(),
+                });
                 open = Some(exchanges.len() - 1);
             }
             Role::Answer => {
@@ -496,14 +624,25 @@ fn resolve(doc: &mut Document, raw: Vec<(Option<String>, Vec<String>, usize)>, t
             }
             _ => {}
         }
-        turns.push(Turn { speaker, speaker_kind, label, role, paragraphs, line });
+        turns.push(Turn {
+            speaker,
+            speaker_kind,
+            label,
+            role,
+            paragraphs,
+            line,
+        });
     }
     doc.turns = turns;
     doc.exchanges = exchanges;
 }
 
 fn ends_with_question(paragraphs: &[String]) -> bool {
-    paragraphs.last().is_some_and(|p| p.trim_end().trim_end_matches(['"', '”', '»', ')', ' ']).ends_with('?'))
+    paragraphs.last().is_some_and(|p| {
+        p.trim_end()
+            .trim_end_matches(['"', '”', '»', ')', ' '])
+            .ends_with('?')
+    })
 }
 
 /// `Lavrov` to `Sergey Lavrov` when the title or preface prints the full name.
@@ -514,13 +653,19 @@ fn expand_from_text(name: &str, texts: &[&str]) -> Option<String> {
         let words: Vec<&str> = text.split_whitespace().collect();
         for w in 1..words.len() {
             let word = words[w].trim_matches(|c: char| !c.is_alphanumeric() && c != '-');
-            let word = word.strip_suffix("’s").or_else(|| word.strip_suffix("'s")).unwrap_or(word);
+            let word = word
+                .strip_suffix("’s")
+                .or_else(|| word.strip_suffix("'s"))
+                .unwrap_or(word);
             if !word.eq_ignore_ascii_case(surname) && names::fold(word) != names::fold(surname) {
                 continue;
             }
             let given = words[w - 1].trim_matches(|c: char| !c.is_alphanumeric() && c != '-');
             let (core, _) = names::person_core(given);
-            if given.chars().next().is_some_and(char::is_uppercase) && core == given && given.len() > 1 {
+            if given.chars().next().is_some_and(char::is_uppercase)
+                && core == given
+                && given.len() > 1
+            {
                 let full = format!("{given} {}", names::title_case(word));
                 if names::short_form_of(name, &full) {
                     *counts.entry(full).or_default() += 1;

@@ -30,7 +30,11 @@ pub struct Params {
 
 impl Params {
     fn clean(value: &Option<String>) -> Option<String> {
-        value.as_deref().map(str::trim).filter(|v| !v.is_empty()).map(str::to_string)
+        value
+            .as_deref()
+            .map(str::trim)
+            .filter(|v| !v.is_empty())
+            .map(str::to_string)
     }
 }
 
@@ -93,7 +97,12 @@ fn is_syntax_error(e: &sqlx::Error) -> bool {
 pub async fn search(pool: &SqlitePool, params: &Params) -> Result<Results, sqlx::Error> {
     let q = params.q.trim().to_string();
     let page = params.page.unwrap_or(1).clamp(1, 10_000);
-    let mut results = Results { query: q.clone(), page, per_page: PER_PAGE, ..Default::default() };
+    let mut results = Results {
+        query: q.clone(),
+        page,
+        per_page: PER_PAGE,
+        ..Default::default()
+    };
     if q.is_empty() {
         return Ok(results);
     }
@@ -119,14 +128,34 @@ pub async fn search(pool: &SqlitePool, params: &Params) -> Result<Results, sqlx:
     Ok(results)
 }
 
-async fn run(pool: &SqlitePool, params: &Params, fts: &str, page: i64) -> Result<(i64, Vec<Hit>), sqlx::Error> {
+/// slug, title, date, speaker, speaker slug, role, exchange, position, snippet.
+type HitRow = (
+    String,
+    String,
+    Option<String>,
+    String,
+    String,
+    String,
+    Option<i64>,
+    i64,
+    String,
+);
+
+async fn run(
+    pool: &SqlitePool,
+    params: &Params,
+    fts: &str,
+    page: i64,
+) -> Result<(i64, Vec<Hit>), sqlx::Error> {
     let mut filters = String::new();
     let mut binds: Vec<String> = vec![fts.to_string()];
     if let Some(s) = Params::clean(&params.speaker) {
         filters.push_str(" AND t.speaker_id = (SELECT id FROM speaker WHERE slug = ?)");
         binds.push(s);
     }
-    if let Some(r) = Params::clean(&params.role).filter(|r| ["question", "answer", "statement", "remark"].contains(&r.as_str())) {
+    if let Some(r) = Params::clean(&params.role)
+        .filter(|r| ["question", "answer", "statement", "remark"].contains(&r.as_str()))
+    {
         filters.push_str(" AND t.role = ?");
         binds.push(r);
     }
@@ -151,7 +180,8 @@ async fn run(pool: &SqlitePool, params: &Params, fts: &str, page: i64) -> Result
          FROM turn_fts JOIN turn t ON t.id = turn_fts.rowid JOIN transcript tr ON tr.id = t.transcript_id \
          WHERE turn_fts MATCH ?{filters})"
     );
-    let count_sql = format!("{hits_cte} SELECT count(*) FROM (SELECT 1 FROM hits GROUP BY tid, unit)");
+    let count_sql =
+        format!("{hits_cte} SELECT count(*) FROM (SELECT 1 FROM hits GROUP BY tid, unit)");
     let mut count = sqlx::query_scalar(sqlx::AssertSqlSafe(count_sql));
     for b in &binds {
         count = count.bind(b.clone());
@@ -167,10 +197,14 @@ async fn run(pool: &SqlitePool, params: &Params, fts: &str, page: i64) -> Result
     for b in &binds {
         page_q = page_q.bind(b.clone());
     }
-    let ids: Vec<i64> = page_q.bind(PER_PAGE).bind((page - 1) * PER_PAGE).fetch_all(pool).await?;
+    let ids: Vec<i64> = page_q
+        .bind(PER_PAGE)
+        .bind((page - 1) * PER_PAGE)
+        .fetch_all(pool)
+        .await?;
     let mut hits = Vec::with_capacity(ids.len());
     for id in ids {
-        let row: Option<(String, String, Option<String>, String, String, String, Option<i64>, i64, String)> = sqlx::query_as(
+        let row: Option<HitRow> = sqlx::query_as(
             "SELECT tr.slug, tr.title, tr.date, s.name, s.slug, t.role, t.exchange, t.position, \
              snippet(turn_fts, 0, char(1), char(2), '…', 32) FROM turn_fts JOIN turn t ON t.id = turn_fts.rowid \
              JOIN transcript tr ON tr.id = t.transcript_id JOIN speaker s ON s.id = t.speaker_id WHERE turn_fts MATCH ? AND turn_fts.rowid = ?",
@@ -179,7 +213,9 @@ async fn run(pool: &SqlitePool, params: &Params, fts: &str, page: i64) -> Result
         .bind(id)
         .fetch_optional(pool)
         .await?;
-        if let Some((slug, title, date, speaker, speaker_slug, role, exchange, position, snip)) = row {
+        if let Some((slug, title, date, speaker, speaker_slug, role, exchange, position, snip)) =
+            row
+        {
             let url = match exchange {
                 Some(n) => format!("/transcripts/{slug}/questions/{n}"),
                 None => format!("/transcripts/{slug}#t{position}"),
@@ -226,7 +262,10 @@ mod tests {
 
     #[test]
     fn plain_words_quote_every_word_and_drop_operators_punctuation() {
-        assert_eq!(plain_words("\"unbalanced NEAR( *"), "\"unbalanced\" \"NEAR\"");
+        assert_eq!(
+            plain_words("\"unbalanced NEAR( *"),
+            "\"unbalanced\" \"NEAR\""
+        );
         assert_eq!(plain_words("Лавров ёлка"), "\"Лавров\" \"елка\"");
     }
 

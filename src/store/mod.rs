@@ -7,7 +7,9 @@ pub mod read;
 pub mod write;
 
 use sha2::{Digest, Sha256};
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
+};
 use std::path::Path;
 use std::str::FromStr;
 use std::time::Duration;
@@ -32,9 +34,11 @@ pub async fn open(path: &Path) -> Result<SqlitePool, sqlx::Error> {
         .synchronous(SqliteSynchronous::Normal)
         .foreign_keys(true)
         .busy_timeout(Duration::from_secs(10))
-        .pragma("cache_size", "-32000")
-;
-    let pool = SqlitePoolOptions::new().max_connections(8).connect_with(options).await?;
+        .pragma("cache_size", "-32000");
+    let pool = SqlitePoolOptions::new()
+        .max_connections(8)
+        .connect_with(options)
+        .await?;
     MIGRATOR.run(&pool).await?;
     Ok(pool)
 }
@@ -48,7 +52,10 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
 pub fn slugify(text: &str, max: usize) -> String {
     let ascii = deunicode::deunicode(text).to_lowercase();
     let mut slug = String::new();
-    for word in ascii.split(|c: char| !c.is_ascii_alphanumeric()).filter(|w| !w.is_empty()) {
+    for word in ascii
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|w| !w.is_empty())
+    {
         if !slug.is_empty() && slug.len() + 1 + word.len() > max {
             break;
         }
@@ -76,13 +83,19 @@ mod tests {
 
     #[test]
     fn slugs_are_ascii_words_joined_by_hyphens() {
-        assert_eq!(slugify("Lavrov’s talks — in Minsk!", 60), "lavrov-s-talks-in-minsk");
+        assert_eq!(
+            slugify("Lavrov’s talks — in Minsk!", 60),
+            "lavrov-s-talks-in-minsk"
+        );
         assert_eq!(slugify("Сергей Лавров", 60), "sergei-lavrov");
         assert_eq!(slugify("one two three", 8), "one-two");
     }
 
     #[test]
     fn a_fingerprint_ignores_case_and_spacing() {
-        assert_eq!(fingerprint(&["Did  you discuss it?".into()]), fingerprint(&["did you discuss it".into()]));
+        assert_eq!(
+            fingerprint(&["Did  you discuss it?".into()]),
+            fingerprint(&["did you discuss it".into()])
+        );
     }
 }

@@ -89,19 +89,48 @@ pub async fn counts(db: impl SqliteExecutor<'_>) -> Result<(i64, i64, i64), sqlx
     .await
 }
 
-pub async fn latest(db: impl SqliteExecutor<'_>, limit: i64) -> Result<Vec<TranscriptRow>, sqlx::Error> {
-    let sql = format!("SELECT {ROW_COLUMNS} FROM transcript tr ORDER BY tr.date IS NULL, tr.date DESC, tr.id DESC LIMIT ?");
-    sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(limit).fetch_all(db).await
+pub async fn latest(
+    db: impl SqliteExecutor<'_>,
+    limit: i64,
+) -> Result<Vec<TranscriptRow>, sqlx::Error> {
+    let sql = format!(
+        "SELECT {ROW_COLUMNS} FROM transcript tr ORDER BY tr.date IS NULL, tr.date DESC, tr.id DESC LIMIT ?"
+    );
+    sqlx::query_as(sqlx::AssertSqlSafe(sql))
+        .bind(limit)
+        .fetch_all(db)
+        .await
 }
 
 /// One page of transcripts, newest first, perhaps of one year.
-pub async fn list(db: impl SqliteExecutor<'_> + Copy, year: Option<i32>, offset: i64, limit: i64) -> Result<(Vec<TranscriptRow>, i64), sqlx::Error> {
-    let pattern = year.map(|y| format!("{y:04}-%")).unwrap_or_else(|| "%".into());
-    let filter = if year.is_some() { "tr.date LIKE ?" } else { "(tr.date LIKE ? OR tr.date IS NULL)" };
-    let sql = format!("SELECT {ROW_COLUMNS} FROM transcript tr WHERE {filter} ORDER BY tr.date IS NULL, tr.date DESC, tr.id DESC LIMIT ? OFFSET ?");
-    let rows = sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(pattern.clone()).bind(limit).bind(offset).fetch_all(db).await?;
+pub async fn list(
+    db: impl SqliteExecutor<'_> + Copy,
+    year: Option<i32>,
+    offset: i64,
+    limit: i64,
+) -> Result<(Vec<TranscriptRow>, i64), sqlx::Error> {
+    let pattern = year
+        .map(|y| format!("{y:04}-%"))
+        .unwrap_or_else(|| "%".into());
+    let filter = if year.is_some() {
+        "tr.date LIKE ?"
+    } else {
+        "(tr.date LIKE ? OR tr.date IS NULL)"
+    };
+    let sql = format!(
+        "SELECT {ROW_COLUMNS} FROM transcript tr WHERE {filter} ORDER BY tr.date IS NULL, tr.date DESC, tr.id DESC LIMIT ? OFFSET ?"
+    );
+    let rows = sqlx::query_as(sqlx::AssertSqlSafe(sql))
+        .bind(pattern.clone())
+        .bind(limit)
+        .bind(offset)
+        .fetch_all(db)
+        .await?;
     let count_sql = format!("SELECT count(*) FROM transcript tr WHERE {filter}");
-    let total = sqlx::query_scalar(sqlx::AssertSqlSafe(count_sql)).bind(pattern).fetch_one(db).await?;
+    let total = sqlx::query_scalar(sqlx::AssertSqlSafe(count_sql))
+        .bind(pattern)
+        .fetch_one(db)
+        .await?;
     Ok((rows, total))
 }
 
@@ -110,7 +139,10 @@ pub async fn years(db: impl SqliteExecutor<'_>) -> Result<Vec<(String, i64)>, sq
     sqlx::query_as("SELECT substr(date, 1, 4) AS y, count(*) FROM transcript WHERE date IS NOT NULL GROUP BY y ORDER BY y DESC").fetch_all(db).await
 }
 
-pub async fn transcript(db: impl SqliteExecutor<'_>, slug: &str) -> Result<Option<Transcript>, sqlx::Error> {
+pub async fn transcript(
+    db: impl SqliteExecutor<'_>,
+    slug: &str,
+) -> Result<Option<Transcript>, sqlx::Error> {
     sqlx::query_as(
         "SELECT t.id, t.slug, t.title, t.date, t.place, t.source_url, t.language, t.header, t.preface, t.notes, t.exchange_count, \
          t.created_at, t.updated_at, s.file_name, s.media_type FROM transcript t JOIN source s ON s.id = t.source_id WHERE t.slug = ?",
@@ -120,27 +152,49 @@ pub async fn transcript(db: impl SqliteExecutor<'_>, slug: &str) -> Result<Optio
     .await
 }
 
-pub async fn turns(db: impl SqliteExecutor<'_>, transcript_id: i64) -> Result<Vec<TurnRow>, sqlx::Error> {
-    let sql = format!("SELECT {TURN_COLUMNS} FROM turn t JOIN speaker s ON s.id = t.speaker_id WHERE t.transcript_id = ? ORDER BY t.position");
-    sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(transcript_id).fetch_all(db).await
+pub async fn turns(
+    db: impl SqliteExecutor<'_>,
+    transcript_id: i64,
+) -> Result<Vec<TurnRow>, sqlx::Error> {
+    let sql = format!(
+        "SELECT {TURN_COLUMNS} FROM turn t JOIN speaker s ON s.id = t.speaker_id WHERE t.transcript_id = ? ORDER BY t.position"
+    );
+    sqlx::query_as(sqlx::AssertSqlSafe(sql))
+        .bind(transcript_id)
+        .fetch_all(db)
+        .await
 }
 
 /// The question and answers of exchange `number`.
-pub async fn exchange_turns(db: impl SqliteExecutor<'_>, transcript_id: i64, number: i64) -> Result<Vec<TurnRow>, sqlx::Error> {
+pub async fn exchange_turns(
+    db: impl SqliteExecutor<'_>,
+    transcript_id: i64,
+    number: i64,
+) -> Result<Vec<TurnRow>, sqlx::Error> {
     let sql = format!(
         "SELECT {TURN_COLUMNS} FROM turn t JOIN speaker s ON s.id = t.speaker_id WHERE t.transcript_id = ? AND t.exchange = ? ORDER BY t.position"
     );
-    sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(transcript_id).bind(number).fetch_all(db).await
+    sqlx::query_as(sqlx::AssertSqlSafe(sql))
+        .bind(transcript_id)
+        .bind(number)
+        .fetch_all(db)
+        .await
 }
 
 /// Where the content an exchange address once showed lives now: `Some(Some(n))` for exchange n,
 /// `Some(None)` when it is gone from the reading, `None` when the address never moved.
-pub async fn moved_exchange(db: impl SqliteExecutor<'_> + Copy, transcript_id: i64, number: i64) -> Result<Option<Option<i64>>, sqlx::Error> {
-    let fp: Option<String> = sqlx::query_scalar("SELECT fingerprint FROM exchange_redirect WHERE transcript_id = ? AND number = ?")
-        .bind(transcript_id)
-        .bind(number)
-        .fetch_optional(db)
-        .await?;
+pub async fn moved_exchange(
+    db: impl SqliteExecutor<'_> + Copy,
+    transcript_id: i64,
+    number: i64,
+) -> Result<Option<Option<i64>>, sqlx::Error> {
+    let fp: Option<String> = sqlx::query_scalar(
+        "SELECT fingerprint FROM exchange_redirect WHERE transcript_id = ? AND number = ?",
+    )
+    .bind(transcript_id)
+    .bind(number)
+    .fetch_optional(db)
+    .await?;
     let Some(fp) = fp else { return Ok(None) };
     let now: Option<i64> = sqlx::query_scalar("SELECT number FROM exchange WHERE transcript_id = ? AND fingerprint = ? ORDER BY number LIMIT 1")
         .bind(transcript_id)
@@ -151,7 +205,10 @@ pub async fn moved_exchange(db: impl SqliteExecutor<'_> + Copy, transcript_id: i
 }
 
 /// The topics of each exchange of a transcript: (exchange number, topic).
-pub async fn transcript_topics(db: impl SqliteExecutor<'_>, transcript_id: i64) -> Result<Vec<(i64, TopicRef)>, sqlx::Error> {
+pub async fn transcript_topics(
+    db: impl SqliteExecutor<'_>,
+    transcript_id: i64,
+) -> Result<Vec<(i64, TopicRef)>, sqlx::Error> {
     let rows: Vec<(i64, String, String, String)> = sqlx::query_as(
         "SELECT e.number, tp.slug, tp.name, tp.kind FROM exchange e JOIN exchange_topic et ON et.exchange_id = e.id JOIN topic tp ON tp.id = et.topic_id \
          WHERE e.transcript_id = ? ORDER BY e.number, et.score DESC, tp.name",
@@ -159,10 +216,17 @@ pub async fn transcript_topics(db: impl SqliteExecutor<'_>, transcript_id: i64) 
     .bind(transcript_id)
     .fetch_all(db)
     .await?;
-    Ok(rows.into_iter().map(|(n, slug, name, kind)| (n, TopicRef { slug, name, kind })).collect())
+    Ok(rows
+        .into_iter()
+        .map(|(n, slug, name, kind)| (n, TopicRef { slug, name, kind }))
+        .collect())
 }
 
-pub async fn exchange_topics(db: impl SqliteExecutor<'_>, transcript_id: i64, number: i64) -> Result<Vec<TopicRef>, sqlx::Error> {
+pub async fn exchange_topics(
+    db: impl SqliteExecutor<'_>,
+    transcript_id: i64,
+    number: i64,
+) -> Result<Vec<TopicRef>, sqlx::Error> {
     sqlx::query_as(
         "SELECT tp.slug, tp.name, tp.kind FROM exchange e JOIN exchange_topic et ON et.exchange_id = e.id JOIN topic tp ON tp.id = et.topic_id \
          WHERE e.transcript_id = ? AND e.number = ? ORDER BY et.score DESC, tp.name",
@@ -192,13 +256,23 @@ const SPEAKER_COLUMNS: &str = "s.id, s.slug, s.name, s.kind, coalesce(sum(t.role
     count(DISTINCT t.transcript_id) AS transcripts";
 
 pub async fn speakers(db: impl SqliteExecutor<'_>) -> Result<Vec<SpeakerRow>, sqlx::Error> {
-    let sql = format!("SELECT {SPEAKER_COLUMNS} FROM speaker s JOIN turn t ON t.speaker_id = s.id GROUP BY s.id ORDER BY count(t.id) DESC, s.name");
+    let sql = format!(
+        "SELECT {SPEAKER_COLUMNS} FROM speaker s JOIN turn t ON t.speaker_id = s.id GROUP BY s.id ORDER BY count(t.id) DESC, s.name"
+    );
     sqlx::query_as(sqlx::AssertSqlSafe(sql)).fetch_all(db).await
 }
 
-pub async fn speaker(db: impl SqliteExecutor<'_>, slug: &str) -> Result<Option<SpeakerRow>, sqlx::Error> {
-    let sql = format!("SELECT {SPEAKER_COLUMNS} FROM speaker s LEFT JOIN turn t ON t.speaker_id = s.id WHERE s.slug = ? GROUP BY s.id");
-    sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(slug.to_string()).fetch_optional(db).await
+pub async fn speaker(
+    db: impl SqliteExecutor<'_>,
+    slug: &str,
+) -> Result<Option<SpeakerRow>, sqlx::Error> {
+    let sql = format!(
+        "SELECT {SPEAKER_COLUMNS} FROM speaker s LEFT JOIN turn t ON t.speaker_id = s.id WHERE s.slug = ? GROUP BY s.id"
+    );
+    sqlx::query_as(sqlx::AssertSqlSafe(sql))
+        .bind(slug.to_string())
+        .fetch_optional(db)
+        .await
 }
 
 /// A turn listed outside its transcript, with where it stands.
@@ -218,12 +292,20 @@ pub struct TurnInContext {
 
 impl TurnInContext {
     pub fn first_paragraph(&self) -> String {
-        serde_json::from_str::<Vec<String>>(&self.paragraphs_json).ok().and_then(|p| p.into_iter().next()).unwrap_or_default()
+        serde_json::from_str::<Vec<String>>(&self.paragraphs_json)
+            .ok()
+            .and_then(|p| p.into_iter().next())
+            .unwrap_or_default()
     }
 }
 
 /// A speaker's answers and statements, newest first.
-pub async fn speaker_turns(db: impl SqliteExecutor<'_>, speaker_id: i64, offset: i64, limit: i64) -> Result<Vec<TurnInContext>, sqlx::Error> {
+pub async fn speaker_turns(
+    db: impl SqliteExecutor<'_>,
+    speaker_id: i64,
+    offset: i64,
+    limit: i64,
+) -> Result<Vec<TurnInContext>, sqlx::Error> {
     sqlx::query_as(
         "SELECT tr.slug, tr.title, tr.date, t.position, t.role, t.exchange, s.name AS speaker, s.slug AS speaker_slug, t.paragraphs AS paragraphs_json \
          FROM turn t JOIN transcript tr ON tr.id = t.transcript_id JOIN speaker s ON s.id = t.speaker_id \
@@ -237,7 +319,11 @@ pub async fn speaker_turns(db: impl SqliteExecutor<'_>, speaker_id: i64, offset:
 }
 
 /// The questions put to a speaker: those of the exchanges they answered, newest first.
-pub async fn questions_to(db: impl SqliteExecutor<'_>, speaker_id: i64, limit: i64) -> Result<Vec<TurnInContext>, sqlx::Error> {
+pub async fn questions_to(
+    db: impl SqliteExecutor<'_>,
+    speaker_id: i64,
+    limit: i64,
+) -> Result<Vec<TurnInContext>, sqlx::Error> {
     sqlx::query_as(
         "SELECT tr.slug, tr.title, tr.date, q.position, q.role, q.exchange, s.name AS speaker, s.slug AS speaker_slug, q.paragraphs AS paragraphs_json \
          FROM turn q JOIN transcript tr ON tr.id = q.transcript_id JOIN speaker s ON s.id = q.speaker_id \
@@ -250,8 +336,14 @@ pub async fn questions_to(db: impl SqliteExecutor<'_>, speaker_id: i64, limit: i
     .await
 }
 
-pub async fn aliases(db: impl SqliteExecutor<'_>, speaker_id: i64) -> Result<Vec<String>, sqlx::Error> {
-    sqlx::query_scalar("SELECT label FROM alias WHERE speaker_id = ? ORDER BY label").bind(speaker_id).fetch_all(db).await
+pub async fn aliases(
+    db: impl SqliteExecutor<'_>,
+    speaker_id: i64,
+) -> Result<Vec<String>, sqlx::Error> {
+    sqlx::query_scalar("SELECT label FROM alias WHERE speaker_id = ? ORDER BY label")
+        .bind(speaker_id)
+        .fetch_all(db)
+        .await
 }
 
 /// A topic with how many exchanges carry it.
@@ -276,7 +368,10 @@ pub async fn topics(db: impl SqliteExecutor<'_>, min: i64) -> Result<Vec<TopicRo
     .await
 }
 
-pub async fn topic(db: impl SqliteExecutor<'_>, slug: &str) -> Result<Option<TopicRow>, sqlx::Error> {
+pub async fn topic(
+    db: impl SqliteExecutor<'_>,
+    slug: &str,
+) -> Result<Option<TopicRow>, sqlx::Error> {
     sqlx::query_as(
         "SELECT tp.id, tp.slug, tp.name, tp.kind, (SELECT count(*) FROM exchange_topic et WHERE et.topic_id = tp.id) AS exchanges FROM topic tp WHERE tp.slug = ?",
     )
@@ -286,8 +381,16 @@ pub async fn topic(db: impl SqliteExecutor<'_>, slug: &str) -> Result<Option<Top
 }
 
 /// The slug a merged topic's old slug now leads to.
-pub async fn topic_redirect(db: impl SqliteExecutor<'_>, slug: &str) -> Result<Option<String>, sqlx::Error> {
-    sqlx::query_scalar("SELECT tp.slug FROM topic_redirect r JOIN topic tp ON tp.id = r.topic_id WHERE r.slug = ?").bind(slug.to_string()).fetch_optional(db).await
+pub async fn topic_redirect(
+    db: impl SqliteExecutor<'_>,
+    slug: &str,
+) -> Result<Option<String>, sqlx::Error> {
+    sqlx::query_scalar(
+        "SELECT tp.slug FROM topic_redirect r JOIN topic tp ON tp.id = r.topic_id WHERE r.slug = ?",
+    )
+    .bind(slug.to_string())
+    .fetch_optional(db)
+    .await
 }
 
 /// An exchange listed outside its transcript.
@@ -303,11 +406,19 @@ pub struct ExchangeRow {
 
 impl ExchangeRow {
     pub fn question(&self) -> String {
-        serde_json::from_str::<Vec<String>>(&self.question_json).ok().and_then(|p| p.into_iter().next()).unwrap_or_default()
+        serde_json::from_str::<Vec<String>>(&self.question_json)
+            .ok()
+            .and_then(|p| p.into_iter().next())
+            .unwrap_or_default()
     }
 }
 
-pub async fn topic_exchanges(db: impl SqliteExecutor<'_>, topic_id: i64, offset: i64, limit: i64) -> Result<Vec<ExchangeRow>, sqlx::Error> {
+pub async fn topic_exchanges(
+    db: impl SqliteExecutor<'_>,
+    topic_id: i64,
+    offset: i64,
+    limit: i64,
+) -> Result<Vec<ExchangeRow>, sqlx::Error> {
     sqlx::query_as(
         "SELECT tr.slug, tr.title, tr.date, e.number, q.paragraphs AS question_json FROM exchange_topic et JOIN exchange e ON e.id = et.exchange_id \
          JOIN transcript tr ON tr.id = e.transcript_id JOIN turn q ON q.transcript_id = e.transcript_id AND q.position = e.question \
@@ -321,7 +432,11 @@ pub async fn topic_exchanges(db: impl SqliteExecutor<'_>, topic_id: i64, offset:
 }
 
 /// Who answered most on a topic.
-pub async fn topic_speakers(db: impl SqliteExecutor<'_>, topic_id: i64, limit: i64) -> Result<Vec<(String, String, i64)>, sqlx::Error> {
+pub async fn topic_speakers(
+    db: impl SqliteExecutor<'_>,
+    topic_id: i64,
+    limit: i64,
+) -> Result<Vec<(String, String, i64)>, sqlx::Error> {
     sqlx::query_as(
         "SELECT s.slug, s.name, count(DISTINCT e.id) AS n FROM exchange_topic et JOIN exchange e ON e.id = et.exchange_id \
          JOIN turn t ON t.transcript_id = e.transcript_id AND t.exchange = e.number AND t.role = 'answer' JOIN speaker s ON s.id = t.speaker_id \
@@ -334,7 +449,10 @@ pub async fn topic_speakers(db: impl SqliteExecutor<'_>, topic_id: i64, limit: i
 }
 
 /// How many exchanges carried a topic each month (`YYYY-MM`).
-pub async fn topic_months(db: impl SqliteExecutor<'_>, topic_id: i64) -> Result<Vec<(String, i64)>, sqlx::Error> {
+pub async fn topic_months(
+    db: impl SqliteExecutor<'_>,
+    topic_id: i64,
+) -> Result<Vec<(String, i64)>, sqlx::Error> {
     sqlx::query_as(
         "SELECT substr(tr.date, 1, 7) AS month, count(*) FROM exchange_topic et JOIN exchange e ON e.id = et.exchange_id \
          JOIN transcript tr ON tr.id = e.transcript_id WHERE et.topic_id = ? AND tr.date IS NOT NULL GROUP BY month ORDER BY month",
@@ -345,7 +463,9 @@ pub async fn topic_months(db: impl SqliteExecutor<'_>, topic_id: i64) -> Result<
 }
 
 /// A speaker for the editor's choice list: id, name, how many transcripts.
-pub async fn speaker_choices(db: impl SqliteExecutor<'_>) -> Result<Vec<(i64, String, i64)>, sqlx::Error> {
+pub async fn speaker_choices(
+    db: impl SqliteExecutor<'_>,
+) -> Result<Vec<(i64, String, i64)>, sqlx::Error> {
     sqlx::query_as(
         "SELECT s.id, s.name, count(DISTINCT t.transcript_id) FROM speaker s LEFT JOIN turn t ON t.speaker_id = s.id GROUP BY s.id ORDER BY s.name",
     )
@@ -354,7 +474,10 @@ pub async fn speaker_choices(db: impl SqliteExecutor<'_>) -> Result<Vec<(i64, St
 }
 
 /// Speakers already in the archive under a folded name: (id, name, transcripts).
-pub async fn speaker_by_key(db: impl SqliteExecutor<'_>, key: &str) -> Result<Option<(i64, String, i64)>, sqlx::Error> {
+pub async fn speaker_by_key(
+    db: impl SqliteExecutor<'_>,
+    key: &str,
+) -> Result<Option<(i64, String, i64)>, sqlx::Error> {
     sqlx::query_as(
         "SELECT s.id, s.name, (SELECT count(DISTINCT transcript_id) FROM turn WHERE speaker_id = s.id) FROM speaker s WHERE s.key = ?",
     )

@@ -19,7 +19,12 @@ pub enum StoreError {
 /// What an import did.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Imported {
-    New { id: i64, slug: String, exchanges: usize, turns: usize },
+    New {
+        id: i64,
+        slug: String,
+        exchanges: usize,
+        turns: usize,
+    },
     /// The same bytes were already in the archive; nothing changed.
     Existing { slug: String },
 }
@@ -43,7 +48,10 @@ pub struct Edits {
 
 /// The media type to record for a file name or declared type.
 pub fn media_type(file_name: Option<&str>, declared: Option<&str>) -> String {
-    if let Some(d) = declared.map(|d| d.split(';').next().unwrap_or("").trim()).filter(|d| !d.is_empty() && *d != "application/octet-stream") {
+    if let Some(d) = declared
+        .map(|d| d.split(';').next().unwrap_or("").trim())
+        .filter(|d| !d.is_empty() && *d != "application/octet-stream")
+    {
         return d.to_string();
     }
     let name = file_name.unwrap_or("").to_ascii_lowercase();
@@ -57,11 +65,16 @@ pub fn media_type(file_name: Option<&str>, declared: Option<&str>) -> String {
 }
 
 /// The slug of the transcript stored from these bytes, if any.
-pub async fn existing_slug(pool: impl sqlx::SqliteExecutor<'_>, sha: &str) -> Result<Option<String>, sqlx::Error> {
-    sqlx::query_scalar("SELECT t.slug FROM source s JOIN transcript t ON t.source_id = s.id WHERE s.sha256 = ?")
-        .bind(sha.to_string())
-        .fetch_optional(pool)
-        .await
+pub async fn existing_slug(
+    pool: impl sqlx::SqliteExecutor<'_>,
+    sha: &str,
+) -> Result<Option<String>, sqlx::Error> {
+    sqlx::query_scalar(
+        "SELECT t.slug FROM source s JOIN transcript t ON t.source_id = s.id WHERE s.sha256 = ?",
+    )
+    .bind(sha.to_string())
+    .fetch_optional(pool)
+    .await
 }
 
 /// Reads and stores one file's bytes. The same bytes twice are one transcript.
@@ -75,10 +88,22 @@ pub async fn import_bytes(
     if let Some(slug) = existing_slug(pool, &sha256_hex(bytes)).await? {
         return Ok(Imported::Existing { slug });
     }
-    let hint = file_name.map(str::to_string).or_else(|| declared_type.map(str::to_string));
+    let hint = file_name
+        .map(str::to_string)
+        .or_else(|| declared_type.map(str::to_string));
     let doc = parse::parse_bytes(bytes, hint.as_deref())?;
     let mut conn = pool.acquire().await?;
-    store(&mut conn, bytes, file_name, declared_type, uploaded_by, &Prepared::new(doc), &Edits::default(), &HashMap::new()).await
+    store(
+        &mut conn,
+        bytes,
+        file_name,
+        declared_type,
+        uploaded_by,
+        &Prepared::new(doc),
+        &Edits::default(),
+        &HashMap::new(),
+    )
+    .await
 }
 
 /// Stores a document read from `bytes`, with an editor's edits and speaker assignments
@@ -95,7 +120,17 @@ pub async fn store(
     assignments: &HashMap<String, i64>,
 ) -> Result<Imported, StoreError> {
     let mut tx = sqlx::Connection::begin_with(conn, "BEGIN IMMEDIATE").await?;
-    let outcome = store_in(&mut tx, bytes, file_name, declared_type, uploaded_by, prepared, edits, assignments).await?;
+    let outcome = store_in(
+        &mut tx,
+        bytes,
+        file_name,
+        declared_type,
+        uploaded_by,
+        prepared,
+        edits,
+        assignments,
+    )
+    .await?;
     if let Imported::New { id, .. } = &outcome {
         index_transcripts(&mut tx, &[*id]).await?;
     }
@@ -120,10 +155,12 @@ pub async fn store_in(
     let doc = &prepared.doc;
     let sha = sha256_hex(bytes);
     let mut tx = sqlx::Connection::begin(conn).await?;
-    if let Some(slug) = sqlx::query_scalar::<_, String>("SELECT t.slug FROM source s JOIN transcript t ON t.source_id = s.id WHERE s.sha256 = ?")
-        .bind(sha.clone())
-        .fetch_optional(&mut *tx)
-        .await?
+    if let Some(slug) = sqlx::query_scalar::<_, String>(
+        "SELECT t.slug FROM source s JOIN transcript t ON t.source_id = s.id WHERE s.sha256 = ?",
+    )
+    .bind(sha.clone())
+    .fetch_optional(&mut *tx)
+    .await?
     {
         return Ok(Imported::Existing { slug });
     }
@@ -138,7 +175,11 @@ pub async fn store_in(
     .fetch_one(&mut *tx)
     .await?;
 
-    let title = edits.title.clone().or_else(|| doc.title.clone()).unwrap_or_else(|| fallback_title(file_name, doc));
+    let title = edits
+        .title
+        .clone()
+        .or_else(|| doc.title.clone())
+        .unwrap_or_else(|| fallback_title(file_name, doc));
     let date = edits.date.clone().or_else(|| doc.date.clone());
     let slug = unique_slug(&mut tx, date.as_deref(), &title).await?;
     let edited = serde_json::to_string(edits).unwrap_or_else(|_| "{}".into());
@@ -156,17 +197,26 @@ pub async fn store_in(
     .fetch_one(&mut *tx)
     .await?;
     for (label, speaker) in assignments {
-        sqlx::query("INSERT INTO speaker_assignment (transcript_id, label, speaker_id) VALUES (?, ?, ?)")
-            .bind(id)
-            .bind(label.clone())
-            .bind(*speaker)
-            .execute(&mut *tx)
-            .await?;
+        sqlx::query(
+            "INSERT INTO speaker_assignment (transcript_id, label, speaker_id) VALUES (?, ?, ?)",
+        )
+        .bind(id)
+        .bind(label.clone())
+        .bind(*speaker)
+        .execute(&mut *tx)
+        .await?;
     }
-    let n_transcripts: i64 = sqlx::query_scalar("SELECT count(*) FROM transcript").fetch_one(&mut *tx).await?;
+    let n_transcripts: i64 = sqlx::query_scalar("SELECT count(*) FROM transcript")
+        .fetch_one(&mut *tx)
+        .await?;
     write_derived(&mut tx, id, prepared, n_transcripts, true).await?;
     tx.commit().await?;
-    Ok(Imported::New { id, slug, exchanges: doc.exchanges.len(), turns: doc.turns.len() })
+    Ok(Imported::New {
+        id,
+        slug,
+        exchanges: doc.exchanges.len(),
+        turns: doc.turns.len(),
+    })
 }
 
 /// A title for a source that prints none: its file name without date and extension, else the
@@ -176,14 +226,22 @@ pub fn fallback_title(file_name: Option<&str>, doc: &Document) -> String {
         .map(|f| f.rsplit(['/', '\\']).next().unwrap_or(f))
         .map(|f| f.rsplit_once('.').map(|(stem, _)| stem).unwrap_or(f))
         .map(|stem| {
-            let without_date = regex::Regex::new(r"\d{4}-\d{2}-\d{2}").map(|r| r.replace_all(stem, "").into_owned()).unwrap_or_default();
-            without_date.split(['-', '_', ' ']).filter(|w| !w.is_empty()).collect::<Vec<_>>().join(" ")
+            let without_date = regex::Regex::new(r"\d{4}-\d{2}-\d{2}")
+                .map(|r| r.replace_all(stem, "").into_owned())
+                .unwrap_or_default();
+            without_date
+                .split(['-', '_', ' '])
+                .filter(|w| !w.is_empty())
+                .collect::<Vec<_>>()
+                .join(" ")
         })
         .filter(|t| t.chars().filter(|c| c.is_alphabetic()).count() >= 3);
     match from_file {
         Some(t) => {
             let mut c = t.chars();
-            c.next().map(|f| f.to_uppercase().chain(c).collect()).unwrap_or(t)
+            c.next()
+                .map(|f| f.to_uppercase().chain(c).collect())
+                .unwrap_or(t)
         }
         None => match doc.principal() {
             Some(p) => format!("Transcript: {p}"),
@@ -192,15 +250,26 @@ pub fn fallback_title(file_name: Option<&str>, doc: &Document) -> String {
     }
 }
 
-async fn unique_slug(conn: &mut SqliteConnection, date: Option<&str>, title: &str) -> Result<String, sqlx::Error> {
+async fn unique_slug(
+    conn: &mut SqliteConnection,
+    date: Option<&str>,
+    title: &str,
+) -> Result<String, sqlx::Error> {
     let mut base = slugify(title, 60);
     // The date leads the slug; a title that starts with the date would repeat it.
     if let Some(d) = date {
         let d_slug = slugify(d, 10);
-        base = base.trim_start_matches(&d_slug).trim_start_matches('-').to_string();
+        base = base
+            .trim_start_matches(&d_slug)
+            .trim_start_matches('-')
+            .to_string();
     }
     let lead = date.unwrap_or("undated");
-    let base = if base.is_empty() { lead.to_string() } else { format!("{lead}-{base}") };
+    let base = if base.is_empty() {
+        lead.to_string()
+    } else {
+        format!("{lead}-{base}")
+    };
     let mut candidate = base.clone();
     for n in 2.. {
         let taken: Option<i64> = sqlx::query_scalar("SELECT id FROM transcript WHERE slug = ?")
@@ -216,25 +285,36 @@ async fn unique_slug(conn: &mut SqliteConnection, date: Option<&str>, title: &st
 }
 
 /// Finds or creates the speaker a resolved name stands for, across the whole archive.
-pub async fn resolve_speaker(conn: &mut SqliteConnection, name: &str, kind: SpeakerKind) -> Result<i64, sqlx::Error> {
+pub async fn resolve_speaker(
+    conn: &mut SqliteConnection,
+    name: &str,
+    kind: SpeakerKind,
+) -> Result<i64, sqlx::Error> {
     let folded = names::fold(name);
     let key = match kind {
         SpeakerKind::Person => folded.clone(),
         SpeakerKind::Outlet => format!("outlet:{folded}"),
         SpeakerKind::Anonymous => format!("anonymous:{folded}"),
     };
-    if let Some(id) = sqlx::query_scalar::<_, i64>("SELECT id FROM speaker WHERE key = ?").bind(key.clone()).fetch_optional(&mut *conn).await? {
+    if let Some(id) = sqlx::query_scalar::<_, i64>("SELECT id FROM speaker WHERE key = ?")
+        .bind(key.clone())
+        .fetch_optional(&mut *conn)
+        .await?
+    {
         return Ok(id);
     }
     let surname = names::surname(&folded).to_string();
     if kind == SpeakerKind::Person && !surname.is_empty() {
-        let candidates: Vec<(i64, String)> = sqlx::query_as("SELECT id, name FROM speaker WHERE kind = 'person' AND surname = ?")
-            .bind(surname.clone())
-            .fetch_all(&mut *conn)
-            .await?;
+        let candidates: Vec<(i64, String)> =
+            sqlx::query_as("SELECT id, name FROM speaker WHERE kind = 'person' AND surname = ?")
+                .bind(surname.clone())
+                .fetch_all(&mut *conn)
+                .await?;
         let same: Vec<&(i64, String)> = candidates
             .iter()
-            .filter(|(_, other)| names::short_form_of(name, other) || names::short_form_of(other, name))
+            .filter(|(_, other)| {
+                names::short_form_of(name, other) || names::short_form_of(other, name)
+            })
             .collect();
         if let [(id, other)] = same.as_slice() {
             // A fuller spelling of a name known only by its short form takes over the display
@@ -251,33 +331,54 @@ pub async fn resolve_speaker(conn: &mut SqliteConnection, name: &str, kind: Spea
         }
     }
     let base = slugify(name, 60);
-    let base = if base.is_empty() { "speaker".to_string() } else { base };
+    let base = if base.is_empty() {
+        "speaker".to_string()
+    } else {
+        base
+    };
     let mut slug = base.clone();
     for n in 2.. {
-        let taken: Option<i64> = sqlx::query_scalar("SELECT id FROM speaker WHERE slug = ?").bind(slug.clone()).fetch_optional(&mut *conn).await?;
+        let taken: Option<i64> = sqlx::query_scalar("SELECT id FROM speaker WHERE slug = ?")
+            .bind(slug.clone())
+            .fetch_optional(&mut *conn)
+            .await?;
         if taken.is_none() {
             break;
         }
         slug = format!("{base}-{n}");
     }
-    sqlx::query_scalar("INSERT INTO speaker (slug, name, key, surname, kind) VALUES (?, ?, ?, ?, ?) RETURNING id")
-        .bind(slug)
-        .bind(name.to_string())
-        .bind(key)
-        .bind(surname)
-        .bind(kind.as_str())
-        .fetch_one(&mut *conn)
-        .await
+    sqlx::query_scalar(
+        "INSERT INTO speaker (slug, name, key, surname, kind) VALUES (?, ?, ?, ?, ?) RETURNING id",
+    )
+    .bind(slug)
+    .bind(name.to_string())
+    .bind(key)
+    .bind(surname)
+    .bind(kind.as_str())
+    .fetch_one(&mut *conn)
+    .await
 }
 
 /// Finds or creates a topic by name.
-pub async fn resolve_topic(conn: &mut SqliteConnection, name: &str, kind: &str) -> Result<i64, sqlx::Error> {
+pub async fn resolve_topic(
+    conn: &mut SqliteConnection,
+    name: &str,
+    kind: &str,
+) -> Result<i64, sqlx::Error> {
     let key = names::fold(name);
-    if let Some(id) = sqlx::query_scalar::<_, i64>("SELECT id FROM topic WHERE key = ?").bind(key.clone()).fetch_optional(&mut *conn).await? {
+    if let Some(id) = sqlx::query_scalar::<_, i64>("SELECT id FROM topic WHERE key = ?")
+        .bind(key.clone())
+        .fetch_optional(&mut *conn)
+        .await?
+    {
         return Ok(id);
     }
     let base = slugify(name, 60);
-    let base = if base.is_empty() { "topic".to_string() } else { base };
+    let base = if base.is_empty() {
+        "topic".to_string()
+    } else {
+        base
+    };
     let mut slug = base.clone();
     for n in 2.. {
         let taken: Option<i64> = sqlx::query_scalar("SELECT id FROM topic WHERE slug = ? UNION ALL SELECT topic_id FROM topic_redirect WHERE slug = ?")
@@ -311,7 +412,12 @@ pub struct Prepared {
 
 impl Prepared {
     pub fn new(doc: Document) -> Self {
-        let mut people: Vec<String> = doc.turns.iter().filter(|t| t.speaker_kind == SpeakerKind::Person && t.speaker.contains(' ')).map(|t| t.speaker.clone()).collect();
+        let mut people: Vec<String> = doc
+            .turns
+            .iter()
+            .filter(|t| t.speaker_kind == SpeakerKind::Person && t.speaker.contains(' '))
+            .map(|t| t.speaker.clone())
+            .collect();
         people.sort();
         people.dedup();
         let texts: Vec<String> = doc
@@ -325,26 +431,53 @@ impl Prepared {
                     .join("\n")
             })
             .collect();
-        let phrases: Vec<HashMap<String, usize>> = texts.iter().map(|t| topics::phrases(t)).collect();
+        let phrases: Vec<HashMap<String, usize>> =
+            texts.iter().map(|t| topics::phrases(t)).collect();
         // What the question names is what the exchange is about: it counts three times.
         let entities = texts
             .iter()
             .zip(&doc.exchanges)
             .map(|(t, e)| {
                 let mut all = topics::entities(t, &people);
-                for (key, weight) in topics::entities(&doc.turns[e.question].paragraphs.join("\n"), &people) {
+                for (key, weight) in
+                    topics::entities(&doc.turns[e.question].paragraphs.join("\n"), &people)
+                {
                     *all.entry(key).or_default() += 2.0 * weight;
                 }
                 all
             })
             .collect();
-        let mut candidates: Vec<String> = phrases.iter().flat_map(|counts| counts.iter().filter(|(_, c)| **c >= 2).map(|(p, _)| p.clone())).collect();
+        let mut candidates: Vec<String> = phrases
+            .iter()
+            .flat_map(|counts| {
+                counts
+                    .iter()
+                    .filter(|(_, c)| **c >= 2)
+                    .map(|(p, _)| p.clone())
+            })
+            .collect();
         candidates.sort();
         candidates.dedup();
-        let fingerprints = doc.exchanges.iter().map(|e| fingerprint(&doc.turns[e.question].paragraphs)).collect();
-        Prepared { doc, fingerprints, phrases, entities, candidates }
+        let fingerprints = doc
+            .exchanges
+            .iter()
+            .map(|e| fingerprint(&doc.turns[e.question].paragraphs))
+            .collect();
+        Prepared {
+            doc,
+            fingerprints,
+            phrases,
+            entities,
+            candidates,
+        }
     }
 }
+
+/// A turn as the insert reads it: speaker id, role, label, exchange, paragraphs.
+type TurnValues<'a> = (i64, &'a str, Option<&'a str>, Option<u32>, &'a [String]);
+
+/// A stored source to read again: transcript id, slug, bytes, file name, media type, edits.
+type SourceRow = (i64, String, Vec<u8>, Option<String>, String, String);
 
 fn json_array<T: serde::Serialize>(items: &[T]) -> String {
     serde_json::to_string(items).unwrap_or_else(|_| "[]".into())
@@ -352,23 +485,44 @@ fn json_array<T: serde::Serialize>(items: &[T]) -> String {
 
 /// Runs one of the static statements below over rows sent as one JSON array: one prepared
 /// statement and one round trip per table, whatever the number of rows.
-async fn insert_json<T: serde::Serialize>(conn: &mut SqliteConnection, sql: &'static str, rows: &[T]) -> Result<(), sqlx::Error> {
+async fn insert_json<T: serde::Serialize>(
+    conn: &mut SqliteConnection,
+    sql: &'static str,
+    rows: &[T],
+) -> Result<(), sqlx::Error> {
     if rows.is_empty() {
         return Ok(());
     }
-    sqlx::query(sql).bind(json_array(rows)).execute(&mut *conn).await?;
+    sqlx::query(sql)
+        .bind(json_array(rows))
+        .execute(&mut *conn)
+        .await?;
     Ok(())
 }
 
-async fn lookup(conn: &mut SqliteConnection, keys: String) -> Result<Vec<(String, i64)>, sqlx::Error> {
-    sqlx::query_as("SELECT key, id FROM topic WHERE key IN (SELECT value FROM json_each(?))").bind(keys).fetch_all(conn).await
+async fn lookup(
+    conn: &mut SqliteConnection,
+    keys: String,
+) -> Result<Vec<(String, i64)>, sqlx::Error> {
+    sqlx::query_as("SELECT key, id FROM topic WHERE key IN (SELECT value FROM json_each(?))")
+        .bind(keys)
+        .fetch_all(conn)
+        .await
 }
 
 /// Finds or creates the topics named, in a few statements; returns name -> id.
-async fn resolve_topics(conn: &mut SqliteConnection, wanted: &[(String, &'static str)]) -> Result<HashMap<String, i64>, sqlx::Error> {
+async fn resolve_topics(
+    conn: &mut SqliteConnection,
+    wanted: &[(String, &'static str)],
+) -> Result<HashMap<String, i64>, sqlx::Error> {
     let keys: Vec<String> = wanted.iter().map(|(n, _)| names::fold(n)).collect();
-    let mut by_key: HashMap<String, i64> = lookup(&mut *conn, json_array(&keys)).await?.into_iter().collect();
-    let missing: Vec<usize> = (0..wanted.len()).filter(|&i| !by_key.contains_key(&keys[i])).collect();
+    let mut by_key: HashMap<String, i64> = lookup(&mut *conn, json_array(&keys))
+        .await?
+        .into_iter()
+        .collect();
+    let missing: Vec<usize> = (0..wanted.len())
+        .filter(|&i| !by_key.contains_key(&keys[i]))
+        .collect();
     if !missing.is_empty() {
         let mut seen: HashSet<&str> = HashSet::new();
         let mut rows: Vec<(String, String, String, &str)> = Vec::new();
@@ -377,7 +531,16 @@ async fn resolve_topics(conn: &mut SqliteConnection, wanted: &[(String, &'static
                 continue;
             }
             let slug = slugify(&wanted[i].0, 60);
-            rows.push((if slug.is_empty() { "topic".into() } else { slug }, wanted[i].0.clone(), keys[i].clone(), wanted[i].1));
+            rows.push((
+                if slug.is_empty() {
+                    "topic".into()
+                } else {
+                    slug
+                },
+                wanted[i].0.clone(),
+                keys[i].clone(),
+                wanted[i].1,
+            ));
         }
         // A slug already taken (or kept by a merged topic's redirect) is skipped here and
         // given a suffix below.
@@ -397,13 +560,23 @@ async fn resolve_topics(conn: &mut SqliteConnection, wanted: &[(String, &'static
             }
         }
     }
-    Ok(wanted.iter().zip(&keys).filter_map(|((name, _), key)| by_key.get(key).map(|id| (name.clone(), *id))).collect())
+    Ok(wanted
+        .iter()
+        .zip(&keys)
+        .filter_map(|((name, _), key)| by_key.get(key).map(|id| (name.clone(), *id)))
+        .collect())
 }
 
 /// Writes what is derived from the reading: header fields aside, the speakers, turns, exchanges,
 /// search index and topics. `count_phrases` adds this transcript's key phrases to the archive's
 /// phrase frequencies.
-pub async fn write_derived(conn: &mut SqliteConnection, transcript_id: i64, prepared: &Prepared, n_transcripts: i64, count_phrases: bool) -> Result<(), sqlx::Error> {
+pub async fn write_derived(
+    conn: &mut SqliteConnection,
+    transcript_id: i64,
+    prepared: &Prepared,
+    n_transcripts: i64,
+    count_phrases: bool,
+) -> Result<(), sqlx::Error> {
     let doc = &prepared.doc;
     sqlx::query("UPDATE transcript SET header = ?, preface = ?, notes = ?, exchange_count = ?, language = coalesce(language, ?), updated_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now') WHERE id = ?")
         .bind(json_array(&doc.header))
@@ -416,12 +589,14 @@ pub async fn write_derived(conn: &mut SqliteConnection, transcript_id: i64, prep
         .await?;
 
     // Speakers: one lookup per distinct speaker of the transcript.
-    let assignments: HashMap<String, i64> = sqlx::query_as::<_, (String, i64)>("SELECT label, speaker_id FROM speaker_assignment WHERE transcript_id = ?")
-        .bind(transcript_id)
-        .fetch_all(&mut *conn)
-        .await?
-        .into_iter()
-        .collect();
+    let assignments: HashMap<String, i64> = sqlx::query_as::<_, (String, i64)>(
+        "SELECT label, speaker_id FROM speaker_assignment WHERE transcript_id = ?",
+    )
+    .bind(transcript_id)
+    .fetch_all(&mut *conn)
+    .await?
+    .into_iter()
+    .collect();
     let mut speaker_ids: HashMap<(String, SpeakerKind), i64> = HashMap::new();
     let mut turn_speakers = Vec::with_capacity(doc.turns.len());
     let mut aliases: Vec<(i64, String)> = Vec::new();
@@ -454,11 +629,19 @@ pub async fn write_derived(conn: &mut SqliteConnection, transcript_id: i64, prep
             exchange_of.insert(*a, e.number);
         }
     }
-    let turn_rows: Vec<(i64, &str, Option<&str>, Option<u32>, &[String])> = doc
+    let turn_rows: Vec<TurnValues> = doc
         .turns
         .iter()
         .enumerate()
-        .map(|(position, turn)| (turn_speakers[position], turn.role.as_str(), turn.label.as_deref(), exchange_of.get(&position).copied(), turn.paragraphs.as_slice()))
+        .map(|(position, turn)| {
+            (
+                turn_speakers[position],
+                turn.role.as_str(),
+                turn.label.as_deref(),
+                exchange_of.get(&position).copied(),
+                turn.paragraphs.as_slice(),
+            )
+        })
         .collect();
     sqlx::query(
         "INSERT INTO turn (transcript_id, position, speaker_id, label, role, exchange, paragraphs) \
@@ -471,7 +654,12 @@ pub async fn write_derived(conn: &mut SqliteConnection, transcript_id: i64, prep
 
     // Exchanges.
     let fingerprints = &prepared.fingerprints;
-    let exchange_rows: Vec<(u32, usize, &str)> = doc.exchanges.iter().zip(fingerprints).map(|(e, fp)| (e.number, e.question, fp.as_str())).collect();
+    let exchange_rows: Vec<(u32, usize, &str)> = doc
+        .exchanges
+        .iter()
+        .zip(fingerprints)
+        .map(|(e, fp)| (e.number, e.question, fp.as_str()))
+        .collect();
     if !exchange_rows.is_empty() {
         sqlx::query("INSERT INTO exchange (transcript_id, number, question, fingerprint) SELECT ?, value ->> 0, value ->> 1, value ->> 2 FROM json_each(?)")
             .bind(transcript_id)
@@ -479,12 +667,13 @@ pub async fn write_derived(conn: &mut SqliteConnection, transcript_id: i64, prep
             .execute(&mut *conn)
             .await?;
     }
-    let exchange_ids: HashMap<i64, i64> = sqlx::query_as::<_, (i64, i64)>("SELECT number, id FROM exchange WHERE transcript_id = ?")
-        .bind(transcript_id)
-        .fetch_all(&mut *conn)
-        .await?
-        .into_iter()
-        .collect();
+    let exchange_ids: HashMap<i64, i64> =
+        sqlx::query_as::<_, (i64, i64)>("SELECT number, id FROM exchange WHERE transcript_id = ?")
+            .bind(transcript_id)
+            .fetch_all(&mut *conn)
+            .await?
+            .into_iter()
+            .collect();
 
     // Topics: key phrases are judged against the archive's phrase frequencies.
     let candidates = &prepared.candidates;
@@ -496,7 +685,10 @@ pub async fn write_derived(conn: &mut SqliteConnection, transcript_id: i64, prep
             .await?;
         let known: HashMap<String, i64> = known.into_iter().collect();
         for phrase in candidates {
-            frequency.insert(phrase.clone(), known.get(phrase).copied().unwrap_or(0) as f64 / n_transcripts as f64);
+            frequency.insert(
+                phrase.clone(),
+                known.get(phrase).copied().unwrap_or(0) as f64 / n_transcripts as f64,
+            );
         }
     }
     if count_phrases && !candidates.is_empty() {
@@ -514,7 +706,12 @@ pub async fn write_derived(conn: &mut SqliteConnection, transcript_id: i64, prep
         })
         .collect();
     let mut chosen: Vec<(i64, String, &'static str, f64, &'static str)> = Vec::new();
-    for ((e, entities), phrases) in doc.exchanges.iter().zip(&prepared.entities).zip(&prepared.phrases) {
+    for ((e, entities), phrases) in doc
+        .exchanges
+        .iter()
+        .zip(&prepared.entities)
+        .zip(&prepared.phrases)
+    {
         let lookup = |p: &str| frequency.get(p).copied();
         for f in topics::choose(entities.clone(), phrases, &lookup) {
             chosen.push((e.number as i64, f.name, f.kind, f.score, "auto"));
@@ -534,7 +731,10 @@ pub async fn write_derived(conn: &mut SqliteConnection, transcript_id: i64, prep
     let mut pairs: HashSet<(i64, i64)> = HashSet::new();
     let mut rows: Vec<(i64, i64, &str, f64)> = Vec::new();
     for (number, name, _, score, origin) in chosen {
-        let (Some(exchange_id), Some(topic_id)) = (exchange_ids.get(&number), topic_ids.get(&name)) else { continue };
+        let (Some(exchange_id), Some(topic_id)) = (exchange_ids.get(&number), topic_ids.get(&name))
+        else {
+            continue;
+        };
         if pairs.insert((*exchange_id, *topic_id)) {
             rows.push((*exchange_id, *topic_id, origin, score));
         }
@@ -542,22 +742,30 @@ pub async fn write_derived(conn: &mut SqliteConnection, transcript_id: i64, prep
     insert_json(conn, "INSERT OR IGNORE INTO exchange_topic (exchange_id, topic_id, origin, score) SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3 FROM json_each(?)", &rows).await?;
 
     // Editors' choices, kept by fingerprint, win over what was found.
-    let edits: Vec<(String, i64, String)> = sqlx::query_as("SELECT fingerprint, topic_id, action FROM topic_edit WHERE transcript_id = ?")
-        .bind(transcript_id)
-        .fetch_all(&mut *conn)
-        .await?;
+    let edits: Vec<(String, i64, String)> = sqlx::query_as(
+        "SELECT fingerprint, topic_id, action FROM topic_edit WHERE transcript_id = ?",
+    )
+    .bind(transcript_id)
+    .fetch_all(&mut *conn)
+    .await?;
     for (fp, topic_id, action) in edits {
         for (e, efp) in doc.exchanges.iter().zip(fingerprints) {
             if *efp != fp {
                 continue;
             }
-            let Some(exchange_id) = exchange_ids.get(&(e.number as i64)) else { continue };
+            let Some(exchange_id) = exchange_ids.get(&(e.number as i64)) else {
+                continue;
+            };
             let sql = if action == "add" {
                 "INSERT INTO exchange_topic (exchange_id, topic_id, origin, score) VALUES (?, ?, 'editor', 10) ON CONFLICT DO UPDATE SET origin = 'editor'"
             } else {
                 "DELETE FROM exchange_topic WHERE exchange_id = ? AND topic_id = ?"
             };
-            sqlx::query(sql).bind(*exchange_id).bind(topic_id).execute(&mut *conn).await?;
+            sqlx::query(sql)
+                .bind(*exchange_id)
+                .bind(topic_id)
+                .execute(&mut *conn)
+                .await?;
         }
     }
     Ok(())
@@ -566,7 +774,10 @@ pub async fn write_derived(conn: &mut SqliteConnection, transcript_id: i64, prep
 /// Adds the turns of these transcripts to the search index, in one statement: the index is
 /// written once per batch rather than once per transcript. Call it in the same transaction
 /// that stored them.
-pub async fn index_transcripts(conn: &mut SqliteConnection, ids: &[i64]) -> Result<(), sqlx::Error> {
+pub async fn index_transcripts(
+    conn: &mut SqliteConnection,
+    ids: &[i64],
+) -> Result<(), sqlx::Error> {
     if ids.is_empty() {
         return Ok(());
     }
@@ -584,15 +795,30 @@ pub async fn index_transcripts(conn: &mut SqliteConnection, ids: &[i64]) -> Resu
 
 /// Text as the search index holds it: `ё` folded to `е`, which the tokenizer does not fold.
 pub fn search_text(text: &str) -> String {
-    if text.contains(['ё', 'Ё']) { text.replace('ё', "е").replace('Ё', "Е") } else { text.to_string() }
+    if text.contains(['ё', 'Ё']) {
+        text.replace('ё', "е").replace('Ё', "Е")
+    } else {
+        text.to_string()
+    }
 }
 
 /// Removes what `write_derived` wrote for a transcript, keeping the transcript row, its source,
 /// its redirects and editors' choices.
 async fn clear_derived(conn: &mut SqliteConnection, transcript_id: i64) -> Result<(), sqlx::Error> {
-    sqlx::query("DELETE FROM turn_fts WHERE rowid IN (SELECT id FROM turn WHERE transcript_id = ?)").bind(transcript_id).execute(&mut *conn).await?;
-    sqlx::query("DELETE FROM turn WHERE transcript_id = ?").bind(transcript_id).execute(&mut *conn).await?;
-    sqlx::query("DELETE FROM exchange WHERE transcript_id = ?").bind(transcript_id).execute(&mut *conn).await?;
+    sqlx::query(
+        "DELETE FROM turn_fts WHERE rowid IN (SELECT id FROM turn WHERE transcript_id = ?)",
+    )
+    .bind(transcript_id)
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query("DELETE FROM turn WHERE transcript_id = ?")
+        .bind(transcript_id)
+        .execute(&mut *conn)
+        .await?;
+    sqlx::query("DELETE FROM exchange WHERE transcript_id = ?")
+        .bind(transcript_id)
+        .execute(&mut *conn)
+        .await?;
     Ok(())
 }
 
@@ -608,7 +834,7 @@ pub struct Reindexed {
 /// transcript in its own transaction. Slugs stay; an exchange whose number changed keeps its
 /// old address as a redirect.
 pub async fn reindex(pool: &SqlitePool) -> Result<Reindexed, sqlx::Error> {
-    let rows: Vec<(i64, String, Vec<u8>, Option<String>, String, String)> =
+    let rows: Vec<SourceRow> =
         sqlx::query_as("SELECT t.id, t.slug, s.bytes, s.file_name, s.media_type, t.edited FROM transcript t JOIN source s ON s.id = t.source_id ORDER BY t.id")
             .fetch_all(pool)
             .await?;
@@ -622,12 +848,23 @@ pub async fn reindex(pool: &SqlitePool) -> Result<Reindexed, sqlx::Error> {
     }
     // Phrase frequencies are recounted from the new readings before topics are chosen.
     let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
-    sqlx::query("DELETE FROM phrase_frequency").execute(&mut *tx).await?;
+    sqlx::query("DELETE FROM phrase_frequency")
+        .execute(&mut *tx)
+        .await?;
     for (_, _, _, doc, _) in &docs {
         let mut seen: HashSet<String> = HashSet::new();
         for e in &doc.exchanges {
-            let text: String = std::iter::once(e.question).chain(e.answers.iter().copied()).flat_map(|i| doc.turns[i].paragraphs.clone()).collect::<Vec<_>>().join("\n");
-            seen.extend(topics::phrases(&text).into_iter().filter(|(_, c)| *c >= 2).map(|(p, _)| p));
+            let text: String = std::iter::once(e.question)
+                .chain(e.answers.iter().copied())
+                .flat_map(|i| doc.turns[i].paragraphs.clone())
+                .collect::<Vec<_>>()
+                .join("\n");
+            seen.extend(
+                topics::phrases(&text)
+                    .into_iter()
+                    .filter(|(_, c)| *c >= 2)
+                    .map(|(p, _)| p),
+            );
         }
         for phrase in seen {
             sqlx::query("INSERT INTO phrase_frequency (phrase, transcripts) VALUES (?, 1) ON CONFLICT (phrase) DO UPDATE SET transcripts = transcripts + 1")
@@ -640,26 +877,38 @@ pub async fn reindex(pool: &SqlitePool) -> Result<Reindexed, sqlx::Error> {
     let n = docs.len() as i64;
     for (id, _slug, file_name, doc, edited) in docs {
         let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
-        let old: Vec<(i64, String)> = sqlx::query_as("SELECT number, fingerprint FROM exchange WHERE transcript_id = ?").bind(id).fetch_all(&mut *tx).await?;
+        let old: Vec<(i64, String)> =
+            sqlx::query_as("SELECT number, fingerprint FROM exchange WHERE transcript_id = ?")
+                .bind(id)
+                .fetch_all(&mut *tx)
+                .await?;
         clear_derived(&mut tx, id).await?;
         let edits: Edits = serde_json::from_str(&edited).unwrap_or_default();
-        let title = edits.title.clone().or_else(|| doc.title.clone()).unwrap_or_else(|| fallback_title(file_name.as_deref(), &doc));
-        sqlx::query("UPDATE transcript SET title = ?, date = ?, place = ?, source_url = ? WHERE id = ?")
-            .bind(title)
-            .bind(edits.date.clone().or_else(|| doc.date.clone()))
-            .bind(edits.place.clone().or_else(|| doc.place.clone()))
-            .bind(edits.source_url.clone().or_else(|| doc.source_url.clone()))
-            .bind(id)
-            .execute(&mut *tx)
-            .await?;
+        let title = edits
+            .title
+            .clone()
+            .or_else(|| doc.title.clone())
+            .unwrap_or_else(|| fallback_title(file_name.as_deref(), &doc));
+        sqlx::query(
+            "UPDATE transcript SET title = ?, date = ?, place = ?, source_url = ? WHERE id = ?",
+        )
+        .bind(title)
+        .bind(edits.date.clone().or_else(|| doc.date.clone()))
+        .bind(edits.place.clone().or_else(|| doc.place.clone()))
+        .bind(edits.source_url.clone().or_else(|| doc.source_url.clone()))
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
         write_derived(&mut tx, id, &Prepared::new(doc), n, false).await?;
         index_transcripts(&mut tx, &[id]).await?;
         for (number, fp) in old {
-            let now: Option<String> = sqlx::query_scalar("SELECT fingerprint FROM exchange WHERE transcript_id = ? AND number = ?")
-                .bind(id)
-                .bind(number)
-                .fetch_optional(&mut *tx)
-                .await?;
+            let now: Option<String> = sqlx::query_scalar(
+                "SELECT fingerprint FROM exchange WHERE transcript_id = ? AND number = ?",
+            )
+            .bind(id)
+            .bind(number)
+            .fetch_optional(&mut *tx)
+            .await?;
             if now.as_deref() != Some(fp.as_str()) {
                 // The first content an address showed is the one it keeps pointing to.
                 let r = sqlx::query("INSERT OR IGNORE INTO exchange_redirect (transcript_id, number, fingerprint) VALUES (?, ?, ?)")

@@ -178,7 +178,10 @@ fn load(table: &'static str, kind: &'static str, map: &mut HashMap<String, Entry
     for line in table.lines().filter(|l| !l.trim().is_empty()) {
         let mut names = line.split('|');
         let canonical = names.next().unwrap_or_default().trim();
-        let entry = Entry { name: canonical, kind };
+        let entry = Entry {
+            name: canonical,
+            kind,
+        };
         for name in std::iter::once(canonical).chain(names) {
             map.entry(name.trim().to_string()).or_insert(entry);
         }
@@ -193,20 +196,26 @@ pub static NAMES: LazyLock<HashMap<String, Entry>> = LazyLock::new(|| {
     map
 });
 
+/// The words of a name after its first, and the entry it names.
+pub type Continuation = (Vec<&'static str>, Entry);
+
 /// The gazetteer's names by their first word, longest first: (the other words, entry).
-pub static BY_FIRST_WORD: LazyLock<HashMap<&'static str, Vec<(Vec<&'static str>, Entry)>>> = LazyLock::new(|| {
-    let mut map: HashMap<&'static str, Vec<(Vec<&'static str>, Entry)>> = HashMap::default();
-    for (name, entry) in NAMES.iter() {
-        let name: &'static str = Box::leak(name.clone().into_boxed_str());
-        let mut words = name.split_whitespace();
-        let Some(first) = words.next() else { continue };
-        map.entry(first).or_default().push((words.collect(), *entry));
-    }
-    for list in map.values_mut() {
-        list.sort_by_key(|(rest, _)| std::cmp::Reverse(rest.len()));
-    }
-    map
-});
+pub static BY_FIRST_WORD: LazyLock<HashMap<&'static str, Vec<Continuation>>> =
+    LazyLock::new(|| {
+        let mut map: HashMap<&'static str, Vec<Continuation>> = HashMap::default();
+        for (name, entry) in NAMES.iter() {
+            let name: &'static str = Box::leak(name.clone().into_boxed_str());
+            let mut words = name.split_whitespace();
+            let Some(first) = words.next() else { continue };
+            map.entry(first)
+                .or_default()
+                .push((words.collect(), *entry));
+        }
+        for list in map.values_mut() {
+            list.sort_by_key(|(rest, _)| std::cmp::Reverse(rest.len()));
+        }
+        map
+    });
 
 /// Whether `word` names a country or its people (`Russia`, `Russian`, `US`).
 pub fn is_place_word(word: &str) -> bool {

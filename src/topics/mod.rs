@@ -9,25 +9,76 @@ use std::sync::LazyLock;
 
 /// Themes diplomats talk about; matched on word stems (`sanction` finds `sanctions`).
 const THEMES: &[(&str, &str)] = &[
-    ("Peace plan", "peace plan"), ("Minsk agreements", "minsk agreement"), ("Minsk agreements", "minsk accord"),
-    ("Sanctions", "sanction"), ("Security architecture", "security architecture"), ("Nuclear weapons", "nuclear weapon"),
-    ("Nuclear weapons", "nuclear arms"), ("Ceasefire", "ceasefire"), ("Ceasefire", "cease-fire"), ("Humanitarian aid", "humanitarian aid"),
-    ("Humanitarian aid", "humanitarian assistance"), ("Climate change", "climate change"), ("Climate change", "climate crisis"),
-    ("Arms control", "arms control"), ("Human rights", "human rights"), ("Terrorism", "terroris"), ("Energy security", "energy security"),
-    ("Gas supplies", "gas suppl"), ("Oil prices", "oil price"), ("Grain deal", "grain deal"), ("Prisoner exchange", "prisoner exchange"),
-    ("Prisoner exchange", "prisoner swap"), ("Peace talks", "peace talks"), ("Peace talks", "peace negotiations"), ("Elections", "election"),
-    ("Tariffs", "tariff"), ("Migration", "migration"), ("Migration", "migrant"), ("Immigration", "immigration"), ("Border security", "border security"),
-    ("Disinformation", "disinformation"), ("Cybersecurity", "cybersecurity"), ("Cybersecurity", "cyber attack"), ("Cybersecurity", "cyberattack"),
-    ("Nuclear deal", "nuclear deal"), ("Denuclearisation", "denucleari"), ("Special military operation", "special military operation"),
-    ("Arms supplies", "weapons suppl"), ("Arms supplies", "arms suppl"), ("Arms supplies", "weapons deliver"), ("Inflation", "inflation"),
-    ("COVID-19", "covid"), ("COVID-19", "pandemic"), ("COVID-19", "coronavirus"), ("Vaccines", "vaccin"), ("Gun violence", "gun violence"),
-    ("Supply chains", "supply chain"), ("Debt ceiling", "debt ceiling"), ("Hostages", "hostage"), ("Two-state solution", "two-state solution"),
-    ("NATO expansion", "nato expansion"), ("NATO expansion", "nato enlargement"), ("Eurasian security", "eurasian security"),
-    ("Traditional values", "traditional values"), ("Global South", "global south"), ("Multipolar world", "multipolar"),
-    ("Security guarantees", "security guarantee"), ("Refugees", "refugee"), ("Trade", "trade agreement"), ("Trade", "trade deal"),
-    ("Historical memory", "historical memory"), ("Nazism", "nazism"), ("Nazism", "neo-nazi"), ("Russian language", "russian language"),
-    ("Energy", "energy crisis"), ("Space", "outer space"), ("Artificial intelligence", "artificial intelligence"),
-    ("Food security", "food security"), ("Integration", "eurasian integration"), ("Union State", "union state"),
+    ("Peace plan", "peace plan"),
+    ("Minsk agreements", "minsk agreement"),
+    ("Minsk agreements", "minsk accord"),
+    ("Sanctions", "sanction"),
+    ("Security architecture", "security architecture"),
+    ("Nuclear weapons", "nuclear weapon"),
+    ("Nuclear weapons", "nuclear arms"),
+    ("Ceasefire", "ceasefire"),
+    ("Ceasefire", "cease-fire"),
+    ("Humanitarian aid", "humanitarian aid"),
+    ("Humanitarian aid", "humanitarian assistance"),
+    ("Climate change", "climate change"),
+    ("Climate change", "climate crisis"),
+    ("Arms control", "arms control"),
+    ("Human rights", "human rights"),
+    ("Terrorism", "terroris"),
+    ("Energy security", "energy security"),
+    ("Gas supplies", "gas suppl"),
+    ("Oil prices", "oil price"),
+    ("Grain deal", "grain deal"),
+    ("Prisoner exchange", "prisoner exchange"),
+    ("Prisoner exchange", "prisoner swap"),
+    ("Peace talks", "peace talks"),
+    ("Peace talks", "peace negotiations"),
+    ("Elections", "election"),
+    ("Tariffs", "tariff"),
+    ("Migration", "migration"),
+    ("Migration", "migrant"),
+    ("Immigration", "immigration"),
+    ("Border security", "border security"),
+    ("Disinformation", "disinformation"),
+    ("Cybersecurity", "cybersecurity"),
+    ("Cybersecurity", "cyber attack"),
+    ("Cybersecurity", "cyberattack"),
+    ("Nuclear deal", "nuclear deal"),
+    ("Denuclearisation", "denucleari"),
+    ("Special military operation", "special military operation"),
+    ("Arms supplies", "weapons suppl"),
+    ("Arms supplies", "arms suppl"),
+    ("Arms supplies", "weapons deliver"),
+    ("Inflation", "inflation"),
+    ("COVID-19", "covid"),
+    ("COVID-19", "pandemic"),
+    ("COVID-19", "coronavirus"),
+    ("Vaccines", "vaccin"),
+    ("Gun violence", "gun violence"),
+    ("Supply chains", "supply chain"),
+    ("Debt ceiling", "debt ceiling"),
+    ("Hostages", "hostage"),
+    ("Two-state solution", "two-state solution"),
+    ("NATO expansion", "nato expansion"),
+    ("NATO expansion", "nato enlargement"),
+    ("Eurasian security", "eurasian security"),
+    ("Traditional values", "traditional values"),
+    ("Global South", "global south"),
+    ("Multipolar world", "multipolar"),
+    ("Security guarantees", "security guarantee"),
+    ("Refugees", "refugee"),
+    ("Trade", "trade agreement"),
+    ("Trade", "trade deal"),
+    ("Historical memory", "historical memory"),
+    ("Nazism", "nazism"),
+    ("Nazism", "neo-nazi"),
+    ("Russian language", "russian language"),
+    ("Energy", "energy crisis"),
+    ("Space", "outer space"),
+    ("Artificial intelligence", "artificial intelligence"),
+    ("Food security", "food security"),
+    ("Integration", "eurasian integration"),
+    ("Union State", "union state"),
 ];
 
 static THEME_MATCHER: LazyLock<aho_corasick::AhoCorasick> = LazyLock::new(|| {
@@ -55,8 +106,15 @@ pub struct Found {
 
 fn tokens(text: &str) -> Vec<&str> {
     text.split(|c: char| !(c.is_alphanumeric() || matches!(c, '-' | '.' | '\'' | '’' | '+')))
-        .map(|w| w.trim_end_matches(['.', '\'', '’']).trim_start_matches(['\'', '’', '-']))
-        .map(|w| w.strip_suffix("’s").or_else(|| w.strip_suffix("'s")).unwrap_or(w))
+        .map(|w| {
+            w.trim_end_matches(['.', '\'', '’'])
+                .trim_start_matches(['\'', '’', '-'])
+        })
+        .map(|w| {
+            w.strip_suffix("’s")
+                .or_else(|| w.strip_suffix("'s"))
+                .unwrap_or(w)
+        })
         .filter(|w| !w.is_empty())
         .collect()
 }
@@ -69,7 +127,9 @@ fn capitalised(w: &str) -> bool {
 pub fn phrases(text: &str) -> HashMap<String, usize> {
     let mut out: HashMap<String, usize> = HashMap::new();
     let mut previous: Option<String> = None;
-    for sentence in text.split(['.', '?', '!', ';', ':', ',', '(', ')', '“', '”', '"', '—', '–']) {
+    for sentence in text.split([
+        '.', '?', '!', ';', ':', ',', '(', ')', '“', '”', '"', '—', '–',
+    ]) {
         previous = None;
         for raw in sentence.split_whitespace() {
             let w = raw.trim_matches(|c: char| !c.is_alphanumeric());
@@ -80,7 +140,11 @@ pub fn phrases(text: &str) -> HashMap<String, usize> {
                 && !w.contains(['’', '\''])
                 && !w.chars().next().is_some_and(char::is_uppercase);
             let word = if content {
-                let lower = if w.bytes().all(|b| b.is_ascii_lowercase()) { w.to_string() } else { w.to_lowercase() };
+                let lower = if w.bytes().all(|b| b.is_ascii_lowercase()) {
+                    w.to_string()
+                } else {
+                    w.to_lowercase()
+                };
                 (!STOPWORDS.contains(lower.as_str())).then_some(lower)
             } else {
                 None
@@ -97,12 +161,21 @@ pub fn phrases(text: &str) -> HashMap<String, usize> {
 
 /// The topics of one exchange's text. `people` are full names known in the transcript or
 /// archive, used to resolve `Trump` and `President Trump` to `Donald Trump`.
-pub fn extract(text: &str, people: &[String], frequency: &dyn Fn(&str) -> Option<f64>) -> Vec<Found> {
+pub fn extract(
+    text: &str,
+    people: &[String],
+    frequency: &dyn Fn(&str) -> Option<f64>,
+) -> Vec<Found> {
     extract_with(text, &phrases(text), people, frequency)
 }
 
 /// `extract`, given the text's key phrases already counted by [`phrases`].
-pub fn extract_with(text: &str, phrases: &HashMap<String, usize>, people: &[String], frequency: &dyn Fn(&str) -> Option<f64>) -> Vec<Found> {
+pub fn extract_with(
+    text: &str,
+    phrases: &HashMap<String, usize>,
+    people: &[String],
+    frequency: &dyn Fn(&str) -> Option<f64>,
+) -> Vec<Found> {
     choose(entities(text, people), phrases, frequency)
 }
 
@@ -123,7 +196,11 @@ pub fn entities(text: &str, people: &[String]) -> Entities {
         let mut matched = 0;
         if let Some(candidates) = gazetteer::BY_FIRST_WORD.get(words[i]) {
             for (rest, entry) in candidates {
-                if rest.iter().enumerate().all(|(k, w)| words.get(i + 1 + k) == Some(w)) {
+                if rest
+                    .iter()
+                    .enumerate()
+                    .all(|(k, w)| words.get(i + 1 + k) == Some(w))
+                {
                     add(entry.name.to_string(), entry.kind, 1.0);
                     matched = rest.len() + 1;
                     break;
@@ -162,8 +239,11 @@ pub fn entities(text: &str, people: &[String]) -> Entities {
     let mut k = 0;
     while k + 1 < words.len() {
         if !covered[k] && is_name[k] && is_name[k + 1] && !covered[k + 1] {
-            let after_title = k > 0 && names::is_title_word(words[k - 1]) && capitalised(words[k - 1]);
-            let entry = pairs.entry(format!("{} {}", words[k], words[k + 1])).or_default();
+            let after_title =
+                k > 0 && names::is_title_word(words[k - 1]) && capitalised(words[k - 1]);
+            let entry = pairs
+                .entry(format!("{} {}", words[k], words[k + 1]))
+                .or_default();
             entry.0 += 1;
             entry.1 |= after_title;
             k += 2;
@@ -171,15 +251,25 @@ pub fn entities(text: &str, people: &[String]) -> Entities {
             k += 1;
         }
     }
-    let alone: HashMap<&str, usize> = words.iter().enumerate().filter(|(i, w)| capitalised(w) && !(*i > 0 && is_name[i - 1]) && !(i + 1 < words.len() && is_name[i + 1])).fold(HashMap::new(), |mut m, (_, w)| {
-        *m.entry(*w).or_default() += 1;
-        m
-    });
+    let alone: HashMap<&str, usize> = words
+        .iter()
+        .enumerate()
+        .filter(|(i, w)| {
+            capitalised(w)
+                && !(*i > 0 && is_name[i - 1])
+                && !(i + 1 < words.len() && is_name[i + 1])
+        })
+        .fold(HashMap::new(), |mut m, (_, w)| {
+            *m.entry(*w).or_default() += 1;
+            m
+        });
     for (full, (count, after_title)) in pairs {
         let last = full.rsplit(' ').next().unwrap_or("");
-        let known = people.iter().any(|p| *p == full);
+        let known = people.contains(&full);
         if count >= 2 || after_title || known || alone.get(last).copied().unwrap_or(0) > 0 {
-            surnames.entry(names::surname(&names::fold(&full)).to_string()).or_insert_with(|| full.clone());
+            surnames
+                .entry(names::surname(&names::fold(&full)).to_string())
+                .or_insert_with(|| full.clone());
             add(full, "person", count as f64);
         }
     }
@@ -205,7 +295,9 @@ pub fn entities(text: &str, people: &[String]) -> Entities {
     // Themes from the list, in one pass over the text.
     let mut theme_counts: HashMap<&str, usize> = HashMap::new();
     for m in THEME_MATCHER.find_iter(text) {
-        *theme_counts.entry(THEMES[m.pattern().as_usize()].0).or_default() += 1;
+        *theme_counts
+            .entry(THEMES[m.pattern().as_usize()].0)
+            .or_default() += 1;
     }
     // Listed themes are chosen with care, so they weigh more than a name said in passing.
     for (name, count) in theme_counts {
@@ -217,7 +309,11 @@ pub fn entities(text: &str, people: &[String]) -> Entities {
 
 /// The topics of an exchange: its entities, plus key phrases repeated in it and rare across the
 /// archive (`frequency` gives a phrase's share of transcripts); the twelve strongest.
-pub fn choose(mut found: Entities, phrases: &HashMap<String, usize>, frequency: &dyn Fn(&str) -> Option<f64>) -> Vec<Found> {
+pub fn choose(
+    mut found: Entities,
+    phrases: &HashMap<String, usize>,
+    frequency: &dyn Fn(&str) -> Option<f64>,
+) -> Vec<Found> {
     let mut add = |name: String, kind: &'static str, weight: f64| {
         *found.entry((name, kind)).or_default() += weight;
     };
@@ -239,36 +335,266 @@ pub fn choose(mut found: Entities, phrases: &HashMap<String, usize>, frequency: 
         add(name, "theme", count as f64 * 0.5);
     }
 
-    let mut out: Vec<Found> = found.into_iter().map(|((name, kind), score)| Found { name, kind, score }).collect();
+    let mut out: Vec<Found> = found
+        .into_iter()
+        .map(|((name, kind), score)| Found { name, kind, score })
+        .collect();
     out.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.name.cmp(&b.name)));
     out.truncate(MAX_TOPICS);
     out
 }
 
-static COMMON_CAPITAL_SET: LazyLock<rustc_hash::FxHashSet<&'static str>> = LazyLock::new(|| COMMON_CAPITALS.iter().copied().collect());
+static COMMON_CAPITAL_SET: LazyLock<rustc_hash::FxHashSet<&'static str>> =
+    LazyLock::new(|| COMMON_CAPITALS.iter().copied().collect());
 
 /// Capitalised words that start sentences or name institutions, not people.
 const COMMON_CAPITALS: &[&str] = &[
-    "The", "This", "That", "These", "Those", "There", "They", "Then", "When", "What", "Where", "Which", "While", "Who", "Why", "How",
-    "And", "But", "Our", "Their", "His", "Her", "Its", "Your", "Some", "Many", "Most", "All", "Any", "Every", "Each", "Both",
-    "Security", "Council", "State", "States", "Union", "Republic", "Federation", "Ministry", "Foreign", "Affairs", "Department",
-    "House", "Senate", "Congress", "Parliament", "Duma", "Government", "Administration", "Office", "Committee", "Commission",
-    "Conference", "Summit", "Palace", "Square", "Street", "Avenue", "Centre", "Center", "University", "Institute", "Agency",
-    "Global", "South", "North", "East", "West", "Western", "Eastern", "Northern", "Southern", "Central", "European", "Europeans",
-    "Eurasian", "Asian", "African", "Arctic", "Atlantic", "Pacific", "Euro-Atlantic", "Program", "Programme", "Plan", "Resolution",
-    "Orthodox", "Church", "Ukrainians", "Russians", "Americans", "Belarusians", "Chinese", "Day", "Week", "January", "February",
-    "March", "April", "May", "June", "July", "August", "September", "October", "November", "December", "Monday", "Tuesday",
-    "Wednesday", "Thursday", "Friday", "Saturday", "Sunday", "God", "Lord", "Mister", "Madam", "Sir", "Excellency", "Thank",
-    "Yes", "No", "Okay", "Well", "Now", "So", "Also", "Again", "Just", "Still", "Even", "Today", "Tomorrow", "Yesterday", "Here",
-    "Air", "Force", "One", "Two", "Three", "Oval", "Room", "Press", "Briefing", "Gaggle", "Q", "Act", "Bill", "Law", "Court",
-    "Supreme", "National", "International", "Guard", "Navy", "Army", "Forces", "Defense", "Defence", "Treasury", "Bank",
-    "Federal", "Reserve", "Democrats", "Republicans", "Democratic", "Republican", "Party", "Council's", "World", "War", "Cold",
-    "Second", "First", "Great", "Patriotic", "Victory", "Istanbul", "Anchorage", "Alaska", "Mr", "Ms", "Mrs", "Dr", "Prime",
-    "Sea", "Ocean", "Black", "Red", "Baltic", "Caspian", "Mediterranean", "Gulf", "River", "Lake", "Mountains", "Island", "Islands",
-    "Strait", "Bay", "Region", "Economic", "Cooperation", "Partnership", "Forum", "Organization", "Organisation", "Treaty",
-    "Agreement", "Agreements", "Alliance", "Initiative", "Fund", "Group", "Club", "Company", "Corporation", "Service", "News",
-    "Channel", "Times", "Post", "Journal", "Airport", "Station", "Plant", "Base", "Hall", "Cathedral", "Kremlin", "Middle",
-    "Far", "Near", "New", "Old", "Upper", "Lower", "Grand", "Royal", "Imperial", "Soviet", "Empire", "Kingdom", "Minister",
+    "The",
+    "This",
+    "That",
+    "These",
+    "Those",
+    "There",
+    "They",
+    "Then",
+    "When",
+    "What",
+    "Where",
+    "Which",
+    "While",
+    "Who",
+    "Why",
+    "How",
+    "And",
+    "But",
+    "Our",
+    "Their",
+    "His",
+    "Her",
+    "Its",
+    "Your",
+    "Some",
+    "Many",
+    "Most",
+    "All",
+    "Any",
+    "Every",
+    "Each",
+    "Both",
+    "Security",
+    "Council",
+    "State",
+    "States",
+    "Union",
+    "Republic",
+    "Federation",
+    "Ministry",
+    "Foreign",
+    "Affairs",
+    "Department",
+    "House",
+    "Senate",
+    "Congress",
+    "Parliament",
+    "Duma",
+    "Government",
+    "Administration",
+    "Office",
+    "Committee",
+    "Commission",
+    "Conference",
+    "Summit",
+    "Palace",
+    "Square",
+    "Street",
+    "Avenue",
+    "Centre",
+    "Center",
+    "University",
+    "Institute",
+    "Agency",
+    "Global",
+    "South",
+    "North",
+    "East",
+    "West",
+    "Western",
+    "Eastern",
+    "Northern",
+    "Southern",
+    "Central",
+    "European",
+    "Europeans",
+    "Eurasian",
+    "Asian",
+    "African",
+    "Arctic",
+    "Atlantic",
+    "Pacific",
+    "Euro-Atlantic",
+    "Program",
+    "Programme",
+    "Plan",
+    "Resolution",
+    "Orthodox",
+    "Church",
+    "Ukrainians",
+    "Russians",
+    "Americans",
+    "Belarusians",
+    "Chinese",
+    "Day",
+    "Week",
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+    "Monday",
+    "Tuesday",
+    "Wednesday",
+    "Thursday",
+    "Friday",
+    "Saturday",
+    "Sunday",
+    "God",
+    "Lord",
+    "Mister",
+    "Madam",
+    "Sir",
+    "Excellency",
+    "Thank",
+    "Yes",
+    "No",
+    "Okay",
+    "Well",
+    "Now",
+    "So",
+    "Also",
+    "Again",
+    "Just",
+    "Still",
+    "Even",
+    "Today",
+    "Tomorrow",
+    "Yesterday",
+    "Here",
+    "Air",
+    "Force",
+    "One",
+    "Two",
+    "Three",
+    "Oval",
+    "Room",
+    "Press",
+    "Briefing",
+    "Gaggle",
+    "Q",
+    "Act",
+    "Bill",
+    "Law",
+    "Court",
+    "Supreme",
+    "National",
+    "International",
+    "Guard",
+    "Navy",
+    "Army",
+    "Forces",
+    "Defense",
+    "Defence",
+    "Treasury",
+    "Bank",
+    "Federal",
+    "Reserve",
+    "Democrats",
+    "Republicans",
+    "Democratic",
+    "Republican",
+    "Party",
+    "Council's",
+    "World",
+    "War",
+    "Cold",
+    "Second",
+    "First",
+    "Great",
+    "Patriotic",
+    "Victory",
+    "Istanbul",
+    "Anchorage",
+    "Alaska",
+    "Mr",
+    "Ms",
+    "Mrs",
+    "Dr",
+    "Prime",
+    "Sea",
+    "Ocean",
+    "Black",
+    "Red",
+    "Baltic",
+    "Caspian",
+    "Mediterranean",
+    "Gulf",
+    "River",
+    "Lake",
+    "Mountains",
+    "Island",
+    "Islands",
+    "Strait",
+    "Bay",
+    "Region",
+    "Economic",
+    "Cooperation",
+    "Partnership",
+    "Forum",
+    "Organization",
+    "Organisation",
+    "Treaty",
+    "Agreement",
+    "Agreements",
+    "Alliance",
+    "Initiative",
+    "Fund",
+    "Group",
+    "Club",
+    "Company",
+    "Corporation",
+    "Service",
+    "News",
+    "Channel",
+    "Times",
+    "Post",
+    "Journal",
+    "Airport",
+    "Station",
+    "Plant",
+    "Base",
+    "Hall",
+    "Cathedral",
+    "Kremlin",
+    "Middle",
+    "Far",
+    "Near",
+    "New",
+    "Old",
+    "Upper",
+    "Lower",
+    "Grand",
+    "Royal",
+    "Imperial",
+    "Soviet",
+    "Empire",
+    "Kingdom",
+    "Minister",
 ];
 
 #[cfg(test)]
@@ -281,14 +607,25 @@ mod tests {
 
     #[test]
     fn countries_are_found_from_their_adjectives() {
-        let found = extract("The Ukrainian side refused. Belarusian friends helped.", &[], &|_| None);
+        let found = extract(
+            "The Ukrainian side refused. Belarusian friends helped.",
+            &[],
+            &|_| None,
+        );
         let names = names_of(&found);
-        assert!(names.contains(&"Ukraine".to_string()) && names.contains(&"Belarus".to_string()), "{names:?}");
+        assert!(
+            names.contains(&"Ukraine".to_string()) && names.contains(&"Belarus".to_string()),
+            "{names:?}"
+        );
     }
 
     #[test]
     fn a_surname_after_a_title_resolves_to_the_full_name() {
-        let found = extract("Donald Trump’s plan. We spoke of President Trump and Trump again.", &[], &|_| None);
+        let found = extract(
+            "Donald Trump’s plan. We spoke of President Trump and Trump again.",
+            &[],
+            &|_| None,
+        );
         let people: Vec<_> = found.iter().filter(|f| f.kind == "person").collect();
         assert_eq!(people.len(), 1, "{people:?}");
         assert_eq!(people[0].name, "Donald Trump");
@@ -296,7 +633,11 @@ mod tests {
 
     #[test]
     fn filler_is_not_a_topic() {
-        let found = extract("Of course, the other day, of course, last night, the other day we met.", &[], &|_| None);
+        let found = extract(
+            "Of course, the other day, of course, last night, the other day we met.",
+            &[],
+            &|_| None,
+        );
         assert!(found.is_empty(), "{found:?}");
     }
 
@@ -304,6 +645,8 @@ mod tests {
     fn a_phrase_every_transcript_uses_is_not_a_topic() {
         let text = "The grain corridor works. The grain corridor must stay open.";
         assert!(names_of(&extract(text, &[], &|_| Some(0.9))).is_empty());
-        assert!(names_of(&extract(text, &[], &|_| Some(0.01))).contains(&"Grain corridor".to_string()));
+        assert!(
+            names_of(&extract(text, &[], &|_| Some(0.01))).contains(&"Grain corridor".to_string())
+        );
     }
 }
