@@ -7,7 +7,6 @@ COPY templates templates
 COPY static static
 COPY migrations migrations
 COPY benches benches
-COPY examples examples
 RUN cargo build --release --locked --bin stenogram
 
 # Run: a small image, a non-root user, the database in a volume.

@@ -150,7 +150,7 @@ fn flush_group(group: &mut Vec<(usize, &str)>, blocks: &mut Vec<Block>, markdown
                 })
             }
         }
-        let count = line.chars().count();
+        let count = line.len();
         previous_ends_paragraph = heading
             || is_separator(line)
             || (is_terminal(line) && (longest > 160 || (count * 4 < longest * 3 && longest >= 40)));
@@ -268,28 +268,27 @@ fn strip_markdown(text: &str) -> String {
 
 /// Runs of white space to one space, and none at either end.
 pub fn collapse_whitespace(text: &str) -> String {
-    let trimmed = text.trim();
-    if !trimmed
-        .as_bytes()
-        .windows(2)
-        .any(|w| w[0].is_ascii_whitespace() && (w[1].is_ascii_whitespace() || w[0] != b' '))
-        && !trimmed.contains(|c: char| c.is_whitespace() && c != ' ')
-    {
-        return trimmed.to_string();
-    }
-    let mut out = String::with_capacity(text.len());
-    let mut space = false;
-    for c in text.trim().chars() {
-        if c.is_whitespace() {
-            space = true;
-        } else {
-            if space {
-                out.push(' ');
-                space = false;
+    let t = text.trim();
+    let bytes = t.as_bytes();
+    let mut out = String::with_capacity(t.len());
+    let (mut start, mut i) = (0, 0);
+    while i < bytes.len() {
+        if bytes[i].is_ascii_whitespace() {
+            let mut j = i + 1;
+            while j < bytes.len() && bytes[j].is_ascii_whitespace() {
+                j += 1;
             }
-            out.push(c);
+            if j > i + 1 || bytes[i] != b' ' {
+                out.push_str(&t[start..i]);
+                out.push(' ');
+                start = j;
+            }
+            i = j;
+        } else {
+            i += 1;
         }
     }
+    out.push_str(&t[start..]);
     out
 }
 

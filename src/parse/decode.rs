@@ -44,20 +44,30 @@ pub fn normalise(raw: &str) -> String {
     } else {
         std::borrow::Cow::Owned(unified.nfc().collect())
     };
-    composed
-        .chars()
-        .filter(|c| {
-            !matches!(
-                c,
-                '\u{200b}' | '\u{200c}' | '\u{200d}' | '\u{feff}' | '\u{ad}'
-            )
-        })
-        .map(|c| match c {
-            '\u{a0}' | '\u{2007}' | '\u{202f}' | '\u{2009}' | '\u{200a}' => ' ',
-            '\u{2028}' | '\u{2029}' | '\u{0b}' | '\u{0c}' => '\n',
-            c => c,
-        })
-        .collect()
+    // Most text has none of the characters replaced below: then it is used as it is.
+    const REPLACED: [char; 13] = [
+        '\u{200b}', '\u{200c}', '\u{200d}', '\u{feff}', '\u{ad}', '\u{a0}', '\u{2007}', '\u{202f}',
+        '\u{2009}', '\u{200a}', '\u{2028}', '\u{2029}', '\u{0b}',
+    ];
+    if !composed.contains(REPLACED) && !composed.contains('\u{0c}') {
+        return composed.into_owned();
+    }
+    // Copy the runs between replaced characters whole rather than one character at a time.
+    let mut out = String::with_capacity(composed.len());
+    let mut run = 0;
+    for (i, c) in composed.char_indices() {
+        let replacement = match c {
+            '\u{200b}' | '\u{200c}' | '\u{200d}' | '\u{feff}' | '\u{ad}' => "",
+            '\u{a0}' | '\u{2007}' | '\u{202f}' | '\u{2009}' | '\u{200a}' => " ",
+            '\u{2028}' | '\u{2029}' | '\u{0b}' | '\u{0c}' => "\n",
+            _ => continue,
+        };
+        out.push_str(&composed[run..i]);
+        out.push_str(replacement);
+        run = i + c.len_utf8();
+    }
+    out.push_str(&composed[run..]);
+    out
 }
 
 fn check_is_text(text: &str) -> Result<(), ParseError> {

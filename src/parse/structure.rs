@@ -10,6 +10,26 @@ use std::sync::LazyLock;
 static DISCLAIMER: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)^\W*(unofficial translation|translated from|translation from|this is an? (unofficial|rush|unedited|provisional)|check against delivery|as prepared for delivery|\(?translated\)?$|english translation|automatic translation|machine translation|the following is an? (unofficial |official )?(translation|transcript)|this transcript|disclaimer)").unwrap()
 });
+/// Words every disclaimer has; the regular expression runs only on paragraphs that hold one.
+static DISCLAIMER_WORDS: LazyLock<aho_corasick::AhoCorasick> = LazyLock::new(|| {
+    aho_corasick::AhoCorasick::builder()
+        .ascii_case_insensitive(true)
+        .build([
+            "translat",
+            "transcript",
+            "delivery",
+            "disclaimer",
+            "unedited",
+            "provisional",
+            "rush",
+        ])
+        .expect("a fixed word list builds")
+});
+
+fn is_disclaimer(text: &str) -> bool {
+    text.len() < 300 && DISCLAIMER_WORDS.is_match(text) && DISCLAIMER.is_match(text)
+}
+
 static INTRO: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)(had to say|has to say|transcript follows|full transcript|read the transcript|the full text|following is|below is|here is what|here's what|here is the|said the following|as follows|read what)\W*$").unwrap()
 });
@@ -263,7 +283,7 @@ fn read_items(blocks: Vec<Block>) -> Vec<Item> {
         if text.is_empty() {
             continue;
         }
-        if is_separator(&text) || (text.len() < 300 && DISCLAIMER.is_match(&text)) {
+        if is_separator(&text) || is_disclaimer(&text) {
             items.push(Item {
                 text,
                 label: None,
@@ -537,7 +557,7 @@ fn resolve(
     for (i, (_, paragraphs, _)) in raw.iter().enumerate() {
         if speakers[i].1 == SpeakerKind::Person && !speakers[i].0.is_empty() {
             *volume.entry(speakers[i].0.clone()).or_default() +=
-                paragraphs.iter().map(|p| words(p)).sum::<usize>();
+                paragraphs.iter().map(String::len).sum::<usize>();
         }
     }
     let titled: Vec<String> = title_people.iter().map(|p| resolve_name(p)).collect();
@@ -583,7 +603,13 @@ fn resolve(
     let mut open: Option<usize> = None;
     for (i, (label, paragraphs, line)) in raw.into_iter().enumerate() {
         let (speaker, speaker_kind) = speakers[i].clone();
-        let n_words: usize = paragraphs.iter().map(|p| words(p)).sum();
+        // Only short turns need their words counted (a long one has more than twelve).
+        let bytes: usize = paragraphs.iter().map(String::len).sum();
+        let n_words: usize = if bytes > 200 {
+            bytes
+        } else {
+            paragraphs.iter().map(|p| words(p)).sum()
+        };
         let role = match &kinds[i] {
             Some(LabelKind::Questioner) | Some(LabelKind::Outlet(_)) => Role::Question,
             Some(LabelKind::Remarker(_)) => Role::Remark,
