@@ -135,9 +135,19 @@ CREATE TABLE speaker_assignment (
     PRIMARY KEY (transcript_id, label)
 ) WITHOUT ROWID;
 
--- What was said, for search: one row per turn (rowid = turn.id). Diacritics are folded so
--- that `ё` finds `е` and `Macron` finds `Macrón`.
+-- The text of each turn as search reads it: paragraphs joined, `ё` folded to `е` (which the
+-- tokenizer does not fold).
+CREATE VIEW turn_text AS
+SELECT id,
+       replace(replace((SELECT group_concat(p.value, char(10)) FROM json_each(turn.paragraphs) p), 'ё', 'е'), 'Ё', 'Е') AS body
+FROM turn;
+
+-- What was said, for search: one row per turn (rowid = turn.id), its text read from
+-- `turn_text` rather than stored twice. Diacritics are folded so that `Macron` finds `Macrón`.
+-- Rows are added and removed with the turns, in the same transaction (store::write).
 CREATE VIRTUAL TABLE turn_fts USING fts5 (
     body,
+    content = 'turn_text',
+    content_rowid = 'id',
     tokenize = 'unicode61 remove_diacritics 2'
 );

@@ -306,8 +306,19 @@ async fn reindex_keeps_every_permalink_answering() {
                 .is_empty()
         );
     }
-    // A second reindex changes nothing more.
+    // A second reindex changes nothing more, and the search index still matches the turns.
     assert_eq!(write::reindex(&a.pool).await.unwrap().redirects, 0);
+    sqlx::query("INSERT INTO turn_fts (turn_fts, rank) VALUES ('integrity-check', 1)")
+        .execute(&a.pool)
+        .await
+        .expect("the search index matches the turns");
+    let hits: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM turn_fts WHERE turn_fts MATCH '\"Minsk agreements\"'",
+    )
+    .fetch_one(&a.pool)
+    .await
+    .unwrap();
+    assert_eq!(hits, 3);
 }
 
 #[tokio::test]

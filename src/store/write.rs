@@ -500,14 +500,24 @@ async fn insert_json<T: serde::Serialize>(
     Ok(())
 }
 
+/// Runs a query that answers one JSON object of numbers (`json_group_object`): one row back
+/// instead of one per entry, each of which would be a message from the database thread.
+async fn json_map(
+    conn: &mut SqliteConnection,
+    sql: &'static str,
+    bind: String,
+) -> Result<HashMap<String, i64>, sqlx::Error> {
+    let json: Option<String> = sqlx::query_scalar(sql).bind(bind).fetch_one(conn).await?;
+    Ok(json
+        .and_then(|j| serde_json::from_str(&j).ok())
+        .unwrap_or_default())
+}
+
 async fn lookup(
     conn: &mut SqliteConnection,
     keys: String,
-) -> Result<Vec<(String, i64)>, sqlx::Error> {
-    sqlx::query_as("SELECT key, id FROM topic WHERE key IN (SELECT value FROM json_each(?))")
-        .bind(keys)
-        .fetch_all(conn)
-        .await
+) -> Result<HashMap<String, i64>, sqlx::Error> {
+    json_map(conn, "SELECT json_group_object(key, id) FROM topic WHERE key IN (SELECT value FROM json_each(?))", keys).await
 }
 
 /// Finds or creates the topics named, in a few statements; returns name -> id.
@@ -667,23 +677,21 @@ pub async fn write_derived(
             .execute(&mut *conn)
             .await?;
     }
-    let exchange_ids: HashMap<i64, i64> =
-        sqlx::query_as::<_, (i64, i64)>("SELECT number, id FROM exchange WHERE transcript_id = ?")
-            .bind(transcript_id)
-            .fetch_all(&mut *conn)
-            .await?
-            .into_iter()
-            .collect();
+    let exchange_ids: HashMap<i64, i64> = json_map(
+        conn,
+        "SELECT json_group_object(number, id) FROM exchange WHERE transcript_id = ?",
+        transcript_id.to_string(),
+    )
+    .await?
+    .into_iter()
+    .filter_map(|(n, id)| n.parse().ok().map(|n| (n, id)))
+    .collect();
 
     // Topics: key phrases are judged against the archive's phrase frequencies.
     let candidates = &prepared.candidates;
     let mut frequency: HashMap<String, f64> = HashMap::new();
     if n_transcripts >= 20 && !candidates.is_empty() {
-        let known: Vec<(String, i64)> = sqlx::query_as("SELECT phrase, transcripts FROM phrase_frequency WHERE phrase IN (SELECT value FROM json_each(?))")
-            .bind(json_array(candidates))
-            .fetch_all(&mut *conn)
-            .await?;
-        let known: HashMap<String, i64> = known.into_iter().collect();
+        let known = json_map(conn, "SELECT json_group_object(phrase, transcripts) FROM phrase_frequency WHERE phrase IN (SELECT value FROM json_each(?))", json_array(candidates)).await?;
         for phrase in candidates {
             frequency.insert(
                 phrase.clone(),
@@ -784,8 +792,8 @@ pub async fn index_transcripts(
     // The text is read straight from the turns; `ё` is folded to `е`, which the tokenizer
     // does not fold.
     sqlx::query(
-        "INSERT INTO turn_fts (rowid, body) SELECT t.id, replace(replace((SELECT group_concat(p.value, char(10)) FROM json_each(t.paragraphs) p), 'ё', 'е'), 'Ё', 'Е') \
-         FROM turn t WHERE t.transcript_id IN (SELECT value FROM json_each(?))",
+        "INSERT INTO turn_fts (rowid, body) SELECT x.id, x.body FROM turn_text x \
+         WHERE x.id IN (SELECT id FROM turn WHERE transcript_id IN (SELECT value FROM json_each(?)))",
     )
     .bind(json_array(ids))
     .execute(&mut *conn)
@@ -805,8 +813,10 @@ pub fn search_text(text: &str) -> String {
 /// Removes what `write_derived` wrote for a transcript, keeping the transcript row, its source,
 /// its redirects and editors' choices.
 async fn clear_derived(conn: &mut SqliteConnection, transcript_id: i64) -> Result<(), sqlx::Error> {
+    // An index over external content forgets a row when it is told the row's old text.
     sqlx::query(
-        "DELETE FROM turn_fts WHERE rowid IN (SELECT id FROM turn WHERE transcript_id = ?)",
+        "INSERT INTO turn_fts (turn_fts, rowid, body) SELECT 'delete', x.id, x.body FROM turn_text x \
+         WHERE x.id IN (SELECT id FROM turn WHERE transcript_id = ?)",
     )
     .bind(transcript_id)
     .execute(&mut *conn)
