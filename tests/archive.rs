@@ -318,7 +318,8 @@ async fn reindex_keeps_every_permalink_answering() {
     .fetch_one(&a.pool)
     .await
     .unwrap();
-    assert_eq!(hits, 3);
+    // Said twice in one turn, the phrase matches that one turn once, not once per reindex.
+    assert_eq!(hits, 1);
 }
 
 #[tokio::test]
