@@ -270,18 +270,31 @@ async fn unique_slug(
     } else {
         format!("{lead}-{base}")
     };
-    let mut candidate = base.clone();
-    for n in 2.. {
-        let taken: Option<i64> = sqlx::query_scalar("SELECT id FROM transcript WHERE slug = ?")
-            .bind(candidate.clone())
-            .fetch_optional(&mut *conn)
-            .await?;
-        if taken.is_none() {
-            break;
-        }
-        candidate = format!("{base}-{n}");
+    free_slug(conn, "SELECT json_group_array(slug) FROM transcript WHERE slug = ?1 OR (slug > ?1 || '-' AND slug < ?1 || '.')", &base).await
+}
+
+/// `base`, or `base-2`, `base-3`, ...: the first not taken, found with one query (`sql` lists
+/// the taken ones, `base` and those that start `base-`, as a JSON array, by a range on the
+/// slug's index) however many namesakes there are.
+async fn free_slug(
+    conn: &mut SqliteConnection,
+    sql: &'static str,
+    base: &str,
+) -> Result<String, sqlx::Error> {
+    let taken: Option<String> = sqlx::query_scalar(sql)
+        .bind(base.to_string())
+        .fetch_one(&mut *conn)
+        .await?;
+    let taken: HashSet<String> = taken
+        .and_then(|t| serde_json::from_str(&t).ok())
+        .unwrap_or_default();
+    if !taken.contains(base) {
+        return Ok(base.to_string());
     }
-    Ok(candidate)
+    Ok((2..)
+        .map(|n| format!("{base}-{n}"))
+        .find(|s| !taken.contains(s))
+        .unwrap_or_else(|| base.to_string()))
 }
 
 /// Finds or creates the speaker a resolved name stands for, across the whole archive.
@@ -336,17 +349,7 @@ pub async fn resolve_speaker(
     } else {
         base
     };
-    let mut slug = base.clone();
-    for n in 2.. {
-        let taken: Option<i64> = sqlx::query_scalar("SELECT id FROM speaker WHERE slug = ?")
-            .bind(slug.clone())
-            .fetch_optional(&mut *conn)
-            .await?;
-        if taken.is_none() {
-            break;
-        }
-        slug = format!("{base}-{n}");
-    }
+    let slug = free_slug(conn, "SELECT json_group_array(slug) FROM speaker WHERE slug = ?1 OR (slug > ?1 || '-' AND slug < ?1 || '.')", &base).await?;
     sqlx::query_scalar(
         "INSERT INTO speaker (slug, name, key, surname, kind) VALUES (?, ?, ?, ?, ?) RETURNING id",
     )
@@ -379,18 +382,13 @@ pub async fn resolve_topic(
     } else {
         base
     };
-    let mut slug = base.clone();
-    for n in 2.. {
-        let taken: Option<i64> = sqlx::query_scalar("SELECT id FROM topic WHERE slug = ? UNION ALL SELECT topic_id FROM topic_redirect WHERE slug = ?")
-            .bind(slug.clone())
-            .bind(slug.clone())
-            .fetch_optional(&mut *conn)
-            .await?;
-        if taken.is_none() {
-            break;
-        }
-        slug = format!("{base}-{n}");
-    }
+    let slug = free_slug(
+        conn,
+        "SELECT json_group_array(slug) FROM (SELECT slug FROM topic WHERE slug = ?1 OR (slug > ?1 || '-' AND slug < ?1 || '.') \
+         UNION ALL SELECT slug FROM topic_redirect WHERE slug = ?1 OR (slug > ?1 || '-' AND slug < ?1 || '.'))",
+        &base,
+    )
+    .await?;
     sqlx::query_scalar("INSERT INTO topic (slug, name, key, kind) VALUES (?, ?, ?, ?) RETURNING id")
         .bind(slug)
         .bind(name.to_string())
@@ -799,9 +797,11 @@ pub async fn index_transcripts(
     }
     // The text is read straight from the turns; `ё` is folded to `е`, which the tokenizer
     // does not fold.
-    sqlx::query(
-        concat!("INSERT INTO turn_fts (rowid, body) SELECT t.id, ", turn_body!(), " FROM turn t WHERE t.transcript_id IN (SELECT value FROM json_each(?))"),
-    )
+    sqlx::query(concat!(
+        "INSERT INTO turn_fts (rowid, body) SELECT t.id, ",
+        turn_body!(),
+        " FROM turn t WHERE t.transcript_id IN (SELECT value FROM json_each(?))"
+    ))
     .bind(json_array(ids))
     .execute(&mut *conn)
     .await?;
@@ -821,9 +821,11 @@ pub fn search_text(text: &str) -> String {
 /// its redirects and editors' choices.
 async fn clear_derived(conn: &mut SqliteConnection, transcript_id: i64) -> Result<(), sqlx::Error> {
     // An index over external content forgets a row when it is told the row's old text.
-    sqlx::query(
-        concat!("INSERT INTO turn_fts (turn_fts, rowid, body) SELECT 'delete', t.id, ", turn_body!(), " FROM turn t WHERE t.transcript_id = ?"),
-    )
+    sqlx::query(concat!(
+        "INSERT INTO turn_fts (turn_fts, rowid, body) SELECT 'delete', t.id, ",
+        turn_body!(),
+        " FROM turn t WHERE t.transcript_id = ?"
+    ))
     .bind(transcript_id)
     .execute(&mut *conn)
     .await?;
