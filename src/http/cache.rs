@@ -15,6 +15,7 @@ use std::collections::HashMap;
 use std::hash::{DefaultHasher, Hash, Hasher};
 use std::path::PathBuf;
 use std::sync::Mutex;
+use std::time::{Duration, Instant};
 
 const MAX_ENTRIES: usize = 2000;
 const MAX_BODY: usize = 4 * 1024 * 1024;
@@ -29,18 +30,47 @@ struct Entry {
 pub struct PageCache {
     db_path: PathBuf,
     entries: Mutex<HashMap<String, Entry>>,
+    /// The last generation read from the files, and when: the files are looked at no more
+    /// than every `RECHECK`, and at once after this server wrote.
+    checked: Mutex<Option<(Instant, u64)>>,
 }
+
+/// How stale a page may be after another process (`stenogram import`) wrote the archive.
+const RECHECK: Duration = Duration::from_millis(100);
 
 impl PageCache {
     pub fn new(db_path: PathBuf) -> Self {
         PageCache {
             db_path,
             entries: Mutex::new(HashMap::new()),
+            checked: Mutex::new(None),
         }
     }
 
-    /// A number that changes whenever the database files change.
+    /// The current generation, read from the files at most every `RECHECK`.
     fn generation(&self) -> u64 {
+        let mut checked = self.checked.lock().unwrap_or_else(|e| e.into_inner());
+        match *checked {
+            Some((at, generation)) if at.elapsed() < RECHECK => generation,
+            _ => {
+                let generation = self.read_generation();
+                *checked = Some((Instant::now(), generation));
+                generation
+            }
+        }
+    }
+
+    /// Forgets every page: this server has just written.
+    fn invalidate(&self) {
+        *self.checked.lock().unwrap_or_else(|e| e.into_inner()) = None;
+        self.entries
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clear();
+    }
+
+    /// A number that changes whenever the database files change.
+    fn read_generation(&self) -> u64 {
         let mut hasher = DefaultHasher::new();
         for suffix in ["", "-wal"] {
             let mut path = self.db_path.clone().into_os_string();
@@ -102,7 +132,12 @@ fn respond(request_headers: &HeaderMap, entry: &Entry) -> Response {
 
 pub async fn layer(State(state): State<AppState>, request: Request, next: Next) -> Response {
     if !cacheable(&request) {
-        return next.run(request).await;
+        let writes = !matches!(*request.method(), Method::GET | Method::HEAD);
+        let response = next.run(request).await;
+        if writes {
+            state.cache.invalidate();
+        }
+        return response;
     }
     let cache = &state.cache;
     let host = request

@@ -128,8 +128,9 @@ pub async fn search(pool: &SqlitePool, params: &Params) -> Result<Results, sqlx:
     Ok(results)
 }
 
-/// slug, title, date, speaker, speaker slug, role, exchange, position, snippet.
+/// total, slug, title, date, speaker, speaker slug, role, exchange, position, snippet.
 type HitRow = (
+    i64,
     String,
     String,
     Option<String>,
@@ -138,7 +139,7 @@ type HitRow = (
     String,
     Option<i64>,
     i64,
-    String,
+    Option<String>,
 );
 
 async fn run(
@@ -175,66 +176,70 @@ async fn run(
         );
         binds.push(tp);
     }
-    let hits_cte = format!(
+    // One statement: the matches grouped by exchange (or statement) with the best rank, the
+    // total by a window over the groups, and the snippets of the page's rows only.
+    let sql = format!(
         "WITH hits AS (SELECT t.id AS turn_id, t.transcript_id AS tid, coalesce(t.exchange, -1 - t.position) AS unit, turn_fts.rank AS rank, tr.date AS date \
-         FROM turn_fts JOIN turn t ON t.id = turn_fts.rowid JOIN transcript tr ON tr.id = t.transcript_id \
-         WHERE turn_fts MATCH ?{filters})"
+           FROM turn_fts JOIN turn t ON t.id = turn_fts.rowid JOIN transcript tr ON tr.id = t.transcript_id WHERE turn_fts MATCH ?{filters}), \
+         best AS (SELECT turn_id, min(rank) AS best, date FROM hits GROUP BY tid, unit), \
+         page AS (SELECT turn_id, best, date, count(*) OVER () AS total FROM best ORDER BY best, date DESC LIMIT ? OFFSET ?) \
+         SELECT page.total, tr.slug, tr.title, tr.date, s.name, s.slug, t.role, t.exchange, t.position, \
+           (SELECT snippet(turn_fts, 0, char(1), char(2), '…', 32) FROM turn_fts WHERE turn_fts MATCH ? AND rowid = page.turn_id) \
+         FROM page JOIN turn t ON t.id = page.turn_id JOIN transcript tr ON tr.id = t.transcript_id JOIN speaker s ON s.id = t.speaker_id \
+         ORDER BY page.best, page.date DESC"
     );
-    let count_sql =
-        format!("{hits_cte} SELECT count(*) FROM (SELECT 1 FROM hits GROUP BY tid, unit)");
-    let mut count = sqlx::query_scalar(sqlx::AssertSqlSafe(count_sql));
+    let mut q = sqlx::query_as::<_, HitRow>(sqlx::AssertSqlSafe(sql));
     for b in &binds {
-        count = count.bind(b.clone());
+        q = q.bind(b.clone());
     }
-    let total: i64 = count.fetch_one(pool).await?;
-    if total == 0 {
-        return Ok((0, Vec::new()));
-    }
-    let page_sql = format!(
-        "{hits_cte} SELECT turn_id FROM (SELECT turn_id, min(rank) AS best, date FROM hits GROUP BY tid, unit) ORDER BY best, date DESC LIMIT ? OFFSET ?"
-    );
-    let mut page_q = sqlx::query_scalar(sqlx::AssertSqlSafe(page_sql));
-    for b in &binds {
-        page_q = page_q.bind(b.clone());
-    }
-    let ids: Vec<i64> = page_q
+    // The placeholders in order: the query, the filters, the page, the query again (snippets).
+    let rows = q
         .bind(PER_PAGE)
         .bind((page - 1) * PER_PAGE)
+        .bind(fts.to_string())
         .fetch_all(pool)
         .await?;
-    let mut hits = Vec::with_capacity(ids.len());
-    for id in ids {
-        let row: Option<HitRow> = sqlx::query_as(
-            "SELECT tr.slug, tr.title, tr.date, s.name, s.slug, t.role, t.exchange, t.position, \
-             snippet(turn_fts, 0, char(1), char(2), '…', 32) FROM turn_fts JOIN turn t ON t.id = turn_fts.rowid \
-             JOIN transcript tr ON tr.id = t.transcript_id JOIN speaker s ON s.id = t.speaker_id WHERE turn_fts MATCH ? AND turn_fts.rowid = ?",
-        )
-        .bind(fts.to_string())
-        .bind(id)
-        .fetch_optional(pool)
-        .await?;
-        if let Some((slug, title, date, speaker, speaker_slug, role, exchange, position, snip)) =
-            row
-        {
-            let url = match exchange {
-                Some(n) => format!("/transcripts/{slug}/questions/{n}"),
-                None => format!("/transcripts/{slug}#t{position}"),
-            };
-            hits.push(Hit {
-                snippet_html: mark(&snip),
-                snippet: snip.replace('\u{1}', "«").replace('\u{2}', "»"),
-                slug,
-                title,
-                date,
-                speaker,
-                speaker_slug,
-                role,
-                exchange,
-                position,
-                url,
-            });
+    let total = match rows.first() {
+        Some(row) => row.0,
+        // A page past the end has no rows to carry the total: count on its own.
+        None if page > 1 => {
+            let count_sql = format!(
+                "SELECT count(*) FROM (SELECT 1 FROM turn_fts JOIN turn t ON t.id = turn_fts.rowid JOIN transcript tr ON tr.id = t.transcript_id \
+                 WHERE turn_fts MATCH ?{filters} GROUP BY t.transcript_id, coalesce(t.exchange, -1 - t.position))"
+            );
+            let mut count = sqlx::query_scalar(sqlx::AssertSqlSafe(count_sql));
+            for b in &binds {
+                count = count.bind(b.clone());
+            }
+            count.fetch_one(pool).await?
         }
-    }
+        None => 0,
+    };
+    let hits = rows
+        .into_iter()
+        .map(
+            |(_, slug, title, date, speaker, speaker_slug, role, exchange, position, snip)| {
+                let snip = snip.unwrap_or_default();
+                let url = match exchange {
+                    Some(n) => format!("/transcripts/{slug}/questions/{n}"),
+                    None => format!("/transcripts/{slug}#t{position}"),
+                };
+                Hit {
+                    snippet_html: mark(&snip),
+                    snippet: snip.replace('\u{1}', "«").replace('\u{2}', "»"),
+                    slug,
+                    title,
+                    date,
+                    speaker,
+                    speaker_slug,
+                    role,
+                    exchange,
+                    position,
+                    url,
+                }
+            },
+        )
+        .collect();
     Ok((total, hits))
 }
 
