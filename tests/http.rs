@@ -849,3 +849,123 @@ async fn the_api_answers_bad_bodies_in_json_and_stores_nothing() {
     assert_eq!(prose.json()["labelled"], false);
     assert_eq!(transcripts(&s.pool).await, 1);
 }
+
+async fn post_form(s: &Site, who: &Signed, uri: &str, body: String) -> Reply {
+    send(
+        &s.app,
+        Request::post(uri)
+            .header(header::COOKIE, who.cookie.clone())
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(Body::from(body))
+            .unwrap(),
+    )
+    .await
+}
+
+#[tokio::test]
+async fn an_editor_edits_a_published_transcript_and_every_address_keeps_working() {
+    let (s, slug) = seeded().await;
+    let who = sign_in(&s).await;
+    let form = send(
+        &s.app,
+        Request::get(format!("/transcripts/{slug}/edit"))
+            .header(header::COOKIE, who.cookie.clone())
+            .body(Body::empty())
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(form.status, StatusCode::OK);
+    let body = format!(
+        "csrf={}&title=Lavrov+in+Minsk&date=2025-11-26&place=Minsk&source_url=https%3A%2F%2Fexample.org%2Ft",
+        who.csrf
+    );
+    let r = post_form(&s, &who, &format!("/transcripts/{slug}/edit"), body).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    assert_eq!(r.header("location"), format!("/transcripts/{slug}"));
+    let page = get(&s.app, &format!("/transcripts/{slug}")).await;
+    assert_eq!(page.select("h1"), ["Lavrov in Minsk"]);
+    assert!(
+        page.attrs("a", "href")
+            .contains(&"https://example.org/t".to_string())
+    );
+    for n in 1..=4 {
+        assert_eq!(
+            get(&s.app, &format!("/transcripts/{slug}/questions/{n}"))
+                .await
+                .status,
+            StatusCode::OK
+        );
+    }
+    let bad = post_form(
+        &s,
+        &who,
+        &format!("/transcripts/{slug}/edit"),
+        format!("csrf={}&title=&date=2025-11-26", who.csrf),
+    )
+    .await;
+    assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+    let forged = post_form(
+        &s,
+        &who,
+        &format!("/transcripts/{slug}/edit"),
+        "csrf=forged&title=Hijacked".to_string(),
+    )
+    .await;
+    assert_eq!(forged.status, StatusCode::FORBIDDEN);
+    assert_eq!(
+        get(&s.app, &format!("/transcripts/{slug}"))
+            .await
+            .select("h1"),
+        ["Lavrov in Minsk"]
+    );
+}
+
+#[tokio::test]
+async fn editors_add_remove_and_merge_topics_and_the_choices_survive_reindex() {
+    let (s, slug) = seeded().await;
+    let who = sign_in(&s).await;
+    let topics = |r: &Reply| r.select(".topics a");
+    let r = post_form(
+        &s,
+        &who,
+        &format!("/transcripts/{slug}/questions/4/topics"),
+        format!(
+            "csrf={}&action=add&topic=Abu+Dhabi+talks&kind=theme",
+            who.csrf
+        ),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let r = post_form(
+        &s,
+        &who,
+        &format!("/transcripts/{slug}/questions/1/topics"),
+        format!("csrf={}&action=remove&topic=hungary", who.csrf),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    store::write::reindex(&s.pool).await.unwrap();
+    tokio::time::sleep(Duration::from_millis(150)).await;
+    assert!(
+        topics(&get(&s.app, &format!("/transcripts/{slug}/questions/4")).await)
+            .contains(&"Abu Dhabi talks".to_string())
+    );
+    assert!(
+        !topics(&get(&s.app, &format!("/transcripts/{slug}/questions/1")).await)
+            .contains(&"Hungary".to_string())
+    );
+    let r = post_form(
+        &s,
+        &who,
+        "/topics/merge",
+        format!(
+            "csrf={}&from=abu-dhabi-talks&into=united-arab-emirates",
+            who.csrf
+        ),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let old = get(&s.app, "/topics/abu-dhabi-talks").await;
+    assert_eq!(old.status, StatusCode::MOVED_PERMANENTLY);
+    assert_eq!(old.header("location"), "/topics/united-arab-emirates");
+}

@@ -232,6 +232,18 @@ async fn favicon() -> Response {
     static_file(FAVICON, "image/svg+xml")
 }
 
+/// 301 to where content now lives: the answer DESIGN.md promises for an address that moved.
+pub fn moved(to: &str) -> Response {
+    match HeaderValue::from_str(to) {
+        Ok(location) => (
+            StatusCode::MOVED_PERMANENTLY,
+            [(header::LOCATION, location)],
+        )
+            .into_response(),
+        Err(_) => AppError::NotFound.into_response(),
+    }
+}
+
 /// Pagination over `total` items.
 #[derive(Debug, Clone)]
 pub struct Pager {

@@ -7,7 +7,7 @@ use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::State;
 use axum::http::header;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use sqlx::SqlitePool;
 
@@ -270,7 +270,7 @@ pub async fn exchange(
             None => format!("/transcripts/{}", t.slug),
         };
         if !to.is_empty() {
-            return Ok(Redirect::permanent(&to).into_response());
+            return Ok(super::moved(&to));
         }
     }
     let rows = read::exchange_turns(&pool, t.id, number).await?;

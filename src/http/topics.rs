@@ -166,7 +166,7 @@ pub async fn topic(
 ) -> Result<Response> {
     let Some(topic) = read::topic(&pool, &slug).await? else {
         return match read::topic_redirect(&pool, &slug).await? {
-            Some(to) => Ok(Redirect::permanent(&format!("/topics/{to}")).into_response()),
+            Some(to) => Ok(super::moved(&format!("/topics/{to}"))),
             None => Err(AppError::NotFound),
         };
     };
