@@ -471,8 +471,17 @@ impl Prepared {
     }
 }
 
-/// A turn as the insert reads it: speaker id, role, label, exchange, paragraphs.
-type TurnValues<'a> = (i64, &'a str, Option<&'a str>, Option<u32>, &'a [String]);
+/// Turns per INSERT statement.
+const TURN_BATCH: usize = 32;
+
+/// `INSERT INTO turn ... VALUES (...), (...)` for `rows` rows.
+fn turn_insert_sql(rows: usize) -> String {
+    let row = "(?, ?, ?, ?, ?, ?, ?)";
+    format!(
+        "INSERT INTO turn (transcript_id, position, speaker_id, label, role, exchange, paragraphs) VALUES {}",
+        vec![row; rows].join(", ")
+    )
+}
 
 /// A stored source to read again: transcript id, slug, bytes, file name, media type, edits.
 type SourceRow = (i64, String, Vec<u8>, Option<String>, String, String);
@@ -637,28 +646,24 @@ pub async fn write_derived(
             exchange_of.insert(*a, e.number);
         }
     }
-    let turn_rows: Vec<TurnValues> = doc
-        .turns
-        .iter()
-        .enumerate()
-        .map(|(position, turn)| {
-            (
-                turn_speakers[position],
-                turn.role.as_str(),
-                turn.label.as_deref(),
-                exchange_of.get(&position).copied(),
-                turn.paragraphs.as_slice(),
-            )
-        })
-        .collect();
-    sqlx::query(
-        "INSERT INTO turn (transcript_id, position, speaker_id, label, role, exchange, paragraphs) \
-         SELECT ?, key, value ->> 0, value ->> 2, value ->> 1, value ->> 3, value -> 4 FROM json_each(?)",
-    )
-    .bind(transcript_id)
-    .bind(json_array(&turn_rows))
-    .execute(&mut *conn)
-    .await?;
+    // Rows go in fixed-size batches of plain values: the text is bound as it is, with no JSON
+    // to write and read again, and the few statement shapes stay in the statement cache.
+    for (chunk_index, chunk) in doc.turns.chunks(TURN_BATCH).enumerate() {
+        let sql = turn_insert_sql(chunk.len());
+        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+        for (k, turn) in chunk.iter().enumerate() {
+            let position = chunk_index * TURN_BATCH + k;
+            q = q
+                .bind(transcript_id)
+                .bind(position as i64)
+                .bind(turn_speakers[position])
+                .bind(turn.label.clone())
+                .bind(turn.role.as_str())
+                .bind(exchange_of.get(&position).map(|n| *n as i64))
+                .bind(json_array(&turn.paragraphs));
+        }
+        q.execute(&mut *conn).await?;
+    }
 
     // Exchanges.
     let fingerprints = &prepared.fingerprints;
