@@ -241,12 +241,16 @@ pub fn entities(text: &str, people: &[String]) -> Entities {
         if !covered[k] && is_name[k] && is_name[k + 1] && !covered[k + 1] {
             let after_title =
                 k > 0 && names::is_title_word(words[k - 1]) && capitalised(words[k - 1]);
-            let entry = pairs
-                .entry(format!("{} {}", words[k], words[k + 1]))
-                .or_default();
+            // A third name word belongs to the name too (`Kim Jong Un`).
+            let length = if k + 2 < words.len() && is_name[k + 2] && !covered[k + 2] {
+                3
+            } else {
+                2
+            };
+            let entry = pairs.entry(words[k..k + length].join(" ")).or_default();
             entry.0 += 1;
             entry.1 |= after_title;
-            k += 2;
+            k += length;
         } else {
             k += 1;
         }
@@ -617,6 +621,21 @@ mod tests {
             names.contains(&"Ukraine".to_string()) && names.contains(&"Belarus".to_string()),
             "{names:?}"
         );
+    }
+
+    #[test]
+    fn a_three_word_name_is_one_person() {
+        let found = extract(
+            "We spoke of Kim Jong Un. Kim Jong Un said nothing.",
+            &[],
+            &|_| None,
+        );
+        let people: Vec<_> = found
+            .iter()
+            .filter(|f| f.kind == "person")
+            .map(|f| f.name.as_str())
+            .collect();
+        assert_eq!(people, ["Kim Jong Un"]);
     }
 
     #[test]
