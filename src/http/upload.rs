@@ -99,6 +99,24 @@ fn valid_url(s: &str) -> Result<Option<String>> {
     }
 }
 
+/// What to say about a form that could not be read: too large (413) or malformed (400).
+fn unreadable(
+    e: &axum::extract::multipart::MultipartError,
+    max_upload: usize,
+) -> (StatusCode, String) {
+    if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+        (
+            StatusCode::PAYLOAD_TOO_LARGE,
+            format!("The upload is larger than the limit of {max_upload} bytes."),
+        )
+    } else {
+        (
+            StatusCode::BAD_REQUEST,
+            format!("The form could not be read: {}.", e.body_text()),
+        )
+    }
+}
+
 pub async fn submit(
     State(state): State<AppState>,
     editor: Editor,
@@ -131,22 +149,9 @@ pub async fn submit(
         let field = match multipart.next_field().await {
             Ok(Some(f)) => f,
             Ok(None) => break,
-            Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
-                return fail(
-                    page,
-                    StatusCode::PAYLOAD_TOO_LARGE,
-                    format!(
-                        "The upload is larger than the limit of {} bytes.",
-                        state.settings.max_upload
-                    ),
-                );
-            }
             Err(e) => {
-                return fail(
-                    page,
-                    StatusCode::BAD_REQUEST,
-                    format!("The form could not be read: {}.", e.body_text()),
-                );
+                let (status, message) = unreadable(&e, state.settings.max_upload);
+                return fail(page, status, message);
             }
         };
         let name = field.name().unwrap_or("").to_string();
@@ -154,22 +159,9 @@ pub async fn submit(
         let content_type = field.content_type().map(str::to_string);
         let bytes = match field.bytes().await {
             Ok(b) => b,
-            Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
-                return fail(
-                    page,
-                    StatusCode::PAYLOAD_TOO_LARGE,
-                    format!(
-                        "The upload is larger than the limit of {} bytes.",
-                        state.settings.max_upload
-                    ),
-                );
-            }
             Err(e) => {
-                return fail(
-                    page,
-                    StatusCode::BAD_REQUEST,
-                    format!("The form could not be read: {}.", e.body_text()),
-                );
+                let (status, message) = unreadable(&e, state.settings.max_upload);
+                return fail(page, status, message);
             }
         };
         let text = || String::from_utf8_lossy(&bytes).into_owned();
