@@ -445,6 +445,14 @@ pub async fn review(
     review_page(&state, &editor, id, None).await
 }
 
+/// A form field's value, or empty when the form lacks it.
+fn field(form: &[(String, String)], key: &str) -> String {
+    form.iter()
+        .find(|(k, _)| k == key)
+        .map(|(_, v)| v.clone())
+        .unwrap_or_default()
+}
+
 /// Applies the review form to the draft: header fields, roles, speaker assignments.
 pub async fn review_save(
     State(state): State<AppState>,
@@ -452,12 +460,7 @@ pub async fn review_save(
     Path(id): Path<i64>,
     Form(form): Form<Vec<(String, String)>>,
 ) -> Result<Response> {
-    let get = |k: &str| {
-        form.iter()
-            .find(|(key, _)| key == k)
-            .map(|(_, v)| v.clone())
-            .unwrap_or_default()
-    };
+    let get = |k: &str| field(&form, k);
     editor.check_csrf(&get("csrf"))?;
     let (_, mut ds) = load(&state, &editor, id).await?;
     let checked =
@@ -611,12 +614,7 @@ pub async fn edit_save(
     Path(slug): Path<String>,
     Form(form): Form<Vec<(String, String)>>,
 ) -> Result<Response> {
-    let get = |k: &str| {
-        form.iter()
-            .find(|(key, _)| key == k)
-            .map(|(_, v)| v.clone())
-            .unwrap_or_default()
-    };
+    let get = |k: &str| field(&form, k);
     editor.check_csrf(&get("csrf"))?;
     let page = edit_page(&state, &editor, &slug, None).await?;
     let title = nonempty(&get("title"));

@@ -292,11 +292,16 @@ pub struct TurnInContext {
 
 impl TurnInContext {
     pub fn first_paragraph(&self) -> String {
-        serde_json::from_str::<Vec<String>>(&self.paragraphs_json)
-            .ok()
-            .and_then(|p| p.into_iter().next())
-            .unwrap_or_default()
+        first_paragraph(&self.paragraphs_json)
     }
+}
+
+/// The first paragraph of a turn's stored paragraphs (a JSON array).
+fn first_paragraph(paragraphs_json: &str) -> String {
+    serde_json::from_str::<Vec<String>>(paragraphs_json)
+        .ok()
+        .and_then(|p| p.into_iter().next())
+        .unwrap_or_default()
 }
 
 /// A speaker's answers and statements, newest first.
@@ -406,10 +411,7 @@ pub struct ExchangeRow {
 
 impl ExchangeRow {
     pub fn question(&self) -> String {
-        serde_json::from_str::<Vec<String>>(&self.question_json)
-            .ok()
-            .and_then(|p| p.into_iter().next())
-            .unwrap_or_default()
+        first_paragraph(&self.question_json)
     }
 }
 
