@@ -370,3 +370,53 @@ mod properties {
         }
     }
 }
+
+#[test]
+fn a_state_department_briefing_reads_its_title_place_byline_and_questions() {
+    let doc = read(
+        "Department Press Briefing – March 3, 2021\n\nNed Price, Department Spokesperson\n\nWashington, DC\n\n2:21 p.m. EST\n\n\
+         MR PRICE: Good afternoon, everyone. I have a couple of things at the top.\n\
+         QUESTION: Thanks, Ned. On Ukraine, can you say anything about the call?\n\
+         MR PRICE: Well, the Secretary spoke with his counterpart this morning about it.\n\
+         QUESTION: Follow-up on that – did they discuss sanctions?\n\
+         MR PRICE: I am not going to get ahead of that.",
+    );
+    assert_eq!(
+        doc.title.as_deref(),
+        Some("Department Press Briefing – March 3, 2021")
+    );
+    assert_eq!(doc.date.as_deref(), Some("2021-03-03"));
+    assert_eq!(doc.place.as_deref(), Some("Washington, DC"));
+    assert!(doc.preface.is_empty(), "{:?}", doc.preface);
+    assert_eq!(doc.exchanges.len(), 2);
+    assert!(
+        doc.turns
+            .iter()
+            .filter(|t| t.role != Role::Question)
+            .all(|t| t.speaker == "Ned Price")
+    );
+}
+
+#[test]
+fn outlets_asking_in_one_paragraph_are_two_questions() {
+    let doc = read(
+        "Foreign Ministry Spokesperson Wang Wenbin's Regular Press Conference on May 5, 2022\n\n\
+         AFP: The government said it would send a delegation. Can you confirm?\n\n\
+         Wang Wenbin: We have released information on that.\n\n\
+         Bloomberg: Will the delegation meet officials? China Daily: What is your comment on the report?\n\n\
+         Wang Wenbin: I would refer you to the competent authorities.",
+    );
+    assert_eq!(doc.date.as_deref(), Some("2022-05-05"));
+    assert!(
+        doc.title
+            .as_deref()
+            .is_some_and(|t| t.starts_with("Foreign Ministry Spokesperson"))
+    );
+    let askers: Vec<&str> = doc
+        .exchanges
+        .iter()
+        .map(|e| doc.turns[e.question].speaker.as_str())
+        .collect();
+    assert_eq!(askers, ["AFP", "Bloomberg", "China Daily"]);
+    assert_eq!(doc.exchanges[2].answers.len(), 1);
+}

@@ -172,6 +172,47 @@ pub fn is_dateline(text: &str) -> bool {
     words <= 16
 }
 
+/// Whether a dateline is a title that ends with its date (`... Press Conference on May 5, 2022`):
+/// at least three words before the date and nothing but punctuation after it.
+pub fn title_with_date(text: &str, date: &FoundDate) -> bool {
+    let before = &text[..date.start];
+    let after = text[date.end..].trim_matches(|c: char| !c.is_alphanumeric());
+    let words = before
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| w.chars().any(char::is_alphabetic))
+        .count();
+    words >= 3 && after.is_empty()
+}
+
+/// A short header line that only names a place (`Washington, DC`, `Moscow`, `Minsk, Belarus`).
+pub fn is_place_line(text: &str) -> bool {
+    let t = text.trim();
+    let words: Vec<&str> = t.split_whitespace().collect();
+    if words.is_empty()
+        || words.len() > 4
+        || t.len() > 40
+        || t.ends_with(['.', '?', '!', ':', ';'])
+        || t.chars().any(|c| c.is_ascii_digit())
+    {
+        return false;
+    }
+    if !words
+        .iter()
+        .all(|w| w.chars().next().is_some_and(char::is_uppercase))
+    {
+        return false;
+    }
+    // A known place, or a town and a region code (`Austin, TX`).
+    let region_code = t.rsplit_once(',').is_some_and(|(_, code)| {
+        let code = code.trim().replace('.', "");
+        (2..=3).contains(&code.len()) && code.chars().all(|c| c.is_ascii_uppercase())
+    });
+    region_code
+        || words
+            .iter()
+            .any(|w| crate::topics::gazetteer::NAMES.contains_key(w.trim_end_matches(',')))
+}
+
 /// A place printed beside the date in a dateline (`Minsk, 26 November 2025`).
 pub fn place_near(text: &str, date: &FoundDate) -> Option<String> {
     let before = WEEKDAY.replace_all(text[..date.start].trim(), "");
@@ -265,6 +306,23 @@ mod tests {
         assert!(!is_dateline(
             "On 26 November 2025 we met with our Belarusian friends to discuss many questions of international life and our bilateral relations in detail."
         ));
+    }
+
+    #[test]
+    fn a_title_ends_with_its_date_and_a_caption_starts_with_it() {
+        let title = "Department Press Briefing – March 3, 2021";
+        assert!(title_with_date(title, &find_date(title).unwrap()));
+        let caption = "date 2025-11-26 Mikhail Ryzhenkov and Lavrov signing the Resolution";
+        assert!(!title_with_date(caption, &find_date(caption).unwrap()));
+    }
+
+    #[test]
+    fn a_header_line_naming_only_a_place_is_a_place() {
+        assert!(is_place_line("Washington, DC"));
+        assert!(is_place_line("Minsk, Belarus"));
+        assert!(is_place_line("Moscow"));
+        assert!(!is_place_line("Ned Price, Department Spokesperson"));
+        assert!(!is_place_line("Talks in Minsk"));
     }
 
     #[test]

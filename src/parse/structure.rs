@@ -134,9 +134,30 @@ pub fn build(meta: Meta, blocks: Vec<Block>) -> Document {
             if date.is_none() {
                 date = found.as_ref().map(|f| f.iso.clone());
             }
-            if place.is_none() {
+            // `Department Press Briefing – March 3, 2021`: a first line that ends with its
+            // date is the title; a date at the start opens a caption instead.
+            let titled = start == 0
+                && title.is_none()
+                && found
+                    .as_ref()
+                    .is_some_and(|f| header::title_with_date(text, f));
+            if titled {
+                title = Some(text.to_string());
+            } else if place.is_none() {
                 place = found.as_ref().and_then(|f| header::place_near(text, f));
             }
+            doc.header.push(text.to_string());
+        } else if start > 0 && place.is_none() && header::is_place_line(text) {
+            place = Some(text.to_string());
+            doc.header.push(text.to_string());
+        } else if start > 0
+            && text.contains(',')
+            && !text.contains(':')
+            && words(text) <= 10
+            && labels::label_shape(text)
+        {
+            // A byline (`Ned Price, Department Spokesperson`): kept as a header line, and it
+            // names who speaks.
             doc.header.push(text.to_string());
         } else if (start == 0 || (title.is_none() && doc.header.len() == start))
             && (item.heading
