@@ -420,3 +420,26 @@ fn outlets_asking_in_one_paragraph_are_two_questions() {
     assert_eq!(askers, ["AFP", "Bloomberg", "China Daily"]);
     assert_eq!(doc.exchanges[2].answers.len(), 1);
 }
+
+#[test]
+fn section_headings_are_notes_and_a_title_word_is_never_a_given_name() {
+    let doc = parse::parse_text(
+        "# Press Conference by Foreign Minister HAYASHI Yoshimasa\n\nTuesday, April 12, 2022, 4:10 p.m.\n\n## Opening Remarks\n\n\
+         Minister HAYASHI: I have two announcements today on humanitarian assistance.\n\n## Questions and Answers\n\n\
+         Reporter: What is the next step on sanctions?\n\nMinister HAYASHI: We will coordinate closely with the G7.",
+        Format::Markdown,
+    )
+    .unwrap();
+    assert_eq!(doc.date.as_deref(), Some("2022-04-12"));
+    assert!(doc.preface.is_empty(), "{:?}", doc.preface);
+    assert_eq!(doc.notes, ["Opening Remarks", "Questions and Answers"]);
+    assert!(
+        doc.turns
+            .iter()
+            .filter(|t| t.speaker_kind == SpeakerKind::Person)
+            .all(|t| t.speaker == "Hayashi"),
+        "{:?}",
+        doc.turns
+    );
+    assert_eq!(doc.exchanges.len(), 1);
+}

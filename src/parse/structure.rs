@@ -187,7 +187,8 @@ pub fn build(meta: Meta, blocks: Vec<Block>) -> Document {
     let pre: Vec<&Item> = items[start..first_label].iter().collect();
     let mut statement: Vec<String> = Vec::new();
     let mut statement_line = 0;
-    let content: Vec<&&Item> = pre.iter().filter(|i| !i.note).collect();
+    // Section headings before the first label (`Opening Remarks`) are notes, not preface.
+    let content: Vec<&&Item> = pre.iter().filter(|i| !i.note && !i.heading).collect();
     let terminator = content.iter().rposition(|i| {
         let t = i.text.trim();
         INTRO.is_match(t)
@@ -214,7 +215,7 @@ pub fn build(meta: Meta, blocks: Vec<Block>) -> Document {
             statement.push(item.text.clone());
         }
     }
-    for item in pre.iter().filter(|i| i.note) {
+    for item in pre.iter().filter(|i| i.note || i.heading) {
         doc.notes.push(item.text.clone());
     }
 
@@ -712,6 +713,7 @@ fn expand_from_text(name: &str, texts: &[&str]) -> Option<String> {
             if given.chars().next().is_some_and(char::is_uppercase)
                 && core == given
                 && given.len() > 1
+                && !names::is_title_word(given)
             {
                 let full = format!("{given} {}", names::title_case(word));
                 if names::short_form_of(name, &full) {
