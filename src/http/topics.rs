@@ -112,7 +112,8 @@ pub fn chart(months: &[(String, i64)]) -> Chart {
     let max = counts.iter().map(|c| c.1).max().unwrap_or(1).max(1);
     let plot_h = height - 20;
     let step = (width - 30) as f64 / span as f64;
-    let w = (step * 0.8).max(1.0) as i64;
+    // A bar is at most 24 units wide, so one month does not fill the whole chart.
+    let w = (step * 0.8).clamp(1.0, 24.0) as i64;
     let name = |i: i64| format!("{:04}-{:02}", i / 12, i % 12 + 1);
     let bars = counts
         .iter()
