@@ -139,10 +139,12 @@ pub async fn import(pool: &SqlitePool, paths: &[PathBuf]) -> ImportSummary {
                             group_bytes += bytes.len();
                             store::write::store_in(
                                 &mut tx,
-                                &bytes,
-                                name.as_deref(),
-                                None,
-                                None,
+                                &store::write::Upload {
+                                    bytes: &bytes,
+                                    file_name: name.as_deref(),
+                                    declared_type: None,
+                                    uploaded_by: None,
+                                },
                                 &prepared,
                                 &Default::default(),
                                 &Default::default(),

@@ -120,10 +120,12 @@ async fn a_failure_midway_leaves_the_database_as_it_was() {
     let mut conn = a.pool.acquire().await.unwrap();
     let result = write::store(
         &mut conn,
-        SEED,
-        Some("seed.txt"),
-        None,
-        None,
+        &write::Upload {
+            bytes: SEED,
+            file_name: Some("seed.txt"),
+            declared_type: None,
+            uploaded_by: None,
+        },
         &write::Prepared::new(doc),
         &Default::default(),
         &bad,
@@ -333,10 +335,12 @@ async fn reindex_keeps_an_editors_title() {
     let mut conn = a.pool.acquire().await.unwrap();
     let slug = write::store(
         &mut conn,
-        SEED,
-        Some("seed.txt"),
-        None,
-        None,
+        &write::Upload {
+            bytes: SEED,
+            file_name: Some("seed.txt"),
+            declared_type: None,
+            uploaded_by: None,
+        },
         &write::Prepared::new(doc),
         &edits,
         &HashMap::new(),

@@ -134,7 +134,6 @@ async fn start() -> Option<Harness> {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("archive.db");
     let db_arg = db.to_str().unwrap();
-    let seed = format!("{FIXTURES}/seed");
     let briefings = format!("{FIXTURES}/wh-briefings/press-briefings/2021-02");
     let status = Command::new(BIN)
         .args(["import", "--db", db_arg, &briefings])
@@ -154,7 +153,6 @@ async fn start() -> Option<Harness> {
         .write_all(b"correct horse battery\n")
         .unwrap();
     assert!(add.wait().unwrap().success());
-    let _ = seed;
     let port = free_port();
     let server = Process(
         Command::new(BIN)

@@ -268,10 +268,12 @@ async fn create(
     let mut conn = state.pool.acquire().await.map_err(AppError::from)?;
     let outcome = store::write::store(
         &mut conn,
-        &body,
-        None,
-        declared.as_deref(),
-        Some(&format!("token:{token_name}")),
+        &store::write::Upload {
+            bytes: &body,
+            file_name: None,
+            declared_type: declared.as_deref(),
+            uploaded_by: Some(&format!("token:{token_name}")),
+        },
         &store::write::Prepared::new(doc.clone()),
         &Default::default(),
         &Default::default(),

@@ -63,8 +63,7 @@ impl FromRequestParts<AppState> for Editor {
 }
 
 /// The address a request came from, for throttling sign-ins.
-fn client_address(parts_headers: &HeaderMap, connect: Option<&ConnectInfo<SocketAddr>>) -> String {
-    let _ = parts_headers;
+fn client_address(connect: Option<&ConnectInfo<SocketAddr>>) -> String {
     connect
         .map(|c| c.0.ip().to_string())
         .unwrap_or_else(|| "unknown".into())
@@ -146,10 +145,7 @@ pub async fn login(
         ));
     }
     let account_key = format!("account:{}", form.name.trim().to_lowercase());
-    let address_key = format!(
-        "address:{}",
-        client_address(&headers, connect.as_ref().map(|c| &c.0))
-    );
+    let address_key = format!("address:{}", client_address(connect.as_ref().map(|c| &c.0)));
     let wait = editors::login_delay(&state.pool, &account_key)
         .await?
         .max(editors::login_delay(&state.pool, &address_key).await?);

@@ -342,24 +342,21 @@ pub async fn exchange(
 
 /// The uploaded bytes, verbatim, as a download.
 pub async fn source(State(pool): State<SqlitePool>, Path(slug): Path<String>) -> Result<Response> {
-    let row: Option<(Vec<u8>, String, Option<String>)> = sqlx::query_as(
-        "SELECT s.bytes, s.media_type, s.file_name FROM source s JOIN transcript t ON t.source_id = s.id WHERE t.slug = ?",
+    let row: Option<(Vec<u8>, Option<String>)> = sqlx::query_as(
+        "SELECT s.bytes, s.file_name FROM source s JOIN transcript t ON t.source_id = s.id WHERE t.slug = ?",
     )
     .bind(slug.clone())
     .fetch_optional(&pool)
     .await?;
-    let (bytes, media, file_name) = row.ok_or(AppError::NotFound)?;
+    let (bytes, file_name) = row.ok_or(AppError::NotFound)?;
     let name = file_name
         .unwrap_or_else(|| format!("{slug}.txt"))
         .replace(['"', '\\', '\r', '\n'], "_");
-    // Served as an attachment in plain text so that a stored HTML page can never run here.
-    let _ = media;
+    // Served as an opaque download, in whatever encoding it came, so that a stored HTML page
+    // can never run here.
     Ok((
         [
-            (
-                header::CONTENT_TYPE,
-                "text/plain; charset=utf-8".to_string(),
-            ),
+            (header::CONTENT_TYPE, "application/octet-stream".to_string()),
             (
                 header::CONTENT_DISPOSITION,
                 format!("attachment; filename=\"{name}\""),

@@ -75,7 +75,6 @@ fn valid_date(s: &str) -> Result<Option<String>> {
     match nonempty(s) {
         None => Ok(None),
         Some(d) => match parse::header::parse_date(&d) {
-            Some(iso) if iso == d || d.len() > 10 || !d.contains('-') => Ok(Some(iso)),
             Some(iso) => Ok(Some(iso)),
             None => Err(AppError::BadRequest(format!(
                 "“{d}” is not a date; write it as YYYY-MM-DD, for example 2025-11-26."
@@ -97,6 +96,16 @@ fn valid_url(s: &str) -> Result<Option<String>> {
             "“{u}” is not a web address; it must start with https:// or http://."
         ))),
     }
+}
+
+/// The header fields an editor typed, checked: a date that reads as one, a web address.
+fn checked_edits(title: &str, date: &str, place: &str, source_url: &str) -> Result<Edits> {
+    Ok(Edits {
+        title: nonempty(title),
+        date: valid_date(date)?,
+        place: nonempty(place),
+        source_url: valid_url(source_url)?,
+    })
 }
 
 /// What to say about a form that could not be read: too large (413) or malformed (400).
@@ -223,16 +232,9 @@ pub async fn submit(
             "This exact file is already in the archive.".into(),
         );
     }
-    let edits = match (valid_date(&page.date), valid_url(&page.source_url)) {
-        (Ok(date), Ok(source_url)) => Edits {
-            title: nonempty(&page.title),
-            date,
-            place: nonempty(&page.place),
-            source_url,
-        },
-        (Err(e), _) | (_, Err(e)) => {
-            return fail(page, StatusCode::BAD_REQUEST, e.public_message());
-        }
+    let edits = match checked_edits(&page.title, &page.date, &page.place, &page.source_url) {
+        Ok(edits) => edits,
+        Err(e) => return fail(page, StatusCode::BAD_REQUEST, e.public_message()),
     };
     let hint = file_name.clone().or(content_type.clone());
     let doc = match parse::parse_bytes(&bytes, hint.as_deref()) {
@@ -463,20 +465,17 @@ pub async fn review_save(
     let get = |k: &str| field(&form, k);
     editor.check_csrf(&get("csrf"))?;
     let (_, mut ds) = load(&state, &editor, id).await?;
-    let checked =
-        valid_date(&get("date")).and_then(|d| valid_url(&get("source_url")).map(|u| (d, u)));
-    let (date, source_url) = match checked {
-        Ok(v) => v,
+    ds.edits = match checked_edits(
+        &get("title"),
+        &get("date"),
+        &get("place"),
+        &get("source_url"),
+    ) {
+        Ok(edits) => edits,
         Err(e) => {
             let page = review_page(&state, &editor, id, Some(e.public_message())).await?;
             return Ok((StatusCode::BAD_REQUEST, page).into_response());
         }
-    };
-    ds.edits = Edits {
-        title: nonempty(&get("title")),
-        date,
-        place: nonempty(&get("place")),
-        source_url,
     };
     for (i, turn) in ds.doc.turns.iter_mut().enumerate() {
         if let Some(role) = Role::parse(&get(&format!("role-{i}"))) {
@@ -510,10 +509,12 @@ async fn publish_draft(state: &AppState, editor: &Editor, id: i64) -> Result<Res
     let mut conn = state.pool.acquire().await?;
     let outcome = store::write::store(
         &mut conn,
-        &draft.bytes,
-        draft.file_name.as_deref(),
-        Some(&draft.media_type),
-        Some(&editor.0.editor),
+        &store::write::Upload {
+            bytes: &draft.bytes,
+            file_name: draft.file_name.as_deref(),
+            declared_type: Some(&draft.media_type),
+            uploaded_by: Some(&editor.0.editor),
+        },
         &store::write::Prepared::new(ds.doc.clone()),
         &ds.edits,
         &assignments,
@@ -617,12 +618,19 @@ pub async fn edit_save(
     let get = |k: &str| field(&form, k);
     editor.check_csrf(&get("csrf"))?;
     let page = edit_page(&state, &editor, &slug, None).await?;
-    let title = nonempty(&get("title"));
-    let checked =
-        valid_date(&get("date")).and_then(|d| valid_url(&get("source_url")).map(|u| (d, u)));
-    let (date, source_url) = match (checked, &title) {
-        (Ok(v), Some(_)) => v,
-        (Err(e), _) => {
+    let checked = checked_edits(
+        &get("title"),
+        &get("date"),
+        &get("place"),
+        &get("source_url"),
+    )
+    .and_then(|edits| match edits.title {
+        Some(_) => Ok(edits),
+        None => Err(AppError::BadRequest("A transcript needs a title.".into())),
+    });
+    let edits = match checked {
+        Ok(edits) => edits,
+        Err(e) => {
             return Ok((
                 StatusCode::BAD_REQUEST,
                 EditPage {
@@ -632,29 +640,13 @@ pub async fn edit_save(
             )
                 .into_response());
         }
-        (_, None) => {
-            return Ok((
-                StatusCode::BAD_REQUEST,
-                EditPage {
-                    error: Some("A transcript needs a title.".into()),
-                    ..page
-                },
-            )
-                .into_response());
-        }
-    };
-    let edits = Edits {
-        title: title.clone(),
-        date: date.clone(),
-        place: nonempty(&get("place")),
-        source_url: source_url.clone(),
     };
     let mut tx = state.pool.begin_with("BEGIN IMMEDIATE").await?;
     sqlx::query("UPDATE transcript SET title = ?, date = ?, place = ?, source_url = ?, edited = ?, updated_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now') WHERE id = ?")
-        .bind(title)
-        .bind(date)
+        .bind(edits.title.clone())
+        .bind(edits.date.clone())
         .bind(edits.place.clone())
-        .bind(source_url)
+        .bind(edits.source_url.clone())
         .bind(serde_json::to_string(&edits).unwrap_or_default())
         .bind(page.t.id)
         .execute(&mut *tx)

@@ -2,7 +2,7 @@
 //! search index, all in one transaction; and re-reading every source (`reindex`).
 
 use super::{fingerprint, sha256_hex, slugify};
-use crate::parse::{self, Document, ParseError, Role, SpeakerKind, names};
+use crate::parse::{self, Document, ParseError, SpeakerKind, names};
 use crate::topics;
 use sqlx::{SqliteConnection, SqlitePool};
 use std::collections::{HashMap, HashSet};
@@ -95,10 +95,12 @@ pub async fn import_bytes(
     let mut conn = pool.acquire().await?;
     store(
         &mut conn,
-        bytes,
-        file_name,
-        declared_type,
-        uploaded_by,
+        &Upload {
+            bytes,
+            file_name,
+            declared_type,
+            uploaded_by,
+        },
         &Prepared::new(doc),
         &Edits::default(),
         &HashMap::new(),
@@ -106,31 +108,29 @@ pub async fn import_bytes(
     .await
 }
 
+/// The bytes as they came, and what came with them.
+#[derive(Debug, Clone, Copy)]
+pub struct Upload<'a> {
+    pub bytes: &'a [u8],
+    /// The file name, which also names the format.
+    pub file_name: Option<&'a str>,
+    /// The media type the sender declared.
+    pub declared_type: Option<&'a str>,
+    /// The editor's name, or `token:NAME` for the API.
+    pub uploaded_by: Option<&'a str>,
+}
+
 /// Stores a document read from `bytes`, with an editor's edits and speaker assignments
 /// (label as printed -> speaker id), in a transaction of its own, search index included.
-#[allow(clippy::too_many_arguments)]
 pub async fn store(
     conn: &mut SqliteConnection,
-    bytes: &[u8],
-    file_name: Option<&str>,
-    declared_type: Option<&str>,
-    uploaded_by: Option<&str>,
+    upload: &Upload<'_>,
     prepared: &Prepared,
     edits: &Edits,
     assignments: &HashMap<String, i64>,
 ) -> Result<Imported, StoreError> {
     let mut tx = sqlx::Connection::begin_with(conn, "BEGIN IMMEDIATE").await?;
-    let outcome = store_in(
-        &mut tx,
-        bytes,
-        file_name,
-        declared_type,
-        uploaded_by,
-        prepared,
-        edits,
-        assignments,
-    )
-    .await?;
+    let outcome = store_in(&mut tx, upload, prepared, edits, assignments).await?;
     if let Imported::New { id, .. } = &outcome {
         index_transcripts(&mut tx, &[*id]).await?;
     }
@@ -141,27 +141,23 @@ pub async fn store(
 /// Stores a document inside the caller's transaction, all or nothing (a savepoint): a failure
 /// leaves the transaction as it was. The caller indexes the new transcript for search
 /// ([`index_transcripts`]) before it commits.
-#[allow(clippy::too_many_arguments)]
 pub async fn store_in(
     conn: &mut SqliteConnection,
-    bytes: &[u8],
-    file_name: Option<&str>,
-    declared_type: Option<&str>,
-    uploaded_by: Option<&str>,
+    upload: &Upload<'_>,
     prepared: &Prepared,
     edits: &Edits,
     assignments: &HashMap<String, i64>,
 ) -> Result<Imported, StoreError> {
+    let Upload {
+        bytes,
+        file_name,
+        declared_type,
+        uploaded_by,
+    } = *upload;
     let doc = &prepared.doc;
     let sha = sha256_hex(bytes);
     let mut tx = sqlx::Connection::begin(conn).await?;
-    if let Some(slug) = sqlx::query_scalar::<_, String>(
-        "SELECT t.slug FROM source s JOIN transcript t ON t.source_id = s.id WHERE s.sha256 = ?",
-    )
-    .bind(sha.clone())
-    .fetch_optional(&mut *tx)
-    .await?
-    {
+    if let Some(slug) = existing_slug(&mut *tx, &sha).await? {
         return Ok(Imported::Existing { slug });
     }
     let source_id: i64 = sqlx::query_scalar(
@@ -947,9 +943,4 @@ pub async fn reindex(pool: &SqlitePool) -> Result<Reindexed, sqlx::Error> {
         report.transcripts += 1;
     }
     Ok(report)
-}
-
-/// Whether a role string from a form is one the archive knows.
-pub fn valid_role(role: &str) -> Option<Role> {
-    Role::parse(role)
 }

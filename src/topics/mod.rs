@@ -126,11 +126,10 @@ fn capitalised(w: &str) -> bool {
 /// Candidate key phrases of a text: pairs of adjacent content words, lower-cased, with counts.
 pub fn phrases(text: &str) -> HashMap<String, usize> {
     let mut out: HashMap<String, usize> = HashMap::new();
-    let mut previous: Option<String> = None;
     for sentence in text.split([
         '.', '?', '!', ';', ':', ',', '(', ')', '“', '”', '"', '—', '–',
     ]) {
-        previous = None;
+        let mut previous: Option<String> = None;
         for raw in sentence.split_whitespace() {
             let w = raw.trim_matches(|c: char| !c.is_alphanumeric());
             // A word that cannot be part of a key phrase breaks the pair: a short word, a
@@ -155,7 +154,6 @@ pub fn phrases(text: &str) -> HashMap<String, usize> {
             previous = word;
         }
     }
-    let _ = previous;
     out
 }
 
