@@ -49,9 +49,9 @@ async fn list(
     State(state): State<AppState>,
     Query(p): Query<ListParams>,
 ) -> ApiResult<Json<Value>> {
-    let (_, total) = read::list(&state.pool, p.year, 0, 0).await?;
+    let total = read::count_transcripts(&state.pool, p.year).await?;
     let pager = Pager::new(p.page, 100, total, String::new());
-    let (rows, _) = read::list(&state.pool, p.year, pager.offset(), 100).await?;
+    let rows = read::list(&state.pool, p.year, pager.offset(), 100).await?;
     let items: Vec<Value> = rows
         .iter()
         .map(|r| json!({"slug": r.slug, "title": r.title, "date": r.date, "place": r.place, "exchanges": r.exchange_count, "speakers": r.speakers, "url": format!("/transcripts/{}", r.slug)}))
@@ -265,6 +265,7 @@ async fn create(
             AppError::Unprocessable(format!("The body could not be read as a transcript: {e}."))
         }
     })?;
+    let prepared = store::write::Prepared::new(doc);
     let mut conn = state.pool.acquire().await.map_err(AppError::from)?;
     let outcome = store::write::store(
         &mut conn,
@@ -274,7 +275,7 @@ async fn create(
             declared_type: declared.as_deref(),
             uploaded_by: Some(&format!("token:{token_name}")),
         },
-        &store::write::Prepared::new(doc.clone()),
+        &prepared,
         &Default::default(),
         &Default::default(),
     )
@@ -286,6 +287,7 @@ async fn create(
         Imported::Existing { slug } => (StatusCode::OK, slug, 0),
     };
     let url = format!("/transcripts/{slug}");
+    let doc = &prepared.doc;
     let labelled = doc.turns.iter().any(|t| t.label.is_some());
     let mut response = (status, Json(json!({"slug": slug, "url": url, "exchanges": exchanges, "turns": doc.turns.len(), "labelled": labelled}))).into_response();
     if let Ok(v) = header::HeaderValue::from_str(&url) {

@@ -71,13 +71,13 @@ pub async fn transcripts(
                 })?,
         ),
     };
-    let (_, total) = read::list(&pool, year, 0, 0).await?;
+    let total = read::count_transcripts(&pool, year).await?;
     let base = match year {
         Some(y) => format!("/transcripts?year={y}&"),
         None => "/transcripts?".to_string(),
     };
     let pager = Pager::new(params.page, PER_PAGE, total, base);
-    let (rows, _) = read::list(&pool, year, pager.offset(), PER_PAGE).await?;
+    let rows = read::list(&pool, year, pager.offset(), PER_PAGE).await?;
     let years = read::years(&pool).await?;
     Ok(TranscriptsPage {
         rows,

@@ -102,36 +102,44 @@ pub async fn latest(
         .await
 }
 
+/// The filter and its value for the transcripts of one year, or of all years.
+fn year_filter(year: Option<i32>) -> (&'static str, String) {
+    match year {
+        Some(y) => ("tr.date LIKE ?", format!("{y:04}-%")),
+        None => ("(tr.date LIKE ? OR tr.date IS NULL)", "%".into()),
+    }
+}
+
+/// How many transcripts there are, perhaps of one year.
+pub async fn count_transcripts(
+    db: impl SqliteExecutor<'_>,
+    year: Option<i32>,
+) -> Result<i64, sqlx::Error> {
+    let (filter, pattern) = year_filter(year);
+    let sql = format!("SELECT count(*) FROM transcript tr WHERE {filter}");
+    sqlx::query_scalar(sqlx::AssertSqlSafe(sql))
+        .bind(pattern)
+        .fetch_one(db)
+        .await
+}
+
 /// One page of transcripts, newest first, perhaps of one year.
 pub async fn list(
-    db: impl SqliteExecutor<'_> + Copy,
+    db: impl SqliteExecutor<'_>,
     year: Option<i32>,
     offset: i64,
     limit: i64,
-) -> Result<(Vec<TranscriptRow>, i64), sqlx::Error> {
-    let pattern = year
-        .map(|y| format!("{y:04}-%"))
-        .unwrap_or_else(|| "%".into());
-    let filter = if year.is_some() {
-        "tr.date LIKE ?"
-    } else {
-        "(tr.date LIKE ? OR tr.date IS NULL)"
-    };
+) -> Result<Vec<TranscriptRow>, sqlx::Error> {
+    let (filter, pattern) = year_filter(year);
     let sql = format!(
         "SELECT {ROW_COLUMNS} FROM transcript tr WHERE {filter} ORDER BY tr.date IS NULL, tr.date DESC, tr.id DESC LIMIT ? OFFSET ?"
     );
-    let rows = sqlx::query_as(sqlx::AssertSqlSafe(sql))
-        .bind(pattern.clone())
+    sqlx::query_as(sqlx::AssertSqlSafe(sql))
+        .bind(pattern)
         .bind(limit)
         .bind(offset)
         .fetch_all(db)
-        .await?;
-    let count_sql = format!("SELECT count(*) FROM transcript tr WHERE {filter}");
-    let total = sqlx::query_scalar(sqlx::AssertSqlSafe(count_sql))
-        .bind(pattern)
-        .fetch_one(db)
-        .await?;
-    Ok((rows, total))
+        .await
 }
 
 /// Years with transcripts, newest first, with how many each.
