@@ -1,5 +1,6 @@
 //! The command-line commands that work on the archive: import, reindex, user, token.
 
+use crate::parse::ParseError;
 use crate::store::{self, Imported, StoreError};
 use indicatif::{ProgressBar, ProgressStyle};
 use sqlx::SqlitePool;
@@ -10,6 +11,13 @@ use std::path::{Path, PathBuf};
 const GROUP: usize = 256;
 const GROUP_BYTES: usize = 32 * 1024 * 1024;
 
+/// At most this many transcripts, or this many bytes, are stored with one statement per table.
+const BATCH: usize = 32;
+const BATCH_BYTES: usize = 2 * 1024 * 1024;
+
+/// The search index takes new turns in runs of about this many.
+const INDEX_TURNS: usize = 8192;
+
 /// File endings `import` reads inside folders.
 const EXTENSIONS: &[&str] = &["txt", "md", "markdown", "html", "htm"];
 
@@ -19,6 +27,103 @@ pub struct ImportSummary {
     pub imported: usize,
     pub existing: usize,
     pub failed: Vec<(PathBuf, String)>,
+}
+
+/// What one committed group of files did, told once the group is committed.
+#[derive(Default)]
+struct Group {
+    files: usize,
+    bytes: usize,
+    imported: usize,
+    existing: usize,
+    failures: Vec<(PathBuf, String)>,
+    /// What to print for each file, and whether it failed.
+    lines: Vec<(String, bool)>,
+}
+
+impl Group {
+    fn failed(&mut self, path: &Path, reason: String) {
+        self.lines
+            .push((format!("failed {}: {reason}", path.display()), true));
+        self.failures.push((path.to_path_buf(), reason));
+    }
+}
+
+/// A file read and parsed, or why it could not be read.
+type Read = (
+    PathBuf,
+    Result<(Vec<u8>, Result<store::write::Prepared, ParseError>), String>,
+);
+
+/// Reads and parses the files on every core, and hands them over in their order: file `i` is
+/// read by reader `i mod n`, and taken from that reader's queue in turn.
+struct Readers {
+    queues: Vec<tokio::sync::mpsc::Receiver<Read>>,
+    tasks: Vec<tokio::task::JoinHandle<()>>,
+    next: usize,
+}
+
+impl Readers {
+    fn start(files: Vec<PathBuf>) -> Self {
+        let n = std::thread::available_parallelism()
+            .map_or(1, |n| n.get())
+            .clamp(1, 8)
+            .min(files.len().max(1));
+        let mut queues = Vec::with_capacity(n);
+        let mut tasks = Vec::with_capacity(n);
+        for k in 0..n {
+            let (sender, receiver) = tokio::sync::mpsc::channel(BATCH);
+            let mine: Vec<PathBuf> = files.iter().skip(k).step_by(n).cloned().collect();
+            tasks.push(tokio::task::spawn_blocking(move || {
+                for path in mine {
+                    let read = std::fs::read(&path).map_err(|e| format!("cannot read: {e}"));
+                    let parsed = read.map(|bytes| {
+                        let doc = crate::parse::parse_bytes(&bytes, path.to_str())
+                            .map(store::write::Prepared::new);
+                        (bytes, doc)
+                    });
+                    if sender.blocking_send((path, parsed)).is_err() {
+                        break;
+                    }
+                }
+            }));
+            queues.push(receiver);
+        }
+        Readers {
+            queues,
+            tasks,
+            next: 0,
+        }
+    }
+
+    /// The next file in order, or `None` after the last.
+    async fn recv(&mut self) -> Option<Read> {
+        let n = self.queues.len();
+        let read = self.queues.get_mut(self.next % n)?.recv().await;
+        self.next += 1;
+        read
+    }
+
+    /// The next file in order if it is ready (`Some(None)` after the last), else `None`.
+    fn try_recv(&mut self) -> Option<Option<Read>> {
+        use tokio::sync::mpsc::error::TryRecvError;
+        let n = self.queues.len();
+        let read = match self.queues.get_mut(self.next % n)?.try_recv() {
+            Ok(read) => Some(read),
+            Err(TryRecvError::Disconnected) => None,
+            Err(TryRecvError::Empty) => return None,
+        };
+        self.next += 1;
+        Some(read)
+    }
+
+    /// Stops the readers (early, if the import stopped early) and waits for them.
+    async fn finish(self) {
+        drop(self.queues);
+        for task in self.tasks {
+            let _ = task.await;
+        }
+    }
 }
 
 /// The files named, and inside the folders named every transcript file, sorted.
@@ -76,21 +181,7 @@ pub async fn import(pool: &SqlitePool, paths: &[PathBuf]) -> ImportSummary {
     } else {
         None
     };
-    let (sender, mut receiver) = tokio::sync::mpsc::channel(4);
-    let reader = tokio::task::spawn_blocking(move || {
-        for path in files {
-            let read = std::fs::read(&path).map_err(|e| format!("cannot read: {e}"));
-            let parsed = read.map(|bytes| {
-                let sha = store::sha256_hex(&bytes);
-                let doc = crate::parse::parse_bytes(&bytes, path.to_str())
-                    .map(store::write::Prepared::new);
-                (bytes, sha, doc)
-            });
-            if sender.blocking_send((path, parsed)).is_err() {
-                break;
-            }
-        }
-    });
+    let mut readers = Readers::start(files);
     // One connection for the whole run, so its page cache stays warm. Transcripts are stored
     // in groups, each in a savepoint of its own inside one transaction: a failing file rolls
     // back alone, and the search index is written once per group.
@@ -103,6 +194,8 @@ pub async fn import(pool: &SqlitePool, paths: &[PathBuf]) -> ImportSummary {
             return summary;
         }
     };
+    let no_edits = store::write::Edits::default();
+    let no_assignments = std::collections::HashMap::new();
     let mut done = false;
     while !done {
         let mut tx = match sqlx::Connection::begin_with(&mut *conn, "BEGIN IMMEDIATE").await {
@@ -114,90 +207,111 @@ pub async fn import(pool: &SqlitePool, paths: &[PathBuf]) -> ImportSummary {
                 break;
             }
         };
-        let mut stored: Vec<i64> = Vec::new();
-        let mut lines: Vec<(String, bool)> = Vec::new();
-        let mut group_bytes = 0usize;
-        let mut counts = (0usize, 0usize);
-        let mut failures: Vec<(PathBuf, String)> = Vec::new();
-        while stored.len() < GROUP && group_bytes < GROUP_BYTES {
-            let Some((path, parsed)) = receiver.recv().await else {
-                done = true;
-                break;
-            };
-            let name = path
-                .file_name()
-                .and_then(|n| n.to_str())
-                .map(str::to_string);
-            let outcome = match parsed {
-                Err(e) => Err(e),
-                Ok((bytes, sha, doc)) => match store::write::existing_slug(&mut *tx, &sha).await {
-                    Ok(Some(slug)) => Ok(Imported::Existing { slug }),
-                    Err(e) => Err(StoreError::from(e).to_string()),
-                    Ok(None) => match doc {
-                        Err(e) => Err(e.to_string()),
-                        Ok(prepared) => {
-                            group_bytes += bytes.len();
-                            store::write::store_in(
-                                &mut tx,
-                                &store::write::Upload {
-                                    bytes: &bytes,
-                                    file_name: name.as_deref(),
-                                    declared_type: None,
-                                    uploaded_by: None,
-                                },
-                                &prepared,
-                                &Default::default(),
-                                &Default::default(),
-                            )
-                            .await
-                            .map_err(|e| e.to_string())
-                        }
+        let mut group = Group::default();
+        let mut unindexed: Vec<i64> = Vec::new();
+        let mut unindexed_turns = 0usize;
+        let mut indexed = Ok(());
+        while group.files < GROUP && group.bytes < GROUP_BYTES && !done && indexed.is_ok() {
+            // A batch is stored with a few statements per table.
+            let mut batch = Vec::new();
+            let mut batch_bytes = 0usize;
+            // What the readers have ready, at least one file: the writer starts at once, and
+            // batches grow while the writer is the slower side.
+            while batch.len() < BATCH && batch_bytes < BATCH_BYTES {
+                let got = if batch.is_empty() {
+                    readers.recv().await
+                } else {
+                    match readers.try_recv() {
+                        Some(read) => read,
+                        None => break,
+                    }
+                };
+                let Some((path, parsed)) = got else {
+                    done = true;
+                    break;
+                };
+                match parsed {
+                    Ok((bytes, Ok(prepared))) => {
+                        batch_bytes += bytes.len();
+                        batch.push((path, bytes, prepared));
+                    }
+                    Ok((_, Err(e))) => group.failed(&path, e.to_string()),
+                    Err(e) => group.failed(&path, e),
+                }
+            }
+            group.files += batch.len();
+            group.bytes += batch_bytes;
+            let items: Vec<store::write::NewTranscript> = batch
+                .iter()
+                .map(|(path, bytes, prepared)| store::write::NewTranscript {
+                    upload: store::write::Upload {
+                        bytes,
+                        file_name: path.file_name().and_then(|n| n.to_str()),
+                        declared_type: None,
+                        uploaded_by: None,
                     },
-                },
-            };
-            let line = match &outcome {
-                Ok(Imported::New {
-                    id,
-                    slug,
-                    exchanges,
-                    ..
-                }) => {
-                    stored.push(*id);
-                    counts.0 += 1;
-                    format!(
-                        "imported {} -> {slug} ({exchanges} exchanges)",
-                        path.display()
-                    )
+                    prepared,
+                    edits: &no_edits,
+                    assignments: &no_assignments,
+                })
+                .collect();
+            let outcomes = store::write::store_each(&mut tx, &items).await;
+            for ((path, _, _), outcome) in batch.iter().zip(outcomes) {
+                match outcome {
+                    Ok(Imported::New {
+                        id,
+                        slug,
+                        exchanges,
+                        turns,
+                    }) => {
+                        unindexed.push(id);
+                        unindexed_turns += turns;
+                        group.imported += 1;
+                        group.lines.push((
+                            format!(
+                                "imported {} -> {slug} ({exchanges} exchanges)",
+                                path.display()
+                            ),
+                            false,
+                        ));
+                    }
+                    Ok(Imported::Existing { slug }) => {
+                        group.existing += 1;
+                        group.lines.push((
+                            format!("already present {} -> {slug}", path.display()),
+                            false,
+                        ));
+                    }
+                    Err(e) => group.failed(path, StoreError::from(e).to_string()),
                 }
-                Ok(Imported::Existing { slug }) => {
-                    counts.1 += 1;
-                    format!("already present {} -> {slug}", path.display())
-                }
-                Err(reason) => {
-                    failures.push((path.clone(), reason.clone()));
-                    format!("failed {}: {reason}", path.display())
-                }
-            };
-            lines.push((line, outcome.is_err()));
+            }
+            // The search index takes the new turns a few thousand at a time, while the
+            // parsers read on.
+            if unindexed_turns >= INDEX_TURNS && !done {
+                indexed = store::write::index_transcripts(&mut tx, &unindexed).await;
+                unindexed.clear();
+                unindexed_turns = 0;
+            }
         }
         let committed = async {
-            store::write::index_transcripts(&mut tx, &stored).await?;
+            indexed?;
+            store::write::index_transcripts(&mut tx, &unindexed).await?;
             tx.commit().await
         }
         .await;
         if let Err(e) = committed {
             // Nothing of this group was kept; say so for each file it held.
-            for (line, _) in &lines {
+            for (line, _) in &group.lines {
                 summary
                     .failed
                     .push((PathBuf::from(line.clone()), format!("not stored: {e}")));
             }
             continue;
         }
-        summary.imported += counts.0;
-        summary.existing += counts.1;
-        summary.failed.extend(failures);
-        for (line, failed) in lines {
+        summary.imported += group.imported;
+        summary.existing += group.existing;
+        summary.failed.extend(group.failures);
+        for (line, failed) in group.lines {
             match &bar {
                 Some(bar) => {
                     bar.inc(1);
@@ -209,7 +323,7 @@ pub async fn import(pool: &SqlitePool, paths: &[PathBuf]) -> ImportSummary {
             }
         }
     }
-    let _ = reader.await;
+    readers.finish().await;
     if let Some(bar) = bar {
         bar.finish_and_clear();
     }

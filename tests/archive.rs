@@ -114,8 +114,8 @@ async fn a_failure_midway_leaves_the_database_as_it_was() {
     .unwrap();
     let before: Vec<i64> = futures_counts(&a.pool).await;
     let doc = stenogram::parse::parse_bytes(SEED, None).unwrap();
-    // An assignment to a speaker that does not exist fails a foreign key after the source,
-    // transcript and turns were written.
+    // An assignment to a speaker that does not exist fails a foreign key after the source and
+    // transcript rows were written.
     let bad: HashMap<String, i64> = [("Question".to_string(), 987_654)].into();
     let mut conn = a.pool.acquire().await.unwrap();
     let result = write::store(
@@ -134,6 +134,72 @@ async fn a_failure_midway_leaves_the_database_as_it_was() {
     assert!(result.is_err());
     drop(conn);
     assert_eq!(futures_counts(&a.pool).await, before);
+}
+
+#[tokio::test]
+async fn a_batch_with_one_bad_transcript_stores_the_others() {
+    let a = archive().await;
+    let texts: [&[u8]; 4] = [
+        b"Minsk, 26 November 2025\n\nTalks in Minsk\n\nQuestion: One?\n\nSergey Lavrov: The first answer.",
+        SEED,
+        b"Minsk, 27 November 2025\n\nMore talks\n\nQuestion: Two?\n\nS. Lavrov: The second answer.",
+        b"Minsk, 26 November 2025\n\nTalks in Minsk\n\nQuestion: One?\n\nSergey Lavrov: The first answer.",
+    ];
+    let prepared: Vec<write::Prepared> = texts
+        .iter()
+        .map(|t| write::Prepared::new(stenogram::parse::parse_bytes(t, None).unwrap()))
+        .collect();
+    let none = HashMap::new();
+    // The seed's questioner is assigned to a speaker that does not exist: a foreign key fails.
+    let bad: HashMap<String, i64> = [("Question".to_string(), 987_654)].into();
+    let edits = write::Edits::default();
+    let items: Vec<write::NewTranscript> = texts
+        .iter()
+        .zip(&prepared)
+        .enumerate()
+        .map(|(i, (bytes, prepared))| write::NewTranscript {
+            upload: write::Upload {
+                bytes,
+                file_name: Some("t.txt"),
+                declared_type: None,
+                uploaded_by: None,
+            },
+            prepared,
+            edits: &edits,
+            assignments: if i == 1 { &bad } else { &none },
+        })
+        .collect();
+    let mut conn = a.pool.acquire().await.unwrap();
+    let mut tx = sqlx::Connection::begin_with(&mut *conn, "BEGIN IMMEDIATE")
+        .await
+        .unwrap();
+    let outcomes = write::store_each(&mut tx, &items).await;
+    tx.commit().await.unwrap();
+    drop(conn);
+    assert_eq!(outcomes.len(), 4);
+    let slugs: Vec<Option<&str>> = outcomes
+        .iter()
+        .map(|o| o.as_ref().ok().map(Imported::slug))
+        .collect();
+    assert_eq!(
+        slugs,
+        [
+            Some("2025-11-26-talks-in-minsk"),
+            None,
+            Some("2025-11-27-more-talks"),
+            Some("2025-11-26-talks-in-minsk"),
+        ]
+    );
+    assert!(matches!(outcomes[3], Ok(Imported::Existing { .. })));
+    assert_eq!(count(&a.pool, "transcript").await, 2);
+    assert_eq!(count(&a.pool, "source").await, 2);
+    assert_eq!(count(&a.pool, "turn").await, 4);
+    // Both spellings in one batch are one speaker.
+    let lavrovs: i64 = sqlx::query_scalar("SELECT count(*) FROM speaker WHERE surname = 'lavrov'")
+        .fetch_one(&a.pool)
+        .await
+        .unwrap();
+    assert_eq!(lavrovs, 1);
 }
 
 async fn futures_counts(pool: &sqlx::SqlitePool) -> Vec<i64> {

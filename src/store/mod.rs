@@ -2,6 +2,7 @@
 //! the pages need. Query functions take `impl SqliteExecutor` so a pool, a connection or a
 //! transaction all fit.
 
+mod derive;
 pub mod editors;
 pub mod read;
 pub mod write;

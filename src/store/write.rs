@@ -1,8 +1,13 @@
 //! Writing the archive: a transcript with its source, speakers, turns, exchanges, topics and
 //! search index, all in one transaction; and re-reading every source (`reindex`).
 
-use super::{fingerprint, sha256_hex, slugify};
-use crate::parse::{self, Document, ParseError, SpeakerKind, names};
+pub use super::derive::Prepared;
+use super::derive::{
+    Context, Known, ReadingFields, Rows, Scope, SourceRow, TopicEdit, TranscriptRow, claim_slug,
+    derive, json_array,
+};
+use super::{sha256_hex, slugify};
+use crate::parse::{self, Document, ParseError, names};
 use crate::topics;
 use sqlx::{SqliteConnection, SqlitePool};
 use std::collections::{HashMap, HashSet};
@@ -120,6 +125,16 @@ pub struct Upload<'a> {
     pub uploaded_by: Option<&'a str>,
 }
 
+/// One new transcript: the bytes as they came, the reading, and an editor's choices.
+#[derive(Clone, Copy)]
+pub struct NewTranscript<'a> {
+    pub upload: Upload<'a>,
+    pub prepared: &'a Prepared,
+    pub edits: &'a Edits,
+    /// Label as printed -> speaker id, chosen by an editor.
+    pub assignments: &'a HashMap<String, i64>,
+}
+
 /// Stores a document read from `bytes`, with an editor's edits and speaker assignments
 /// (label as printed -> speaker id), in a transaction of its own, search index included.
 pub async fn store(
@@ -130,7 +145,13 @@ pub async fn store(
     assignments: &HashMap<String, i64>,
 ) -> Result<Imported, StoreError> {
     let mut tx = sqlx::Connection::begin_with(conn, "BEGIN IMMEDIATE").await?;
-    let outcome = store_in(&mut tx, upload, prepared, edits, assignments).await?;
+    let item = NewTranscript {
+        upload: *upload,
+        prepared,
+        edits,
+        assignments,
+    };
+    let outcome = one(store_batch(&mut tx, &[item]).await?)?;
     if let Imported::New { id, .. } = &outcome {
         index_transcripts(&mut tx, &[*id]).await?;
     }
@@ -138,81 +159,166 @@ pub async fn store(
     Ok(outcome)
 }
 
-/// Stores a document inside the caller's transaction, all or nothing (a savepoint): a failure
-/// leaves the transaction as it was. The caller indexes the new transcript for search
-/// ([`index_transcripts`]) before it commits.
-pub async fn store_in(
-    conn: &mut SqliteConnection,
-    upload: &Upload<'_>,
-    prepared: &Prepared,
-    edits: &Edits,
-    assignments: &HashMap<String, i64>,
-) -> Result<Imported, StoreError> {
-    let Upload {
-        bytes,
-        file_name,
-        declared_type,
-        uploaded_by,
-    } = *upload;
-    let doc = &prepared.doc;
-    let sha = sha256_hex(bytes);
-    let mut tx = sqlx::Connection::begin(conn).await?;
-    if let Some(slug) = existing_slug(&mut *tx, &sha).await? {
-        return Ok(Imported::Existing { slug });
-    }
-    let source_id: i64 = sqlx::query_scalar(
-        "INSERT INTO source (sha256, media_type, file_name, bytes, uploaded_by) VALUES (?, ?, ?, ?, ?) RETURNING id",
-    )
-    .bind(sha)
-    .bind(media_type(file_name, declared_type))
-    .bind(file_name.map(str::to_string))
-    .bind(bytes.to_vec())
-    .bind(uploaded_by.map(str::to_string))
-    .fetch_one(&mut *tx)
-    .await?;
+/// The single outcome of a batch of one.
+fn one(outcomes: Vec<Imported>) -> Result<Imported, sqlx::Error> {
+    outcomes
+        .into_iter()
+        .next()
+        .ok_or_else(|| sqlx::Error::Protocol("a batch of one stored nothing".into()))
+}
 
-    let title = edits
-        .title
-        .clone()
-        .or_else(|| doc.title.clone())
-        .unwrap_or_else(|| fallback_title(file_name, doc));
-    let date = edits.date.clone().or_else(|| doc.date.clone());
-    let slug = unique_slug(&mut tx, date.as_deref(), &title).await?;
-    let edited = serde_json::to_string(edits).unwrap_or_else(|_| "{}".into());
-    let id: i64 = sqlx::query_scalar(
-        "INSERT INTO transcript (source_id, slug, title, date, place, source_url, language, edited) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
-    )
-    .bind(source_id)
-    .bind(slug.clone())
-    .bind(title)
-    .bind(date)
-    .bind(edits.place.clone().or_else(|| doc.place.clone()))
-    .bind(edits.source_url.clone().or_else(|| doc.source_url.clone()))
-    .bind(doc.language.clone())
-    .bind(edited)
-    .fetch_one(&mut *tx)
-    .await?;
-    for (label, speaker) in assignments {
-        sqlx::query(
-            "INSERT INTO speaker_assignment (transcript_id, label, speaker_id) VALUES (?, ?, ?)",
-        )
-        .bind(id)
-        .bind(label.clone())
-        .bind(*speaker)
-        .execute(&mut *tx)
-        .await?;
+/// Stores new transcripts inside the caller's transaction, all or nothing (a savepoint): a
+/// failure leaves the transaction as it was. Bytes already stored, or given twice, make one
+/// transcript. Speakers, topics and slugs are resolved in memory against the archive, read in
+/// one statement, and each table is written with a few statements. The caller indexes the new
+/// transcripts for search ([`index_transcripts`]) before it commits, and holds the write lock
+/// (`BEGIN IMMEDIATE`), since the new rows are numbered here.
+pub async fn store_batch(
+    conn: &mut SqliteConnection,
+    items: &[NewTranscript<'_>],
+) -> Result<Vec<Imported>, sqlx::Error> {
+    struct Head {
+        sha: String,
+        title: String,
+        date: Option<String>,
+        slug: String,
     }
-    let n_transcripts: i64 = sqlx::query_scalar("SELECT count(*) FROM transcript")
-        .fetch_one(&mut *tx)
-        .await?;
-    write_derived(&mut tx, id, prepared, n_transcripts, true).await?;
+    let heads: Vec<Head> = items
+        .iter()
+        .map(|item| {
+            let doc = &item.prepared.doc;
+            let title = item
+                .edits
+                .title
+                .clone()
+                .or_else(|| doc.title.clone())
+                .unwrap_or_else(|| fallback_title(item.upload.file_name, doc));
+            let date = item.edits.date.clone().or_else(|| doc.date.clone());
+            Head {
+                sha: sha256_hex(item.upload.bytes),
+                slug: transcript_slug(date.as_deref(), &title),
+                title,
+                date,
+            }
+        })
+        .collect();
+    let mut scope = Scope::default();
+    for (item, head) in items.iter().zip(&heads) {
+        scope.source(&head.sha, &head.slug);
+        scope.reading(item.prepared);
+    }
+    let mut tx = sqlx::Connection::begin(conn).await?;
+    let mut known = Known::load(&mut tx, scope).await?;
+    let mut rows = Rows::default();
+    let mut out = Vec::with_capacity(items.len());
+    for (item, head) in items.iter().zip(heads) {
+        if let Some(slug) = known.shas.get(&head.sha) {
+            out.push(Imported::Existing { slug: slug.clone() });
+            continue;
+        }
+        let Upload {
+            bytes,
+            file_name,
+            declared_type,
+            uploaded_by,
+        } = item.upload;
+        let doc = &item.prepared.doc;
+        let source_id = known.next_source();
+        let id = known.next_transcript();
+        let slug = claim_slug(&mut known.transcript_slugs, &head.slug);
+        known.shas.insert(head.sha.clone(), slug.clone());
+        known.transcripts += 1;
+        rows.sources.push(SourceRow {
+            id: source_id,
+            sha: head.sha,
+            media_type: media_type(file_name, declared_type),
+            file_name,
+            bytes,
+            uploaded_by,
+        });
+        rows.transcripts.push(TranscriptRow {
+            id,
+            source_id,
+            slug: slug.clone(),
+            title: head.title,
+            date: head.date,
+            place: item.edits.place.clone().or_else(|| doc.place.clone()),
+            source_url: item
+                .edits
+                .source_url
+                .clone()
+                .or_else(|| doc.source_url.clone()),
+            language: doc.language.clone(),
+            edited: serde_json::to_string(item.edits).unwrap_or_else(|_| "{}".into()),
+            fields: ReadingFields::of(doc),
+        });
+        rows.assignments.extend(
+            item.assignments
+                .iter()
+                .map(|(label, speaker)| (id, label.clone(), *speaker)),
+        );
+        derive(
+            &mut known,
+            &mut rows,
+            item.prepared,
+            &Context {
+                transcript_id: id,
+                assignments: item.assignments,
+                topic_edits: &[],
+                count_phrases: true,
+            },
+        );
+        out.push(Imported::New {
+            id,
+            slug,
+            exchanges: doc.exchanges.len(),
+            turns: doc.turns.len(),
+        });
+    }
+    rows.write(&mut tx).await?;
     tx.commit().await?;
-    Ok(Imported::New {
-        id,
-        slug,
-        exchanges: doc.exchanges.len(),
-        turns: doc.turns.len(),
-    })
+    Ok(out)
+}
+
+/// Stores each transcript, as [`store_batch`] does: all in one batch when that works, else one
+/// at a time, so that a transcript that cannot be stored is left out alone.
+pub async fn store_each(
+    conn: &mut SqliteConnection,
+    items: &[NewTranscript<'_>],
+) -> Vec<Result<Imported, sqlx::Error>> {
+    match store_batch(conn, items).await {
+        Ok(stored) => stored.into_iter().map(Ok).collect(),
+        Err(e) if items.len() == 1 => vec![Err(e)],
+        Err(_) => {
+            let mut out = Vec::with_capacity(items.len());
+            for item in items {
+                out.push(match store_batch(conn, std::slice::from_ref(item)).await {
+                    Ok(stored) => one(stored),
+                    Err(e) => Err(e),
+                });
+            }
+            out
+        }
+    }
+}
+
+/// The slug a transcript would like: `YYYY-MM-DD-short-title` (`undated-...` without a date).
+fn transcript_slug(date: Option<&str>, title: &str) -> String {
+    let mut base = slugify(title, 60);
+    // The date leads the slug; a title that starts with the date would repeat it.
+    if let Some(d) = date {
+        let d_slug = slugify(d, 10);
+        base = base
+            .trim_start_matches(&d_slug)
+            .trim_start_matches('-')
+            .to_string();
+    }
+    let lead = date.unwrap_or("undated");
+    if base.is_empty() {
+        lead.to_string()
+    } else {
+        format!("{lead}-{base}")
+    }
 }
 
 /// A title for a source that prints none: its file name without date and extension, else the
@@ -246,29 +352,6 @@ pub fn fallback_title(file_name: Option<&str>, doc: &Document) -> String {
     }
 }
 
-async fn unique_slug(
-    conn: &mut SqliteConnection,
-    date: Option<&str>,
-    title: &str,
-) -> Result<String, sqlx::Error> {
-    let mut base = slugify(title, 60);
-    // The date leads the slug; a title that starts with the date would repeat it.
-    if let Some(d) = date {
-        let d_slug = slugify(d, 10);
-        base = base
-            .trim_start_matches(&d_slug)
-            .trim_start_matches('-')
-            .to_string();
-    }
-    let lead = date.unwrap_or("undated");
-    let base = if base.is_empty() {
-        lead.to_string()
-    } else {
-        format!("{lead}-{base}")
-    };
-    free_slug(conn, "SELECT json_group_array(slug) FROM transcript WHERE slug = ?1 OR (slug > ?1 || '-' AND slug < ?1 || '.')", &base).await
-}
-
 /// `base`, or `base-2`, `base-3`, ...: the first not taken, found with one query (`sql` lists
 /// the taken ones, `base` and those that start `base-`, as a JSON array, by a range on the
 /// slug's index) however many namesakes there are.
@@ -291,71 +374,6 @@ async fn free_slug(
         .map(|n| format!("{base}-{n}"))
         .find(|s| !taken.contains(s))
         .unwrap_or_else(|| base.to_string()))
-}
-
-/// Finds or creates the speaker a resolved name stands for, across the whole archive.
-pub async fn resolve_speaker(
-    conn: &mut SqliteConnection,
-    name: &str,
-    kind: SpeakerKind,
-) -> Result<i64, sqlx::Error> {
-    let folded = names::fold(name);
-    let key = match kind {
-        SpeakerKind::Person => folded.clone(),
-        SpeakerKind::Outlet => format!("outlet:{folded}"),
-        SpeakerKind::Anonymous => format!("anonymous:{folded}"),
-    };
-    if let Some(id) = sqlx::query_scalar::<_, i64>("SELECT id FROM speaker WHERE key = ?")
-        .bind(key.clone())
-        .fetch_optional(&mut *conn)
-        .await?
-    {
-        return Ok(id);
-    }
-    let surname = names::surname(&folded).to_string();
-    if kind == SpeakerKind::Person && !surname.is_empty() {
-        let candidates: Vec<(i64, String)> =
-            sqlx::query_as("SELECT id, name FROM speaker WHERE kind = 'person' AND surname = ?")
-                .bind(surname.clone())
-                .fetch_all(&mut *conn)
-                .await?;
-        let same: Vec<&(i64, String)> = candidates
-            .iter()
-            .filter(|(_, other)| {
-                names::short_form_of(name, other) || names::short_form_of(other, name)
-            })
-            .collect();
-        if let [(id, other)] = same.as_slice() {
-            // A fuller spelling of a name known only by its short form takes over the display
-            // name; the slug stays.
-            if names::short_form_of(other, name) && name.len() > other.len() {
-                sqlx::query("UPDATE speaker SET name = ?, key = ? WHERE id = ?")
-                    .bind(name.to_string())
-                    .bind(key)
-                    .bind(*id)
-                    .execute(&mut *conn)
-                    .await?;
-            }
-            return Ok(*id);
-        }
-    }
-    let base = slugify(name, 60);
-    let base = if base.is_empty() {
-        "speaker".to_string()
-    } else {
-        base
-    };
-    let slug = free_slug(conn, "SELECT json_group_array(slug) FROM speaker WHERE slug = ?1 OR (slug > ?1 || '-' AND slug < ?1 || '.')", &base).await?;
-    sqlx::query_scalar(
-        "INSERT INTO speaker (slug, name, key, surname, kind) VALUES (?, ?, ?, ?, ?) RETURNING id",
-    )
-    .bind(slug)
-    .bind(name.to_string())
-    .bind(key)
-    .bind(surname)
-    .bind(kind.as_str())
-    .fetch_one(&mut *conn)
-    .await
 }
 
 /// Finds or creates a topic by name.
@@ -394,389 +412,8 @@ pub async fn resolve_topic(
         .await
 }
 
-/// What can be worked out from a reading without the database, done before the write
-/// transaction (on another core during a bulk import).
-pub struct Prepared {
-    pub doc: Document,
-    fingerprints: Vec<String>,
-    phrases: Vec<HashMap<String, usize>>,
-    entities: Vec<topics::Entities>,
-    candidates: Vec<String>,
-}
-
-impl Prepared {
-    pub fn new(doc: Document) -> Self {
-        let mut people: Vec<String> = doc
-            .turns
-            .iter()
-            .filter(|t| t.speaker_kind == SpeakerKind::Person && t.speaker.contains(' '))
-            .map(|t| t.speaker.clone())
-            .collect();
-        people.sort();
-        people.dedup();
-        let texts: Vec<String> = doc
-            .exchanges
-            .iter()
-            .map(|e| {
-                std::iter::once(e.question)
-                    .chain(e.answers.iter().copied())
-                    .flat_map(|i| doc.turns[i].paragraphs.iter().map(String::as_str))
-                    .collect::<Vec<_>>()
-                    .join("\n")
-            })
-            .collect();
-        let phrases: Vec<HashMap<String, usize>> =
-            texts.iter().map(|t| topics::phrases(t)).collect();
-        // What the question names is what the exchange is about: it counts three times.
-        let entities = texts
-            .iter()
-            .zip(&doc.exchanges)
-            .map(|(t, e)| {
-                let mut all = topics::entities(t, &people);
-                for (key, weight) in
-                    topics::entities(&doc.turns[e.question].paragraphs.join("\n"), &people)
-                {
-                    *all.entry(key).or_default() += 2.0 * weight;
-                }
-                all
-            })
-            .collect();
-        let mut candidates: Vec<String> = phrases
-            .iter()
-            .flat_map(|counts| {
-                counts
-                    .iter()
-                    .filter(|(_, c)| **c >= 2)
-                    .map(|(p, _)| p.clone())
-            })
-            .collect();
-        candidates.sort();
-        candidates.dedup();
-        let fingerprints = doc
-            .exchanges
-            .iter()
-            .map(|e| fingerprint(&doc.turns[e.question].paragraphs))
-            .collect();
-        Prepared {
-            doc,
-            fingerprints,
-            phrases,
-            entities,
-            candidates,
-        }
-    }
-}
-
-/// Turns per INSERT statement.
-const TURN_BATCH: usize = 32;
-
-/// `INSERT INTO turn ... VALUES (...), (...)` for `rows` rows.
-fn turn_insert_sql(rows: usize) -> String {
-    let row = "(?, ?, ?, ?, ?, ?, ?)";
-    format!(
-        "INSERT INTO turn (transcript_id, position, speaker_id, label, role, exchange, paragraphs) VALUES {}",
-        vec![row; rows].join(", ")
-    )
-}
-
 /// A stored source to read again: transcript id, slug, bytes, file name, media type, edits.
-type SourceRow = (i64, String, Vec<u8>, Option<String>, String, String);
-
-fn json_array<T: serde::Serialize>(items: &[T]) -> String {
-    serde_json::to_string(items).unwrap_or_else(|_| "[]".into())
-}
-
-/// Runs one of the static statements below over rows sent as one JSON array: one prepared
-/// statement and one round trip per table, whatever the number of rows.
-async fn insert_json<T: serde::Serialize>(
-    conn: &mut SqliteConnection,
-    sql: &'static str,
-    rows: &[T],
-) -> Result<(), sqlx::Error> {
-    if rows.is_empty() {
-        return Ok(());
-    }
-    sqlx::query(sql)
-        .bind(json_array(rows))
-        .execute(&mut *conn)
-        .await?;
-    Ok(())
-}
-
-/// Runs a query that answers one JSON object of numbers (`json_group_object`): one row back
-/// instead of one per entry, each of which would be a message from the database thread.
-async fn json_map(
-    conn: &mut SqliteConnection,
-    sql: &'static str,
-    bind: String,
-) -> Result<HashMap<String, i64>, sqlx::Error> {
-    let json: Option<String> = sqlx::query_scalar(sql).bind(bind).fetch_one(conn).await?;
-    Ok(json
-        .and_then(|j| serde_json::from_str(&j).ok())
-        .unwrap_or_default())
-}
-
-async fn lookup(
-    conn: &mut SqliteConnection,
-    keys: String,
-) -> Result<HashMap<String, i64>, sqlx::Error> {
-    json_map(conn, "SELECT json_group_object(key, id) FROM topic WHERE key IN (SELECT value FROM json_each(?))", keys).await
-}
-
-/// Finds or creates the topics named, in a few statements; returns name -> id.
-async fn resolve_topics(
-    conn: &mut SqliteConnection,
-    wanted: &[(String, &'static str)],
-) -> Result<HashMap<String, i64>, sqlx::Error> {
-    let keys: Vec<String> = wanted.iter().map(|(n, _)| names::fold(n)).collect();
-    let mut by_key: HashMap<String, i64> = lookup(&mut *conn, json_array(&keys))
-        .await?
-        .into_iter()
-        .collect();
-    let missing: Vec<usize> = (0..wanted.len())
-        .filter(|&i| !by_key.contains_key(&keys[i]))
-        .collect();
-    if !missing.is_empty() {
-        let mut seen: HashSet<&str> = HashSet::new();
-        let mut rows: Vec<(String, String, String, &str)> = Vec::new();
-        for &i in &missing {
-            if !seen.insert(keys[i].as_str()) || keys[i].is_empty() {
-                continue;
-            }
-            let slug = slugify(&wanted[i].0, 60);
-            rows.push((
-                if slug.is_empty() {
-                    "topic".into()
-                } else {
-                    slug
-                },
-                wanted[i].0.clone(),
-                keys[i].clone(),
-                wanted[i].1,
-            ));
-        }
-        // A slug already taken (or kept by a merged topic's redirect) is skipped here and
-        // given a suffix below.
-        insert_json(
-            conn,
-            "INSERT INTO topic (slug, name, key, kind) SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3 FROM json_each(?) \
-             WHERE (value ->> 0) NOT IN (SELECT slug FROM topic_redirect) ON CONFLICT DO NOTHING",
-            &rows,
-        )
-        .await?;
-        let missing_keys: Vec<String> = missing.iter().map(|&i| keys[i].clone()).collect();
-        by_key.extend(lookup(&mut *conn, json_array(&missing_keys)).await?);
-        for &i in &missing {
-            if !by_key.contains_key(&keys[i]) && !keys[i].is_empty() {
-                let id = resolve_topic(conn, &wanted[i].0, wanted[i].1).await?;
-                by_key.insert(keys[i].clone(), id);
-            }
-        }
-    }
-    Ok(wanted
-        .iter()
-        .zip(&keys)
-        .filter_map(|((name, _), key)| by_key.get(key).map(|id| (name.clone(), *id)))
-        .collect())
-}
-
-/// Writes what is derived from the reading: header fields aside, the speakers, turns, exchanges,
-/// search index and topics. `count_phrases` adds this transcript's key phrases to the archive's
-/// phrase frequencies.
-pub async fn write_derived(
-    conn: &mut SqliteConnection,
-    transcript_id: i64,
-    prepared: &Prepared,
-    n_transcripts: i64,
-    count_phrases: bool,
-) -> Result<(), sqlx::Error> {
-    let doc = &prepared.doc;
-    sqlx::query("UPDATE transcript SET header = ?, preface = ?, notes = ?, exchange_count = ?, language = coalesce(language, ?), updated_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now') WHERE id = ?")
-        .bind(json_array(&doc.header))
-        .bind(json_array(&doc.preface))
-        .bind(json_array(&doc.notes))
-        .bind(doc.exchanges.len() as i64)
-        .bind(doc.language.clone())
-        .bind(transcript_id)
-        .execute(&mut *conn)
-        .await?;
-
-    // Speakers: one lookup per distinct speaker of the transcript.
-    let assignments: HashMap<String, i64> = sqlx::query_as::<_, (String, i64)>(
-        "SELECT label, speaker_id FROM speaker_assignment WHERE transcript_id = ?",
-    )
-    .bind(transcript_id)
-    .fetch_all(&mut *conn)
-    .await?
-    .into_iter()
-    .collect();
-    let mut speaker_ids: HashMap<(String, SpeakerKind), i64> = HashMap::new();
-    let mut turn_speakers = Vec::with_capacity(doc.turns.len());
-    let mut aliases: Vec<(i64, String)> = Vec::new();
-    for turn in &doc.turns {
-        let id = match turn.label.as_ref().and_then(|l| assignments.get(l)) {
-            Some(id) => *id,
-            None => match speaker_ids.get(&(turn.speaker.clone(), turn.speaker_kind)) {
-                Some(id) => *id,
-                None => {
-                    let id = resolve_speaker(conn, &turn.speaker, turn.speaker_kind).await?;
-                    speaker_ids.insert((turn.speaker.clone(), turn.speaker_kind), id);
-                    id
-                }
-            },
-        };
-        if let Some(label) = &turn.label
-            && !aliases.iter().any(|(s, l)| *s == id && l == label)
-        {
-            aliases.push((id, label.clone()));
-        }
-        turn_speakers.push(id);
-    }
-    insert_json(conn, "INSERT OR IGNORE INTO alias (speaker_id, label) SELECT value ->> 0, value ->> 1 FROM json_each(?)", &aliases).await?;
-
-    // Turns and the search index.
-    let mut exchange_of: HashMap<usize, u32> = HashMap::new();
-    for e in &doc.exchanges {
-        exchange_of.insert(e.question, e.number);
-        for a in &e.answers {
-            exchange_of.insert(*a, e.number);
-        }
-    }
-    // Rows go in fixed-size batches of plain values: the text is bound as it is, with no JSON
-    // to write and read again, and the few statement shapes stay in the statement cache.
-    for (chunk_index, chunk) in doc.turns.chunks(TURN_BATCH).enumerate() {
-        let sql = turn_insert_sql(chunk.len());
-        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
-        for (k, turn) in chunk.iter().enumerate() {
-            let position = chunk_index * TURN_BATCH + k;
-            q = q
-                .bind(transcript_id)
-                .bind(position as i64)
-                .bind(turn_speakers[position])
-                .bind(turn.label.clone())
-                .bind(turn.role.as_str())
-                .bind(exchange_of.get(&position).map(|n| *n as i64))
-                .bind(json_array(&turn.paragraphs));
-        }
-        q.execute(&mut *conn).await?;
-    }
-
-    // Exchanges.
-    let fingerprints = &prepared.fingerprints;
-    let exchange_rows: Vec<(u32, usize, &str)> = doc
-        .exchanges
-        .iter()
-        .zip(fingerprints)
-        .map(|(e, fp)| (e.number, e.question, fp.as_str()))
-        .collect();
-    if !exchange_rows.is_empty() {
-        sqlx::query("INSERT INTO exchange (transcript_id, number, question, fingerprint) SELECT ?, value ->> 0, value ->> 1, value ->> 2 FROM json_each(?)")
-            .bind(transcript_id)
-            .bind(json_array(&exchange_rows))
-            .execute(&mut *conn)
-            .await?;
-    }
-    let exchange_ids: HashMap<i64, i64> = json_map(
-        conn,
-        "SELECT json_group_object(number, id) FROM exchange WHERE transcript_id = ?",
-        transcript_id.to_string(),
-    )
-    .await?
-    .into_iter()
-    .filter_map(|(n, id)| n.parse().ok().map(|n| (n, id)))
-    .collect();
-
-    // Topics: key phrases are judged against the archive's phrase frequencies.
-    let candidates = &prepared.candidates;
-    let mut frequency: HashMap<String, f64> = HashMap::new();
-    if n_transcripts >= 20 && !candidates.is_empty() {
-        let known = json_map(conn, "SELECT json_group_object(phrase, transcripts) FROM phrase_frequency WHERE phrase IN (SELECT value FROM json_each(?))", json_array(candidates)).await?;
-        for phrase in candidates {
-            frequency.insert(
-                phrase.clone(),
-                known.get(phrase).copied().unwrap_or(0) as f64 / n_transcripts as f64,
-            );
-        }
-    }
-    if count_phrases && !candidates.is_empty() {
-        sqlx::query("INSERT INTO phrase_frequency (phrase, transcripts) SELECT value, 1 FROM json_each(?) WHERE true ON CONFLICT (phrase) DO UPDATE SET transcripts = transcripts + 1")
-            .bind(json_array(candidates))
-            .execute(&mut *conn)
-            .await?;
-    }
-    let source_topics: Vec<(String, &'static str)> = doc
-        .topics
-        .iter()
-        .map(|t| match topics::gazetteer::NAMES.get(t.as_str()) {
-            Some(e) => (e.name.to_string(), e.kind),
-            None => (t.clone(), "theme"),
-        })
-        .collect();
-    let mut chosen: Vec<(i64, String, &'static str, f64, &'static str)> = Vec::new();
-    for ((e, entities), phrases) in doc
-        .exchanges
-        .iter()
-        .zip(&prepared.entities)
-        .zip(&prepared.phrases)
-    {
-        let lookup = |p: &str| frequency.get(p).copied();
-        for f in topics::choose(entities.clone(), phrases, &lookup) {
-            chosen.push((e.number as i64, f.name, f.kind, f.score, "auto"));
-        }
-        for (name, kind) in &source_topics {
-            chosen.push((e.number as i64, name.clone(), kind, 0.5, "source"));
-        }
-    }
-    let mut wanted: Vec<(String, &'static str)> = Vec::new();
-    let mut seen: HashSet<String> = HashSet::new();
-    for (_, name, kind, _, _) in &chosen {
-        if seen.insert(name.clone()) {
-            wanted.push((name.clone(), kind));
-        }
-    }
-    let topic_ids = resolve_topics(conn, &wanted).await?;
-    let mut pairs: HashSet<(i64, i64)> = HashSet::new();
-    let mut rows: Vec<(i64, i64, &str, f64)> = Vec::new();
-    for (number, name, _, score, origin) in chosen {
-        let (Some(exchange_id), Some(topic_id)) = (exchange_ids.get(&number), topic_ids.get(&name))
-        else {
-            continue;
-        };
-        if pairs.insert((*exchange_id, *topic_id)) {
-            rows.push((*exchange_id, *topic_id, origin, score));
-        }
-    }
-    insert_json(conn, "INSERT OR IGNORE INTO exchange_topic (exchange_id, topic_id, origin, score) SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3 FROM json_each(?)", &rows).await?;
-
-    // Editors' choices, kept by fingerprint, win over what was found.
-    let edits: Vec<(String, i64, String)> = sqlx::query_as(
-        "SELECT fingerprint, topic_id, action FROM topic_edit WHERE transcript_id = ?",
-    )
-    .bind(transcript_id)
-    .fetch_all(&mut *conn)
-    .await?;
-    for (fp, topic_id, action) in edits {
-        for (e, efp) in doc.exchanges.iter().zip(fingerprints) {
-            if *efp != fp {
-                continue;
-            }
-            let Some(exchange_id) = exchange_ids.get(&(e.number as i64)) else {
-                continue;
-            };
-            let sql = if action == "add" {
-                "INSERT INTO exchange_topic (exchange_id, topic_id, origin, score) VALUES (?, ?, 'editor', 10) ON CONFLICT DO UPDATE SET origin = 'editor'"
-            } else {
-                "DELETE FROM exchange_topic WHERE exchange_id = ? AND topic_id = ?"
-            };
-            sqlx::query(sql)
-                .bind(*exchange_id)
-                .bind(topic_id)
-                .execute(&mut *conn)
-                .await?;
-        }
-    }
-    Ok(())
-}
+type StoredSource = (i64, String, Vec<u8>, Option<String>, String, String);
 
 /// A turn's text as the search index holds it: the same expression as the `turn_text` view
 /// (migrations), written out so that writes read the turns by index, never through the view.
@@ -853,7 +490,7 @@ pub struct Reindexed {
 /// transcript in its own transaction. Slugs stay; an exchange whose number changed keeps its
 /// old address as a redirect.
 pub async fn reindex(pool: &SqlitePool) -> Result<Reindexed, sqlx::Error> {
-    let rows: Vec<SourceRow> =
+    let rows: Vec<StoredSource> =
         sqlx::query_as("SELECT t.id, t.slug, s.bytes, s.file_name, s.media_type, t.edited FROM transcript t JOIN source s ON s.id = t.source_id ORDER BY t.id")
             .fetch_all(pool)
             .await?;
@@ -908,17 +545,64 @@ pub async fn reindex(pool: &SqlitePool) -> Result<Reindexed, sqlx::Error> {
             .clone()
             .or_else(|| doc.title.clone())
             .unwrap_or_else(|| fallback_title(file_name.as_deref(), &doc));
+        let prepared = Prepared::new(doc);
+        let doc = &prepared.doc;
+        let fields = ReadingFields::of(doc);
         sqlx::query(
-            "UPDATE transcript SET title = ?, date = ?, place = ?, source_url = ? WHERE id = ?",
+            "UPDATE transcript SET title = ?, date = ?, place = ?, source_url = ?, header = ?, preface = ?, notes = ?, exchange_count = ?, \
+             language = coalesce(language, ?), updated_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now') WHERE id = ?",
         )
         .bind(title)
         .bind(edits.date.clone().or_else(|| doc.date.clone()))
         .bind(edits.place.clone().or_else(|| doc.place.clone()))
         .bind(edits.source_url.clone().or_else(|| doc.source_url.clone()))
+        .bind(fields.header)
+        .bind(fields.preface)
+        .bind(fields.notes)
+        .bind(fields.exchange_count)
+        .bind(doc.language.clone())
         .bind(id)
         .execute(&mut *tx)
         .await?;
-        write_derived(&mut tx, id, &Prepared::new(doc), n, false).await?;
+        // An editor's speaker assignments and topic choices are kept.
+        let assignments: HashMap<String, i64> = sqlx::query_as(
+            "SELECT label, speaker_id FROM speaker_assignment WHERE transcript_id = ?",
+        )
+        .bind(id)
+        .fetch_all(&mut *tx)
+        .await?
+        .into_iter()
+        .collect();
+        let topic_edits: Vec<TopicEdit> = sqlx::query_as::<_, (String, i64, String)>(
+            "SELECT fingerprint, topic_id, action FROM topic_edit WHERE transcript_id = ?",
+        )
+        .bind(id)
+        .fetch_all(&mut *tx)
+        .await?
+        .into_iter()
+        .map(|(fingerprint, topic_id, action)| TopicEdit {
+            fingerprint,
+            topic_id,
+            add: action == "add",
+        })
+        .collect();
+        let mut scope = Scope::default();
+        scope.reading(&prepared);
+        let mut known = Known::load(&mut tx, scope).await?;
+        known.transcripts = n;
+        let mut rows = Rows::default();
+        derive(
+            &mut known,
+            &mut rows,
+            &prepared,
+            &Context {
+                transcript_id: id,
+                assignments: &assignments,
+                topic_edits: &topic_edits,
+                count_phrases: false,
+            },
+        );
+        rows.write(&mut tx).await?;
         index_transcripts(&mut tx, &[id]).await?;
         for (number, fp) in old {
             let now: Option<String> = sqlx::query_scalar(

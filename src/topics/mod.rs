@@ -4,7 +4,7 @@
 pub mod gazetteer;
 
 use crate::parse::names;
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 use std::sync::LazyLock;
 
 /// Themes diplomats talk about; matched on word stems (`sanction` finds `sanctions`).
@@ -84,6 +84,7 @@ const THEMES: &[(&str, &str)] = &[
 static THEME_MATCHER: LazyLock<aho_corasick::AhoCorasick> = LazyLock::new(|| {
     aho_corasick::AhoCorasick::builder()
         .ascii_case_insensitive(true)
+        .kind(Some(aho_corasick::AhoCorasickKind::DFA))
         .build(THEMES.iter().map(|(_, stem)| stem))
         .expect("the theme list builds")
 });
@@ -123,13 +124,19 @@ fn capitalised(w: &str) -> bool {
     w.chars().next().is_some_and(char::is_uppercase)
 }
 
+/// Key phrases with how often each occurs.
+pub type Phrases = HashMap<String, usize>;
+
 /// Candidate key phrases of a text: pairs of adjacent content words, lower-cased, with counts.
-pub fn phrases(text: &str) -> HashMap<String, usize> {
-    let mut out: HashMap<String, usize> = HashMap::new();
+pub fn phrases(text: &str) -> Phrases {
+    let mut out = Phrases::default();
+    // One buffer for the word before, one for this word and one for the pair: no allocation
+    // per word.
+    let (mut previous, mut word, mut pair) = (String::new(), String::new(), String::new());
     for sentence in text.split([
         '.', '?', '!', ';', ':', ',', '(', ')', '“', '”', '"', '—', '–',
     ]) {
-        let mut previous: Option<String> = None;
+        let mut have_previous = false;
         for raw in sentence.split_whitespace() {
             let w = raw.trim_matches(|c: char| !c.is_alphanumeric());
             // A word that cannot be part of a key phrase breaks the pair: a short word, a
@@ -138,20 +145,31 @@ pub fn phrases(text: &str) -> HashMap<String, usize> {
                 && !w.bytes().any(|b| b.is_ascii_digit())
                 && !w.contains(['’', '\''])
                 && !w.chars().next().is_some_and(char::is_uppercase);
-            let word = if content {
-                let lower = if w.bytes().all(|b| b.is_ascii_lowercase()) {
-                    w.to_string()
+            let is_word = content && {
+                word.clear();
+                if w.bytes().all(|b| b.is_ascii_lowercase()) {
+                    word.push_str(w);
                 } else {
-                    w.to_lowercase()
-                };
-                (!STOPWORDS.contains(lower.as_str())).then_some(lower)
-            } else {
-                None
+                    word.push_str(&w.to_lowercase());
+                }
+                !STOPWORDS.contains(word.as_str())
             };
-            if let (Some(a), Some(b)) = (&previous, &word) {
-                *out.entry(format!("{a} {b}")).or_default() += 1;
+            if have_previous && is_word {
+                pair.clear();
+                pair.push_str(&previous);
+                pair.push(' ');
+                pair.push_str(&word);
+                match out.get_mut(pair.as_str()) {
+                    Some(count) => *count += 1,
+                    None => {
+                        out.insert(pair.clone(), 1);
+                    }
+                }
             }
-            previous = word;
+            if is_word {
+                std::mem::swap(&mut previous, &mut word);
+            }
+            have_previous = is_word;
         }
     }
     out
@@ -164,24 +182,44 @@ pub fn extract(
     people: &[String],
     frequency: &dyn Fn(&str) -> Option<f64>,
 ) -> Vec<Found> {
-    extract_with(text, &phrases(text), people, frequency)
+    choose(
+        entities(text, &People::new(people.to_vec())),
+        &phrases(text),
+        frequency,
+    )
 }
 
-/// `extract`, given the text's key phrases already counted by [`phrases`].
-pub fn extract_with(
-    text: &str,
-    phrases: &HashMap<String, usize>,
-    people: &[String],
-    frequency: &dyn Fn(&str) -> Option<f64>,
-) -> Vec<Found> {
-    choose(entities(text, people), phrases, frequency)
+/// Full names known in a transcript, by folded surname: worked out once, used for every
+/// exchange.
+pub struct People {
+    names: Vec<String>,
+    surnames: HashMap<String, String>,
+}
+
+impl People {
+    pub fn new(names: Vec<String>) -> Self {
+        let surnames = names
+            .iter()
+            .map(|p| (names::surname(&names::fold(p)).to_string(), p.clone()))
+            .collect();
+        People { names, surnames }
+    }
+}
+
+/// A single word folded as [`names::fold`] folds it, without its work for plain ASCII letters.
+fn fold_word(w: &str) -> String {
+    if w.bytes().all(|b| b.is_ascii_alphabetic()) {
+        w.to_ascii_lowercase()
+    } else {
+        names::fold(w)
+    }
 }
 
 /// Named entities and listed themes of a text, with weights: what needs no archive statistics.
 pub type Entities = HashMap<(String, &'static str), f64>;
 
-pub fn entities(text: &str, people: &[String]) -> Entities {
-    let mut found: Entities = HashMap::new();
+pub fn entities(text: &str, people: &People) -> Entities {
+    let mut found: Entities = HashMap::default();
     let mut add = |name: String, kind: &'static str, weight: f64| {
         *found.entry((name, kind)).or_default() += weight;
     };
@@ -218,22 +256,19 @@ pub fn entities(text: &str, people: &[String]) -> Entities {
     // People: two or three capitalised words that are not titles, places or common words.
     let name_word = |w: &str| -> bool {
         capitalised(w)
-            && w.chars().count() > 1
+            && w.chars().nth(1).is_some()
             && w.chars().all(|c| c.is_alphabetic() || c == '-')
             && !w.chars().all(|c| c.is_uppercase())
-            && !STOPWORDS.contains(w.to_lowercase().as_str())
+            && !COMMON_CAPITAL_SET.contains(w)
             && !gazetteer::NAMES.contains_key(w)
             && !names::is_title_word(w)
-            && !COMMON_CAPITAL_SET.contains(w)
+            && !STOPWORDS.contains(w.to_lowercase().as_str())
     };
     let is_name: Vec<bool> = words.iter().map(|w| name_word(w)).collect();
-    let mut surnames: HashMap<String, String> = HashMap::new();
-    for p in people {
-        surnames.insert(names::surname(&names::fold(p)).to_string(), p.clone());
-    }
+    let mut surnames = people.surnames.clone();
     // A pair of name words is a person when the text supports it: said twice, after a title
     // (`President Emmanuel Macron`), by surname alone elsewhere, or a known speaker.
-    let mut pairs: HashMap<String, (usize, bool)> = HashMap::new();
+    let mut pairs: HashMap<String, (usize, bool)> = HashMap::default();
     let mut k = 0;
     while k + 1 < words.len() {
         if !covered[k] && is_name[k] && is_name[k + 1] && !covered[k + 1] {
@@ -261,13 +296,17 @@ pub fn entities(text: &str, people: &[String]) -> Entities {
                 && !(*i > 0 && is_name[i - 1])
                 && !(i + 1 < words.len() && is_name[i + 1])
         })
-        .fold(HashMap::new(), |mut m, (_, w)| {
+        .fold(HashMap::default(), |mut m, (_, w)| {
             *m.entry(*w).or_default() += 1;
             m
         });
+    // The name said most often claims its surname first; ties go by name, so that the outcome
+    // never depends on hash order.
+    let mut pairs: Vec<(String, (usize, bool))> = pairs.into_iter().collect();
+    pairs.sort_by(|a, b| b.1.0.cmp(&a.1.0).then_with(|| a.0.cmp(&b.0)));
     for (full, (count, after_title)) in pairs {
         let last = full.rsplit(' ').next().unwrap_or("");
-        let known = people.contains(&full);
+        let known = people.names.contains(&full);
         if count >= 2 || after_title || known || alone.get(last).copied().unwrap_or(0) > 0 {
             surnames
                 .entry(names::surname(&names::fold(&full)).to_string())
@@ -286,7 +325,7 @@ pub fn entities(text: &str, people: &[String]) -> Entities {
         if prev_is_name || next_is_name || surnames.is_empty() {
             continue;
         }
-        let folded = names::fold(w);
+        let folded = fold_word(w);
         if let Some(full) = surnames.get(&folded)
             && names::fold(full) != folded
         {
@@ -295,7 +334,7 @@ pub fn entities(text: &str, people: &[String]) -> Entities {
     }
 
     // Themes from the list, in one pass over the text.
-    let mut theme_counts: HashMap<&str, usize> = HashMap::new();
+    let mut theme_counts: HashMap<&str, usize> = HashMap::default();
     for m in THEME_MATCHER.find_iter(text) {
         *theme_counts
             .entry(THEMES[m.pattern().as_usize()].0)
@@ -309,11 +348,20 @@ pub fn entities(text: &str, people: &[String]) -> Entities {
     found
 }
 
+/// The topic name of a key phrase: the phrase with a capital first letter.
+pub fn phrase_topic_name(phrase: &str) -> String {
+    let mut name = phrase.to_string();
+    if let Some(first) = name.get_mut(0..1) {
+        first.make_ascii_uppercase();
+    }
+    name
+}
+
 /// The topics of an exchange: its entities, plus key phrases repeated in it and rare across the
 /// archive (`frequency` gives a phrase's share of transcripts); the twelve strongest.
 pub fn choose(
     mut found: Entities,
-    phrases: &HashMap<String, usize>,
+    phrases: &Phrases,
     frequency: &dyn Fn(&str) -> Option<f64>,
 ) -> Vec<Found> {
     let mut add = |name: String, kind: &'static str, weight: f64| {
@@ -330,11 +378,7 @@ pub fn choose(
         if THEMES.iter().any(|(_, stem)| phrase.contains(stem)) {
             continue;
         }
-        let mut name = phrase.to_string();
-        if let Some(first) = name.get_mut(0..1) {
-            first.make_ascii_uppercase();
-        }
-        add(name, "theme", count as f64 * 0.5);
+        add(phrase_topic_name(phrase), "theme", count as f64 * 0.5);
     }
 
     let mut out: Vec<Found> = found

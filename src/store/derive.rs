@@ -1,0 +1,759 @@
+//! From readings to rows. A batch of transcripts is worked out in memory against the parts of
+//! the archive it touches, read in one statement ([`Known::load`]), and then written with a few
+//! statements per table ([`Rows::write`]). Resolving each speaker, topic and slug with its own
+//! query would cost a round trip to the database thread each time, which is most of what a bulk
+//! import would spend.
+
+use super::{fingerprint, slugify};
+use crate::parse::{Document, SpeakerKind, names};
+use crate::topics;
+use sqlx::sqlite::{Sqlite, SqliteArguments};
+use sqlx::{SqliteConnection, query::Query};
+use std::collections::{HashMap, HashSet};
+
+/// What can be worked out from a reading without the database, done before the write
+/// transaction (on another core during a bulk import).
+pub struct Prepared {
+    pub doc: Document,
+    fingerprints: Vec<String>,
+    phrases: Vec<topics::Phrases>,
+    entities: Vec<topics::Entities>,
+    candidates: Vec<String>,
+}
+
+impl Prepared {
+    pub fn new(doc: Document) -> Self {
+        let mut people: Vec<String> = doc
+            .turns
+            .iter()
+            .filter(|t| t.speaker_kind == SpeakerKind::Person && t.speaker.contains(' '))
+            .map(|t| t.speaker.clone())
+            .collect();
+        people.sort();
+        people.dedup();
+        let people = topics::People::new(people);
+        let texts: Vec<String> = doc
+            .exchanges
+            .iter()
+            .map(|e| {
+                std::iter::once(e.question)
+                    .chain(e.answers.iter().copied())
+                    .flat_map(|i| doc.turns[i].paragraphs.iter().map(String::as_str))
+                    .collect::<Vec<_>>()
+                    .join("\n")
+            })
+            .collect();
+        let phrases: Vec<topics::Phrases> = texts.iter().map(|t| topics::phrases(t)).collect();
+        // What the question names is what the exchange is about: it counts three times.
+        let entities = texts
+            .iter()
+            .zip(&doc.exchanges)
+            .map(|(t, e)| {
+                let mut all = topics::entities(t, &people);
+                for (key, weight) in
+                    topics::entities(&doc.turns[e.question].paragraphs.join("\n"), &people)
+                {
+                    *all.entry(key).or_default() += 2.0 * weight;
+                }
+                all
+            })
+            .collect();
+        let mut candidates: Vec<String> = phrases
+            .iter()
+            .flat_map(|counts| {
+                counts
+                    .iter()
+                    .filter(|(_, c)| **c >= 2)
+                    .map(|(p, _)| p.clone())
+            })
+            .collect();
+        candidates.sort();
+        candidates.dedup();
+        let fingerprints = doc
+            .exchanges
+            .iter()
+            .map(|e| fingerprint(&doc.turns[e.question].paragraphs))
+            .collect();
+        Prepared {
+            doc,
+            fingerprints,
+            phrases,
+            entities,
+            candidates,
+        }
+    }
+
+    /// The question fingerprint of each exchange, in order.
+    pub fn fingerprints(&self) -> &[String] {
+        &self.fingerprints
+    }
+
+    /// Every topic name this reading could be given, with its kind: entities, key phrases and
+    /// the topics the source lists.
+    fn topic_names(&self) -> impl Iterator<Item = (String, &'static str)> + '_ {
+        let entities = self
+            .entities
+            .iter()
+            .flat_map(|e| e.keys().map(|(name, kind)| (name.clone(), *kind)));
+        let phrases = self
+            .candidates
+            .iter()
+            .map(|p| (topics::phrase_topic_name(p), "theme"));
+        entities.chain(phrases).chain(self.source_topics())
+    }
+
+    /// The topics the source itself lists, named as the gazetteer names them.
+    fn source_topics(&self) -> impl Iterator<Item = (String, &'static str)> + '_ {
+        self.doc
+            .topics
+            .iter()
+            .map(|t| match topics::gazetteer::NAMES.get(t.as_str()) {
+                Some(e) => (e.name.to_string(), e.kind),
+                None => (t.clone(), "theme"),
+            })
+    }
+}
+
+/// The keys a batch looks up: what [`Known::load`] reads.
+#[derive(Default)]
+pub(super) struct Scope {
+    shas: Vec<String>,
+    transcript_slugs: Vec<String>,
+    speaker_keys: Vec<String>,
+    surnames: Vec<String>,
+    speaker_slugs: Vec<String>,
+    topic_keys: Vec<String>,
+    topic_slugs: Vec<String>,
+    phrases: Vec<String>,
+}
+
+impl Scope {
+    /// A new source, its sha256 and the slug its transcript would like.
+    pub(super) fn source(&mut self, sha: &str, slug: &str) {
+        self.shas.push(sha.to_string());
+        self.transcript_slugs.push(slug.to_string());
+    }
+
+    /// The speakers, topics and phrases of a reading.
+    pub(super) fn reading(&mut self, prepared: &Prepared) {
+        for turn in &prepared.doc.turns {
+            let folded = names::fold(&turn.speaker);
+            self.speaker_keys
+                .push(speaker_key(&folded, turn.speaker_kind));
+            if turn.speaker_kind == SpeakerKind::Person {
+                self.surnames.push(names::surname(&folded).to_string());
+            }
+            self.speaker_slugs.push(base_slug(&turn.speaker, "speaker"));
+        }
+        for (name, _) in prepared.topic_names() {
+            self.topic_keys.push(names::fold(&name));
+            self.topic_slugs.push(base_slug(&name, "topic"));
+        }
+        self.phrases.extend(prepared.candidates.iter().cloned());
+    }
+}
+
+/// The key that finds a speaker: the folded name, prefixed by the kind for outlets and
+/// anonymous speakers so that they never merge with a person.
+fn speaker_key(folded: &str, kind: SpeakerKind) -> String {
+    match kind {
+        SpeakerKind::Person => folded.to_string(),
+        SpeakerKind::Outlet => format!("outlet:{folded}"),
+        SpeakerKind::Anonymous => format!("anonymous:{folded}"),
+    }
+}
+
+/// A slug from a name, or `fallback` for a name with no letters or digits.
+fn base_slug(name: &str, fallback: &str) -> String {
+    let base = slugify(name, 60);
+    if base.is_empty() {
+        fallback.to_string()
+    } else {
+        base
+    }
+}
+
+/// `base`, or `base-2`, `base-3`, ...: the first not in `taken`, which it joins.
+pub(super) fn claim_slug(taken: &mut HashSet<String>, base: &str) -> String {
+    let slug = if taken.contains(base) {
+        (2..)
+            .map(|n| format!("{base}-{n}"))
+            .find(|s| !taken.contains(s))
+            .unwrap_or_else(|| base.to_string())
+    } else {
+        base.to_string()
+    };
+    taken.insert(slug.clone());
+    slug
+}
+
+/// The next free row id of each table a batch writes. The batch runs inside a write
+/// transaction, so no one else takes them.
+#[derive(Default, serde::Deserialize)]
+struct NextIds {
+    source: i64,
+    transcript: i64,
+    speaker: i64,
+    turn: i64,
+    exchange: i64,
+    topic: i64,
+}
+
+fn take(id: &mut i64) -> i64 {
+    *id += 1;
+    *id - 1
+}
+
+#[derive(serde::Deserialize)]
+struct Loaded {
+    next: NextIds,
+    transcripts: i64,
+    shas: HashMap<String, String>,
+    transcript_slugs: Vec<String>,
+    speaker_slugs: Vec<String>,
+    topic_slugs: Vec<String>,
+    speakers: Vec<(i64, String, String, String)>,
+    topics: HashMap<String, i64>,
+    phrases: HashMap<String, i64>,
+}
+
+/// The parts of the archive a batch needs, kept in step as the batch adds rows: the next
+/// ids, the sources already stored, the slugs taken, the speakers and topics its readings name
+/// and how many transcripts use each of its key phrases.
+pub(super) struct Known {
+    next: NextIds,
+    /// How many transcripts the archive holds.
+    pub(super) transcripts: i64,
+    /// sha256 -> slug of the transcript stored from those bytes.
+    pub(super) shas: HashMap<String, String>,
+    pub(super) transcript_slugs: HashSet<String>,
+    speaker_slugs: HashSet<String>,
+    topic_slugs: HashSet<String>,
+    /// Speaker key -> id.
+    speakers: HashMap<String, i64>,
+    /// Surname -> the people of that surname, with their display names.
+    persons: HashMap<String, Vec<(i64, String)>>,
+    /// Topic key -> id.
+    topics: HashMap<String, i64>,
+    phrases: HashMap<String, i64>,
+}
+
+/// One statement that reads everything a batch looks up, as one JSON object.
+const LOAD: &str = "SELECT json_object(\
+    'next', json_object(\
+        'source', (SELECT coalesce(max(id), 0) + 1 FROM source), \
+        'transcript', (SELECT coalesce(max(id), 0) + 1 FROM transcript), \
+        'speaker', (SELECT coalesce(max(id), 0) + 1 FROM speaker), \
+        'turn', (SELECT coalesce(max(id), 0) + 1 FROM turn), \
+        'exchange', (SELECT coalesce(max(id), 0) + 1 FROM exchange), \
+        'topic', (SELECT coalesce(max(id), 0) + 1 FROM topic)), \
+    'transcripts', (SELECT count(*) FROM transcript), \
+    'shas', json((SELECT json_group_object(s.sha256, t.slug) FROM source s JOIN transcript t ON t.source_id = s.id \
+        WHERE s.sha256 IN (SELECT value FROM json_each(?)))), \
+    'transcript_slugs', json((SELECT json_group_array(t.slug) FROM json_each(?) b \
+        JOIN transcript t ON t.slug >= b.value AND t.slug < b.value || '.')), \
+    'speaker_slugs', json((SELECT json_group_array(t.slug) FROM json_each(?) b \
+        JOIN speaker t ON t.slug >= b.value AND t.slug < b.value || '.')), \
+    'topic_slugs', json((SELECT json_group_array(slug) FROM (\
+        SELECT t.slug FROM json_each(?) b JOIN topic t ON t.slug >= b.value AND t.slug < b.value || '.' \
+        UNION SELECT r.slug FROM json_each(?) b JOIN topic_redirect r ON r.slug >= b.value AND r.slug < b.value || '.'))), \
+    'speakers', json((SELECT json_group_array(json_array(id, name, key, surname)) FROM speaker \
+        WHERE key IN (SELECT value FROM json_each(?)) OR (kind = 'person' AND surname IN (SELECT value FROM json_each(?))))), \
+    'topics', json((SELECT json_group_object(key, id) FROM topic WHERE key IN (SELECT value FROM json_each(?)))), \
+    'phrases', json((SELECT json_group_object(phrase, transcripts) FROM phrase_frequency \
+        WHERE phrase IN (SELECT value FROM json_each(?)))))";
+
+impl Known {
+    /// Reads what the keys in `scope` need, in one statement. Slugs are matched by range on
+    /// their index (`base` and every `base-...`), so a slug's suffixes come with it.
+    pub(super) async fn load(
+        conn: &mut SqliteConnection,
+        mut scope: Scope,
+    ) -> Result<Known, sqlx::Error> {
+        for list in [
+            &mut scope.speaker_keys,
+            &mut scope.surnames,
+            &mut scope.speaker_slugs,
+            &mut scope.topic_keys,
+            &mut scope.topic_slugs,
+        ] {
+            list.sort();
+            list.dedup();
+        }
+        let json: String = sqlx::query_scalar(LOAD)
+            .bind(json_array(&scope.shas))
+            .bind(json_array(&scope.transcript_slugs))
+            .bind(json_array(&scope.speaker_slugs))
+            .bind(json_array(&scope.topic_slugs))
+            .bind(json_array(&scope.topic_slugs))
+            .bind(json_array(&scope.speaker_keys))
+            .bind(json_array(&scope.surnames))
+            .bind(json_array(&scope.topic_keys))
+            .bind(json_array(&scope.phrases))
+            .fetch_one(&mut *conn)
+            .await?;
+        let loaded: Loaded =
+            serde_json::from_str(&json).map_err(|e| sqlx::Error::Decode(Box::new(e)))?;
+        let mut speakers = HashMap::new();
+        let mut persons: HashMap<String, Vec<(i64, String)>> = HashMap::new();
+        for (id, name, key, surname) in loaded.speakers {
+            // Outlets and anonymous speakers have a prefixed key; only people match by surname.
+            if !key.contains(':') && !surname.is_empty() {
+                persons.entry(surname).or_default().push((id, name));
+            }
+            speakers.insert(key, id);
+        }
+        Ok(Known {
+            next: loaded.next,
+            transcripts: loaded.transcripts,
+            shas: loaded.shas,
+            transcript_slugs: loaded.transcript_slugs.into_iter().collect(),
+            speaker_slugs: loaded.speaker_slugs.into_iter().collect(),
+            topic_slugs: loaded.topic_slugs.into_iter().collect(),
+            speakers,
+            persons,
+            topics: loaded.topics,
+            phrases: loaded.phrases,
+        })
+    }
+
+    pub(super) fn next_source(&mut self) -> i64 {
+        take(&mut self.next.source)
+    }
+
+    pub(super) fn next_transcript(&mut self) -> i64 {
+        take(&mut self.next.transcript)
+    }
+
+    /// The speaker a resolved name stands for, across the whole archive: the same key, else
+    /// the one person of that surname whose name is a short or full form of this one (a fuller
+    /// spelling takes over the display name; the slug stays), else a new speaker.
+    fn speaker(&mut self, rows: &mut Rows, name: &str, kind: SpeakerKind) -> i64 {
+        let folded = names::fold(name);
+        let key = speaker_key(&folded, kind);
+        if let Some(id) = self.speakers.get(&key) {
+            return *id;
+        }
+        let surname = names::surname(&folded).to_string();
+        if kind == SpeakerKind::Person && !surname.is_empty() {
+            let candidates = self.persons.entry(surname.clone()).or_default();
+            let same: Vec<usize> = (0..candidates.len())
+                .filter(|&i| {
+                    let other = &candidates[i].1;
+                    names::short_form_of(name, other) || names::short_form_of(other, name)
+                })
+                .collect();
+            if let [i] = same.as_slice() {
+                let (id, other) = &mut candidates[*i];
+                let id = *id;
+                if names::short_form_of(other, name) && name.len() > other.len() {
+                    self.speakers.retain(|_, v| *v != id);
+                    self.speakers.insert(key.clone(), id);
+                    *other = name.to_string();
+                    rows.rename_speaker(id, name, &key);
+                }
+                return id;
+            }
+        }
+        let id = take(&mut self.next.speaker);
+        let slug = claim_slug(&mut self.speaker_slugs, &base_slug(name, "speaker"));
+        self.speakers.insert(key.clone(), id);
+        if kind == SpeakerKind::Person && !surname.is_empty() {
+            self.persons
+                .entry(surname.clone())
+                .or_default()
+                .push((id, name.to_string()));
+        }
+        rows.speakers.push(SpeakerRow {
+            id,
+            slug,
+            name: name.to_string(),
+            key,
+            surname,
+            kind: kind.as_str(),
+        });
+        id
+    }
+
+    /// The topic of this name, created when new; `None` for a name with no letters or digits.
+    fn topic(&mut self, rows: &mut Rows, name: &str, kind: &'static str) -> Option<i64> {
+        let key = names::fold(name);
+        if key.is_empty() {
+            return None;
+        }
+        if let Some(id) = self.topics.get(&key) {
+            return Some(*id);
+        }
+        let id = take(&mut self.next.topic);
+        let slug = claim_slug(&mut self.topic_slugs, &base_slug(name, "topic"));
+        rows.topics
+            .push((id, slug, name.to_string(), key.clone(), kind));
+        self.topics.insert(key, id);
+        Some(id)
+    }
+}
+
+/// A transcript's own fields that come from the reading.
+pub(super) struct ReadingFields {
+    pub header: String,
+    pub preface: String,
+    pub notes: String,
+    pub exchange_count: i64,
+}
+
+impl ReadingFields {
+    pub(super) fn of(doc: &Document) -> Self {
+        ReadingFields {
+            header: json_array(&doc.header),
+            preface: json_array(&doc.preface),
+            notes: json_array(&doc.notes),
+            exchange_count: doc.exchanges.len() as i64,
+        }
+    }
+}
+
+pub(super) struct SourceRow<'a> {
+    pub id: i64,
+    pub sha: String,
+    pub media_type: String,
+    pub file_name: Option<&'a str>,
+    pub bytes: &'a [u8],
+    pub uploaded_by: Option<&'a str>,
+}
+
+pub(super) struct TranscriptRow {
+    pub id: i64,
+    pub source_id: i64,
+    pub slug: String,
+    pub title: String,
+    pub date: Option<String>,
+    pub place: Option<String>,
+    pub source_url: Option<String>,
+    pub language: Option<String>,
+    pub edited: String,
+    pub fields: ReadingFields,
+}
+
+struct SpeakerRow {
+    id: i64,
+    slug: String,
+    name: String,
+    key: String,
+    surname: String,
+    kind: &'static str,
+}
+
+struct TurnRow {
+    id: i64,
+    transcript_id: i64,
+    position: i64,
+    speaker_id: i64,
+    label: Option<String>,
+    role: &'static str,
+    exchange: Option<i64>,
+    paragraphs: String,
+}
+
+/// An editor's topic choice for the exchange with this question fingerprint.
+pub(super) struct TopicEdit {
+    pub fingerprint: String,
+    pub topic_id: i64,
+    pub add: bool,
+}
+
+/// The rows a batch adds, in the order the foreign keys want them written.
+#[derive(Default)]
+pub(super) struct Rows<'a> {
+    pub sources: Vec<SourceRow<'a>>,
+    pub transcripts: Vec<TranscriptRow>,
+    speakers: Vec<SpeakerRow>,
+    /// Existing speakers whose display name (and key) a fuller spelling replaced.
+    renamed: HashMap<i64, (String, String)>,
+    pub assignments: Vec<(i64, String, i64)>,
+    aliases: Vec<(i64, String)>,
+    turns: Vec<TurnRow>,
+    exchanges: Vec<(i64, i64, u32, usize, String)>,
+    topics: Vec<(i64, String, String, String, &'static str)>,
+    exchange_topics: Vec<(i64, i64, &'static str, f64)>,
+    /// Key phrase -> how many of the batch's transcripts use it.
+    phrases: HashMap<String, i64>,
+}
+
+impl Rows<'_> {
+    fn rename_speaker(&mut self, id: i64, name: &str, key: &str) {
+        match self.speakers.iter_mut().find(|s| s.id == id) {
+            Some(new) => {
+                new.name = name.to_string();
+                new.key = key.to_string();
+            }
+            None => {
+                self.renamed.insert(id, (name.to_string(), key.to_string()));
+            }
+        }
+    }
+
+    /// Writes every row: a few statements per table, whatever the number of rows.
+    pub(super) async fn write(&self, conn: &mut SqliteConnection) -> Result<(), sqlx::Error> {
+        insert_bound(
+            conn,
+            "INSERT INTO source (id, sha256, media_type, file_name, bytes, uploaded_by) VALUES",
+            "(?, ?, ?, ?, ?, ?)",
+            &self.sources,
+            |q, s| {
+                q.bind(s.id)
+                    .bind(s.sha.as_str())
+                    .bind(s.media_type.as_str())
+                    .bind(s.file_name)
+                    .bind(s.bytes)
+                    .bind(s.uploaded_by)
+            },
+        )
+        .await?;
+        insert_bound(
+            conn,
+            "INSERT INTO transcript (id, source_id, slug, title, date, place, source_url, language, edited, header, preface, notes, exchange_count) VALUES",
+            "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            &self.transcripts,
+            |q, t| {
+                q.bind(t.id)
+                    .bind(t.source_id)
+                    .bind(t.slug.as_str())
+                    .bind(t.title.as_str())
+                    .bind(t.date.as_deref())
+                    .bind(t.place.as_deref())
+                    .bind(t.source_url.as_deref())
+                    .bind(t.language.as_deref())
+                    .bind(t.edited.as_str())
+                    .bind(t.fields.header.as_str())
+                    .bind(t.fields.preface.as_str())
+                    .bind(t.fields.notes.as_str())
+                    .bind(t.fields.exchange_count)
+            },
+        )
+        .await?;
+        let speakers: Vec<_> = self
+            .speakers
+            .iter()
+            .map(|s| (s.id, &s.slug, &s.name, &s.key, &s.surname, s.kind))
+            .collect();
+        insert_json(conn, "INSERT INTO speaker (id, slug, name, key, surname, kind) SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4, value ->> 5 FROM json_each(?)", &speakers).await?;
+        let renamed: Vec<_> = self
+            .renamed
+            .iter()
+            .map(|(id, (name, key))| (id, name, key))
+            .collect();
+        insert_json(conn, "UPDATE speaker SET name = j.value ->> 1, key = j.value ->> 2 FROM json_each(?) j WHERE speaker.id = j.value ->> 0", &renamed).await?;
+        insert_json(conn, "INSERT INTO speaker_assignment (transcript_id, label, speaker_id) SELECT value ->> 0, value ->> 1, value ->> 2 FROM json_each(?)", &self.assignments).await?;
+        insert_json(conn, "INSERT OR IGNORE INTO alias (speaker_id, label) SELECT value ->> 0, value ->> 1 FROM json_each(?)", &self.aliases).await?;
+        insert_bound(
+            conn,
+            "INSERT INTO turn (id, transcript_id, position, speaker_id, label, role, exchange, paragraphs) VALUES",
+            "(?, ?, ?, ?, ?, ?, ?, ?)",
+            &self.turns,
+            |q, t| {
+                q.bind(t.id)
+                    .bind(t.transcript_id)
+                    .bind(t.position)
+                    .bind(t.speaker_id)
+                    .bind(t.label.as_deref())
+                    .bind(t.role)
+                    .bind(t.exchange)
+                    .bind(t.paragraphs.as_str())
+            },
+        )
+        .await?;
+        insert_json(conn, "INSERT INTO exchange (id, transcript_id, number, question, fingerprint) SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4 FROM json_each(?)", &self.exchanges).await?;
+        insert_json(conn, "INSERT INTO topic (id, slug, name, key, kind) SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4 FROM json_each(?)", &self.topics).await?;
+        insert_json(conn, "INSERT INTO exchange_topic (exchange_id, topic_id, origin, score) SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3 FROM json_each(?)", &self.exchange_topics).await?;
+        let phrases: Vec<_> = self.phrases.iter().collect();
+        insert_json(conn, "INSERT INTO phrase_frequency (phrase, transcripts) SELECT value ->> 0, value ->> 1 FROM json_each(?) WHERE true ON CONFLICT (phrase) DO UPDATE SET transcripts = transcripts + excluded.transcripts", &phrases).await?;
+        Ok(())
+    }
+}
+
+/// What `derive` works from besides the reading.
+pub(super) struct Context<'a> {
+    pub transcript_id: i64,
+    /// Label as printed -> speaker id, chosen by an editor.
+    pub assignments: &'a HashMap<String, i64>,
+    pub topic_edits: &'a [TopicEdit],
+    /// Add this transcript's key phrases to the archive's phrase frequencies.
+    pub count_phrases: bool,
+}
+
+/// Works out the rows of a reading: speakers and aliases, turns, exchanges and topics.
+/// Key phrases are judged against the archive's phrase frequencies.
+pub(super) fn derive(known: &mut Known, rows: &mut Rows, prepared: &Prepared, cx: &Context) {
+    let doc = &prepared.doc;
+    let transcript_id = cx.transcript_id;
+
+    // Speakers, once per distinct name.
+    let mut speaker_ids: HashMap<(&str, SpeakerKind), i64> = HashMap::new();
+    let mut turn_speakers = Vec::with_capacity(doc.turns.len());
+    let mut aliases: HashSet<(i64, &str)> = HashSet::new();
+    for turn in &doc.turns {
+        let id = match turn.label.as_ref().and_then(|l| cx.assignments.get(l)) {
+            Some(id) => *id,
+            None => *speaker_ids
+                .entry((turn.speaker.as_str(), turn.speaker_kind))
+                .or_insert_with(|| known.speaker(rows, &turn.speaker, turn.speaker_kind)),
+        };
+        if let Some(label) = &turn.label
+            && aliases.insert((id, label.as_str()))
+        {
+            rows.aliases.push((id, label.clone()));
+        }
+        turn_speakers.push(id);
+    }
+
+    // Turns, each with the number of the exchange it asks or answers in.
+    let mut exchange_of: HashMap<usize, i64> = HashMap::new();
+    for e in &doc.exchanges {
+        exchange_of.insert(e.question, e.number as i64);
+        for a in &e.answers {
+            exchange_of.insert(*a, e.number as i64);
+        }
+    }
+    for (position, (turn, speaker_id)) in doc.turns.iter().zip(turn_speakers).enumerate() {
+        rows.turns.push(TurnRow {
+            id: take(&mut known.next.turn),
+            transcript_id,
+            position: position as i64,
+            speaker_id,
+            label: turn.label.clone(),
+            role: turn.role.as_str(),
+            exchange: exchange_of.get(&position).copied(),
+            paragraphs: json_array(&turn.paragraphs),
+        });
+    }
+
+    // Exchanges.
+    let mut exchange_ids: HashMap<u32, i64> = HashMap::new();
+    for (e, fp) in doc.exchanges.iter().zip(&prepared.fingerprints) {
+        let id = take(&mut known.next.exchange);
+        exchange_ids.insert(e.number, id);
+        rows.exchanges
+            .push((id, transcript_id, e.number, e.question, fp.clone()));
+    }
+
+    // Topics. A phrase's share of transcripts counts this one, as stored.
+    let n_transcripts = known.transcripts;
+    let lookup = |p: &str| -> Option<f64> {
+        (n_transcripts >= 20)
+            .then(|| known.phrases.get(p).copied().unwrap_or(0) as f64 / n_transcripts as f64)
+    };
+    let source_topics: Vec<(String, &'static str)> = prepared.source_topics().collect();
+    let mut chosen: Vec<(i64, String, &'static str, f64, &'static str)> = Vec::new();
+    for ((e, entities), phrases) in doc
+        .exchanges
+        .iter()
+        .zip(&prepared.entities)
+        .zip(&prepared.phrases)
+    {
+        let exchange_id = exchange_ids[&e.number];
+        for f in topics::choose(entities.clone(), phrases, &lookup) {
+            chosen.push((exchange_id, f.name, f.kind, f.score, "auto"));
+        }
+        for (name, kind) in &source_topics {
+            chosen.push((exchange_id, name.clone(), kind, 0.5, "source"));
+        }
+    }
+    let mut pairs: HashMap<(i64, i64), usize> = HashMap::new();
+    for (exchange_id, name, kind, score, origin) in chosen {
+        let Some(topic_id) = known.topic(rows, &name, kind) else {
+            continue;
+        };
+        if let std::collections::hash_map::Entry::Vacant(v) = pairs.entry((exchange_id, topic_id)) {
+            v.insert(rows.exchange_topics.len());
+            rows.exchange_topics
+                .push((exchange_id, topic_id, origin, score));
+        }
+    }
+    // Editors' choices, kept by fingerprint, win over what was found.
+    for edit in cx.topic_edits {
+        for (e, fp) in doc.exchanges.iter().zip(&prepared.fingerprints) {
+            if *fp != edit.fingerprint {
+                continue;
+            }
+            let pair = (exchange_ids[&e.number], edit.topic_id);
+            match (pairs.get(&pair), edit.add) {
+                (Some(&i), true) => {
+                    rows.exchange_topics[i].2 = "editor";
+                }
+                (None, true) => {
+                    pairs.insert(pair, rows.exchange_topics.len());
+                    rows.exchange_topics.push((pair.0, pair.1, "editor", 10.0));
+                }
+                (Some(&i), false) => {
+                    // Marked rather than removed, so that the other positions stay right.
+                    rows.exchange_topics[i].2 = "";
+                    pairs.remove(&pair);
+                }
+                (None, false) => {}
+            }
+        }
+    }
+    rows.exchange_topics.retain(|r| !r.2.is_empty());
+    if cx.count_phrases {
+        for phrase in &prepared.candidates {
+            *known.phrases.entry(phrase.clone()).or_default() += 1;
+            *rows.phrases.entry(phrase.clone()).or_default() += 1;
+        }
+    }
+}
+
+pub(super) fn json_array<T: serde::Serialize>(items: &[T]) -> String {
+    serde_json::to_string(items).unwrap_or_else(|_| "[]".into())
+}
+
+/// Runs a static statement over rows sent as one JSON array: one prepared statement and one
+/// round trip per table, whatever the number of rows.
+async fn insert_json<T: serde::Serialize>(
+    conn: &mut SqliteConnection,
+    sql: &'static str,
+    rows: &[T],
+) -> Result<(), sqlx::Error> {
+    if rows.is_empty() {
+        return Ok(());
+    }
+    sqlx::query(sql)
+        .bind(json_array(rows))
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+/// Rows per statement for [`insert_bound`], well under SQLite's limit of bound values.
+const ROWS_PER_STATEMENT: usize = 128;
+
+/// `head (row), (row), ...` with the values bound as they are (text and bytes are not copied
+/// into JSON and read out again). Full statements first, then the rest in powers of two, so
+/// that only a few statement shapes exist and each stays prepared.
+async fn insert_bound<R>(
+    conn: &mut SqliteConnection,
+    head: &str,
+    row: &str,
+    rows: &[R],
+    bind: impl Fn(
+        Query<'static, Sqlite, SqliteArguments>,
+        &R,
+    ) -> Query<'static, Sqlite, SqliteArguments>,
+) -> Result<(), sqlx::Error> {
+    let mut rest = rows;
+    while !rest.is_empty() {
+        let n = if rest.len() >= ROWS_PER_STATEMENT {
+            ROWS_PER_STATEMENT
+        } else {
+            1 << rest.len().ilog2()
+        };
+        let (chunk, tail) = rest.split_at(n);
+        let sql = format!("{head} {}", vec![row; n].join(", "));
+        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+        for r in chunk {
+            q = bind(q, r);
+        }
+        q.execute(&mut *conn).await?;
+        rest = tail;
+    }
+    Ok(())
+}
