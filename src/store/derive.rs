@@ -19,6 +19,8 @@ pub struct Prepared {
     phrases: Vec<topics::Phrases>,
     entities: Vec<topics::Entities>,
     candidates: Vec<String>,
+    /// Each turn's paragraphs as the JSON array the turn row keeps.
+    paragraphs: Vec<String>,
 }
 
 impl Prepared {
@@ -74,12 +76,18 @@ impl Prepared {
             .iter()
             .map(|e| fingerprint(&doc.turns[e.question].paragraphs))
             .collect();
+        let paragraphs = doc
+            .turns
+            .iter()
+            .map(|t| json_array(&t.paragraphs))
+            .collect();
         Prepared {
             doc,
             fingerprints,
             phrases,
             entities,
             candidates,
+            paragraphs,
         }
     }
 
@@ -443,15 +451,15 @@ struct SpeakerRow {
     kind: &'static str,
 }
 
-struct TurnRow {
+struct TurnRow<'a> {
     id: i64,
     transcript_id: i64,
     position: i64,
     speaker_id: i64,
-    label: Option<String>,
+    label: Option<&'a str>,
     role: &'static str,
     exchange: Option<i64>,
-    paragraphs: String,
+    paragraphs: &'a str,
 }
 
 /// An editor's topic choice for the exchange with this question fingerprint.
@@ -471,7 +479,7 @@ pub(super) struct Rows<'a> {
     renamed: HashMap<i64, (String, String)>,
     pub assignments: Vec<(i64, String, i64)>,
     aliases: Vec<(i64, String)>,
-    turns: Vec<TurnRow>,
+    turns: Vec<TurnRow<'a>>,
     exchanges: Vec<(i64, i64, u32, usize, String)>,
     topics: Vec<(i64, String, String, String, &'static str)>,
     exchange_topics: Vec<(i64, i64, &'static str, f64)>,
@@ -555,16 +563,54 @@ impl Rows<'_> {
                     .bind(t.transcript_id)
                     .bind(t.position)
                     .bind(t.speaker_id)
-                    .bind(t.label.as_deref())
+                    .bind(t.label)
                     .bind(t.role)
                     .bind(t.exchange)
-                    .bind(t.paragraphs.as_str())
+                    .bind(t.paragraphs)
             },
         )
         .await?;
-        insert_json(conn, "INSERT INTO exchange (id, transcript_id, number, question, fingerprint) SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4 FROM json_each(?)", &self.exchanges).await?;
-        insert_json(conn, "INSERT INTO topic (id, slug, name, key, kind) SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4 FROM json_each(?)", &self.topics).await?;
-        insert_json(conn, "INSERT INTO exchange_topic (exchange_id, topic_id, origin, score) SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3 FROM json_each(?)", &self.exchange_topics).await?;
+        insert_bound(
+            conn,
+            "INSERT INTO exchange (id, transcript_id, number, question, fingerprint) VALUES",
+            "(?, ?, ?, ?, ?)",
+            &self.exchanges,
+            |q, (id, transcript_id, number, question, fingerprint)| {
+                q.bind(*id)
+                    .bind(*transcript_id)
+                    .bind(*number as i64)
+                    .bind(*question as i64)
+                    .bind(fingerprint.as_str())
+            },
+        )
+        .await?;
+        insert_bound(
+            conn,
+            "INSERT INTO topic (id, slug, name, key, kind) VALUES",
+            "(?, ?, ?, ?, ?)",
+            &self.topics,
+            |q, (id, slug, name, key, kind)| {
+                q.bind(*id)
+                    .bind(slug.as_str())
+                    .bind(name.as_str())
+                    .bind(key.as_str())
+                    .bind(*kind)
+            },
+        )
+        .await?;
+        insert_bound(
+            conn,
+            "INSERT INTO exchange_topic (exchange_id, topic_id, origin, score) VALUES",
+            "(?, ?, ?, ?)",
+            &self.exchange_topics,
+            |q, (exchange_id, topic_id, origin, score)| {
+                q.bind(*exchange_id)
+                    .bind(*topic_id)
+                    .bind(*origin)
+                    .bind(*score)
+            },
+        )
+        .await?;
         let phrases: Vec<_> = self.phrases.iter().collect();
         insert_json(conn, "INSERT INTO phrase_frequency (phrase, transcripts) SELECT value ->> 0, value ->> 1 FROM json_each(?) WHERE true ON CONFLICT (phrase) DO UPDATE SET transcripts = transcripts + excluded.transcripts", &phrases).await?;
         Ok(())
@@ -583,7 +629,12 @@ pub(super) struct Context<'a> {
 
 /// Works out the rows of a reading: speakers and aliases, turns, exchanges and topics.
 /// Key phrases are judged against the archive's phrase frequencies.
-pub(super) fn derive(known: &mut Known, rows: &mut Rows, prepared: &Prepared, cx: &Context) {
+pub(super) fn derive<'a>(
+    known: &mut Known,
+    rows: &mut Rows<'a>,
+    prepared: &'a Prepared,
+    cx: &Context,
+) {
     let doc = &prepared.doc;
     let transcript_id = cx.transcript_id;
 
@@ -620,10 +671,10 @@ pub(super) fn derive(known: &mut Known, rows: &mut Rows, prepared: &Prepared, cx
             transcript_id,
             position: position as i64,
             speaker_id,
-            label: turn.label.clone(),
+            label: turn.label.as_deref(),
             role: turn.role.as_str(),
             exchange: exchange_of.get(&position).copied(),
-            paragraphs: json_array(&turn.paragraphs),
+            paragraphs: &prepared.paragraphs[position],
         });
     }
 
@@ -724,7 +775,7 @@ async fn insert_json<T: serde::Serialize>(
 }
 
 /// Rows per statement for [`insert_bound`], well under SQLite's limit of bound values.
-const ROWS_PER_STATEMENT: usize = 128;
+const ROWS_PER_STATEMENT: usize = 256;
 
 /// `head (row), (row), ...` with the values bound as they are (text and bytes are not copied
 /// into JSON and read out again). Full statements first, then the rest in powers of two, so
