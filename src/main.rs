@@ -10,10 +10,14 @@ fn main() -> ExitCode {
     if let Command::Parse { format, file } = &cli.command {
         return parse(*format, file);
     }
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-    {
+    // The server runs on every core; a command is one task, which a single thread runs with
+    // less handing over between threads (an import parses on threads of its own).
+    let mut builder = if matches!(cli.command, Command::Serve(_)) {
+        tokio::runtime::Builder::new_multi_thread()
+    } else {
+        tokio::runtime::Builder::new_current_thread()
+    };
+    let runtime = match builder.enable_all().build() {
         Ok(r) => r,
         Err(e) => {
             eprintln!("stenogram: cannot start the runtime: {e}");
