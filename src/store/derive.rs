@@ -91,6 +91,11 @@ impl Prepared {
         }
     }
 
+    /// The key phrases of the reading: those said at least twice in one exchange.
+    pub fn candidates(&self) -> &[String] {
+        &self.candidates
+    }
+
     /// The question fingerprint of each exchange, in order.
     pub fn fingerprints(&self) -> &[String] {
         &self.fingerprints

@@ -8,7 +8,6 @@ use super::derive::{
 };
 use super::{sha256_hex, slugify};
 use crate::parse::{self, Document, ParseError, names};
-use crate::topics;
 use sqlx::{SqliteConnection, SqlitePool};
 use std::collections::{HashMap, HashSet};
 
@@ -498,40 +497,29 @@ pub async fn reindex(pool: &SqlitePool) -> Result<Reindexed, sqlx::Error> {
     let mut docs = Vec::new();
     for (id, slug, bytes, file_name, media, edited) in rows {
         match parse::parse_bytes(&bytes, file_name.as_deref().or(Some(media.as_str()))) {
-            Ok(doc) => docs.push((id, slug, file_name, doc, edited)),
+            Ok(doc) => docs.push((id, slug, file_name, Prepared::new(doc), edited)),
             Err(e) => report.failed.push((slug, e.to_string())),
         }
     }
     // Phrase frequencies are recounted from the new readings before topics are chosen.
+    let mut counts: HashMap<&str, i64> = HashMap::new();
+    for (_, _, _, prepared, _) in &docs {
+        for phrase in prepared.candidates() {
+            *counts.entry(phrase.as_str()).or_default() += 1;
+        }
+    }
+    let counts: Vec<(&str, i64)> = counts.into_iter().collect();
     let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
     sqlx::query("DELETE FROM phrase_frequency")
         .execute(&mut *tx)
         .await?;
-    for (_, _, _, doc, _) in &docs {
-        let mut seen: HashSet<String> = HashSet::new();
-        for e in &doc.exchanges {
-            let text: String = std::iter::once(e.question)
-                .chain(e.answers.iter().copied())
-                .flat_map(|i| doc.turns[i].paragraphs.clone())
-                .collect::<Vec<_>>()
-                .join("\n");
-            seen.extend(
-                topics::phrases(&text)
-                    .into_iter()
-                    .filter(|(_, c)| *c >= 2)
-                    .map(|(p, _)| p),
-            );
-        }
-        for phrase in seen {
-            sqlx::query("INSERT INTO phrase_frequency (phrase, transcripts) VALUES (?, 1) ON CONFLICT (phrase) DO UPDATE SET transcripts = transcripts + 1")
-                .bind(phrase)
-                .execute(&mut *tx)
-                .await?;
-        }
-    }
+    sqlx::query("INSERT INTO phrase_frequency (phrase, transcripts) SELECT value ->> 0, value ->> 1 FROM json_each(?)")
+        .bind(serde_json::to_string(&counts).unwrap_or_else(|_| "[]".into()))
+        .execute(&mut *tx)
+        .await?;
     tx.commit().await?;
     let n = docs.len() as i64;
-    for (id, _slug, file_name, doc, edited) in docs {
+    for (id, _slug, file_name, prepared, edited) in docs {
         let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
         let old: Vec<(i64, String)> =
             sqlx::query_as("SELECT number, fingerprint FROM exchange WHERE transcript_id = ?")
@@ -543,9 +531,8 @@ pub async fn reindex(pool: &SqlitePool) -> Result<Reindexed, sqlx::Error> {
         let title = edits
             .title
             .clone()
-            .or_else(|| doc.title.clone())
-            .unwrap_or_else(|| fallback_title(file_name.as_deref(), &doc));
-        let prepared = Prepared::new(doc);
+            .or_else(|| prepared.doc.title.clone())
+            .unwrap_or_else(|| fallback_title(file_name.as_deref(), &prepared.doc));
         let doc = &prepared.doc;
         let fields = ReadingFields::of(doc);
         sqlx::query(
@@ -604,24 +591,25 @@ pub async fn reindex(pool: &SqlitePool) -> Result<Reindexed, sqlx::Error> {
         );
         rows.write(&mut tx).await?;
         index_transcripts(&mut tx, &[id]).await?;
-        for (number, fp) in old {
-            let now: Option<String> = sqlx::query_scalar(
-                "SELECT fingerprint FROM exchange WHERE transcript_id = ? AND number = ?",
-            )
-            .bind(id)
-            .bind(number)
-            .fetch_optional(&mut *tx)
-            .await?;
-            if now.as_deref() != Some(fp.as_str()) {
-                // The first content an address showed is the one it keeps pointing to.
-                let r = sqlx::query("INSERT OR IGNORE INTO exchange_redirect (transcript_id, number, fingerprint) VALUES (?, ?, ?)")
-                    .bind(id)
-                    .bind(number)
-                    .bind(fp)
-                    .execute(&mut *tx)
-                    .await?;
-                report.redirects += r.rows_affected() as usize;
-            }
+        // The first content an address showed is the one it keeps pointing to.
+        let now: HashMap<i64, &str> = prepared
+            .doc
+            .exchanges
+            .iter()
+            .zip(prepared.fingerprints())
+            .map(|(e, fp)| (e.number as i64, fp.as_str()))
+            .collect();
+        let moved: Vec<(i64, String)> = old
+            .into_iter()
+            .filter(|(number, fp)| now.get(number) != Some(&fp.as_str()))
+            .collect();
+        if !moved.is_empty() {
+            let r = sqlx::query("INSERT OR IGNORE INTO exchange_redirect (transcript_id, number, fingerprint) SELECT ?, value ->> 0, value ->> 1 FROM json_each(?)")
+                .bind(id)
+                .bind(serde_json::to_string(&moved).unwrap_or_else(|_| "[]".into()))
+                .execute(&mut *tx)
+                .await?;
+            report.redirects += r.rows_affected() as usize;
         }
         tx.commit().await?;
         report.transcripts += 1;
