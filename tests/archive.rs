@@ -136,28 +136,22 @@ async fn a_failure_midway_leaves_the_database_as_it_was() {
     assert_eq!(futures_counts(&a.pool).await, before);
 }
 
-#[tokio::test]
-async fn a_batch_with_one_bad_transcript_stores_the_others() {
-    let a = archive().await;
-    let texts: [&[u8]; 4] = [
-        b"Minsk, 26 November 2025\n\nTalks in Minsk\n\nQuestion: One?\n\nSergey Lavrov: The first answer.",
-        SEED,
-        b"Minsk, 27 November 2025\n\nMore talks\n\nQuestion: Two?\n\nS. Lavrov: The second answer.",
-        b"Minsk, 26 November 2025\n\nTalks in Minsk\n\nQuestion: One?\n\nSergey Lavrov: The first answer.",
-    ];
+/// Stores `texts` as one batch in one transaction; `assignments[i]` applies to text `i`.
+async fn store_batch(
+    pool: &sqlx::SqlitePool,
+    texts: &[&[u8]],
+    assignments: &[HashMap<String, i64>],
+) -> Vec<Result<Imported, sqlx::Error>> {
     let prepared: Vec<write::Prepared> = texts
         .iter()
         .map(|t| write::Prepared::new(stenogram::parse::parse_bytes(t, None).unwrap()))
         .collect();
-    let none = HashMap::new();
-    // The seed's questioner is assigned to a speaker that does not exist: a foreign key fails.
-    let bad: HashMap<String, i64> = [("Question".to_string(), 987_654)].into();
     let edits = write::Edits::default();
     let items: Vec<write::NewTranscript> = texts
         .iter()
         .zip(&prepared)
-        .enumerate()
-        .map(|(i, (bytes, prepared))| write::NewTranscript {
+        .zip(assignments)
+        .map(|((bytes, prepared), assignments)| write::NewTranscript {
             upload: write::Upload {
                 bytes,
                 file_name: Some("t.txt"),
@@ -166,17 +160,77 @@ async fn a_batch_with_one_bad_transcript_stores_the_others() {
             },
             prepared,
             edits: &edits,
-            assignments: if i == 1 { &bad } else { &none },
+            assignments,
         })
         .collect();
-    let mut conn = a.pool.acquire().await.unwrap();
+    let mut conn = pool.acquire().await.unwrap();
     let mut tx = sqlx::Connection::begin_with(&mut *conn, "BEGIN IMMEDIATE")
         .await
         .unwrap();
     let outcomes = write::store_each(&mut tx, &items).await;
+    let new: Vec<i64> = outcomes
+        .iter()
+        .filter_map(|o| match o {
+            Ok(Imported::New { id, .. }) => Some(*id),
+            _ => None,
+        })
+        .collect();
+    write::index_transcripts(&mut tx, &new).await.unwrap();
     tx.commit().await.unwrap();
-    drop(conn);
-    assert_eq!(outcomes.len(), 4);
+    outcomes
+}
+
+const SHORT: &[u8] =
+    b"Minsk, 26 November 2025\n\nTalks in Minsk\n\nQuestion: One?\n\nS. Lavrov: The first answer.";
+const FULL: &[u8] =
+    b"Minsk, 27 November 2025\n\nMore talks\n\nQuestion: Two?\n\nSergey Lavrov: The second answer.";
+
+#[tokio::test]
+async fn one_batch_resolves_speakers_and_sources_across_its_transcripts() {
+    let a = archive().await;
+    let outcomes = store_batch(&a.pool, &[SHORT, FULL, SHORT], &vec![HashMap::new(); 3]).await;
+    let slugs: Vec<&str> = outcomes
+        .iter()
+        .map(|o| o.as_ref().unwrap().slug())
+        .collect();
+    assert_eq!(
+        slugs,
+        [
+            "2025-11-26-talks-in-minsk",
+            "2025-11-27-more-talks",
+            "2025-11-26-talks-in-minsk"
+        ]
+    );
+    assert!(matches!(outcomes[2], Ok(Imported::Existing { .. })));
+    // Both spellings are one speaker, known by the fuller one, with both labels.
+    let lavrovs: Vec<String> =
+        sqlx::query_scalar("SELECT name FROM speaker WHERE surname = 'lavrov'")
+            .fetch_all(&a.pool)
+            .await
+            .unwrap();
+    assert_eq!(lavrovs, ["Sergey Lavrov"]);
+    let labels: Vec<String> = sqlx::query_scalar(
+        "SELECT a.label FROM alias a JOIN speaker s ON s.id = a.speaker_id WHERE s.surname = 'lavrov' ORDER BY a.label",
+    )
+    .fetch_all(&a.pool)
+    .await
+    .unwrap();
+    assert_eq!(labels, ["S. Lavrov", "Sergey Lavrov"]);
+    assert_eq!(count(&a.pool, "turn").await, 4);
+    // The search index holds exactly the stored turns' text.
+    sqlx::query("INSERT INTO turn_fts (turn_fts) VALUES ('integrity-check')")
+        .execute(&a.pool)
+        .await
+        .unwrap();
+}
+
+#[tokio::test]
+async fn a_batch_with_one_bad_transcript_stores_the_others() {
+    let a = archive().await;
+    // The seed's questioner is assigned to a speaker that does not exist: a foreign key fails.
+    let bad: HashMap<String, i64> = [("Question".to_string(), 987_654)].into();
+    let assignments = [HashMap::new(), bad, HashMap::new(), HashMap::new()];
+    let outcomes = store_batch(&a.pool, &[SHORT, SEED, FULL, SHORT], &assignments).await;
     let slugs: Vec<Option<&str>> = outcomes
         .iter()
         .map(|o| o.as_ref().ok().map(Imported::slug))
@@ -194,12 +248,12 @@ async fn a_batch_with_one_bad_transcript_stores_the_others() {
     assert_eq!(count(&a.pool, "transcript").await, 2);
     assert_eq!(count(&a.pool, "source").await, 2);
     assert_eq!(count(&a.pool, "turn").await, 4);
-    // Both spellings in one batch are one speaker.
-    let lavrovs: i64 = sqlx::query_scalar("SELECT count(*) FROM speaker WHERE surname = 'lavrov'")
-        .fetch_one(&a.pool)
-        .await
-        .unwrap();
-    assert_eq!(lavrovs, 1);
+    let lavrovs: Vec<String> =
+        sqlx::query_scalar("SELECT name FROM speaker WHERE surname = 'lavrov'")
+            .fetch_all(&a.pool)
+            .await
+            .unwrap();
+    assert_eq!(lavrovs, ["Sergey Lavrov"]);
 }
 
 async fn futures_counts(pool: &sqlx::SqlitePool) -> Vec<i64> {

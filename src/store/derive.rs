@@ -132,12 +132,14 @@ impl Prepared {
 pub(super) struct Scope {
     shas: Vec<String>,
     transcript_slugs: Vec<String>,
-    speaker_keys: Vec<String>,
-    surnames: Vec<String>,
-    speaker_slugs: Vec<String>,
-    topic_keys: Vec<String>,
-    topic_slugs: Vec<String>,
-    phrases: Vec<String>,
+    speaker_keys: HashSet<String>,
+    surnames: HashSet<String>,
+    speaker_slugs: HashSet<String>,
+    topic_keys: HashSet<String>,
+    topic_slugs: HashSet<String>,
+    phrases: HashSet<String>,
+    /// Names already looked at, so that each is folded once.
+    seen: HashSet<(String, &'static str)>,
 }
 
 impl Scope {
@@ -150,17 +152,29 @@ impl Scope {
     /// The speakers, topics and phrases of a reading.
     pub(super) fn reading(&mut self, prepared: &Prepared) {
         for turn in &prepared.doc.turns {
-            let folded = names::fold(&turn.speaker);
-            self.speaker_keys
-                .push(speaker_key(&folded, turn.speaker_kind));
-            if turn.speaker_kind == SpeakerKind::Person {
-                self.surnames.push(names::surname(&folded).to_string());
+            if !self
+                .seen
+                .insert((turn.speaker.clone(), turn.speaker_kind.as_str()))
+            {
+                continue;
             }
-            self.speaker_slugs.push(base_slug(&turn.speaker, "speaker"));
+            let folded = names::fold(&turn.speaker);
+            if turn.speaker_kind == SpeakerKind::Person {
+                self.surnames.insert(names::surname(&folded).to_string());
+            }
+            self.speaker_keys
+                .insert(speaker_key(&folded, turn.speaker_kind));
+            self.speaker_slugs
+                .insert(base_slug(&turn.speaker, "speaker"));
         }
         for (name, _) in prepared.topic_names() {
-            self.topic_keys.push(names::fold(&name));
-            self.topic_slugs.push(base_slug(&name, "topic"));
+            let seen = (name, "topic");
+            if self.seen.contains(&seen) {
+                continue;
+            }
+            self.topic_keys.insert(names::fold(&seen.0));
+            self.topic_slugs.insert(base_slug(&seen.0, "topic"));
+            self.seen.insert(seen);
         }
         self.phrases.extend(prepared.candidates.iter().cloned());
     }
@@ -281,18 +295,8 @@ impl Known {
     /// their index (`base` and every `base-...`), so a slug's suffixes come with it.
     pub(super) async fn load(
         conn: &mut SqliteConnection,
-        mut scope: Scope,
+        scope: Scope,
     ) -> Result<Known, sqlx::Error> {
-        for list in [
-            &mut scope.speaker_keys,
-            &mut scope.surnames,
-            &mut scope.speaker_slugs,
-            &mut scope.topic_keys,
-            &mut scope.topic_slugs,
-        ] {
-            list.sort();
-            list.dedup();
-        }
         let json: String = sqlx::query_scalar(LOAD)
             .bind(json_array(&scope.shas))
             .bind(json_array(&scope.transcript_slugs))
@@ -758,7 +762,8 @@ pub(super) fn derive<'a>(
     }
 }
 
-pub(super) fn json_array<T: serde::Serialize>(items: &[T]) -> String {
+/// A list (or set) as JSON text.
+pub(super) fn json_array<T: serde::Serialize + ?Sized>(items: &T) -> String {
     serde_json::to_string(items).unwrap_or_else(|_| "[]".into())
 }
 
