@@ -4,17 +4,9 @@
 use std::collections::HashMap;
 use stenogram::store::{self, Imported, read, write};
 
+/// A test archive: `#[sqlx::test]` gives each test a fresh SQLite file with the migrations run.
 struct Archive {
     pool: sqlx::SqlitePool,
-    _dir: tempfile::TempDir,
-}
-
-async fn archive() -> Archive {
-    let dir = tempfile::tempdir().unwrap();
-    let pool = store::open(&dir.path().join("data/archive.db"))
-        .await
-        .unwrap();
-    Archive { pool, _dir: dir }
 }
 
 async fn count(pool: &sqlx::SqlitePool, table: &str) -> i64 {
@@ -46,9 +38,9 @@ async fn a_new_database_file_is_created_with_its_folder_and_migrated() {
     assert_eq!(count(&pool, "transcript").await, 0);
 }
 
-#[tokio::test]
-async fn importing_the_same_bytes_twice_is_one_transcript() {
-    let a = archive().await;
+#[sqlx::test]
+async fn importing_the_same_bytes_twice_is_one_transcript(pool: sqlx::SqlitePool) {
+    let a = Archive { pool };
     let first = write::import_bytes(&a.pool, SEED, Some("seed.txt"), None, None)
         .await
         .unwrap();
@@ -70,9 +62,9 @@ async fn importing_the_same_bytes_twice_is_one_transcript() {
     assert_eq!(count(&a.pool, "turn").await, turns);
 }
 
-#[tokio::test]
-async fn the_source_bytes_are_kept_verbatim() {
-    let a = archive().await;
+#[sqlx::test]
+async fn the_source_bytes_are_kept_verbatim(pool: sqlx::SqlitePool) {
+    let a = Archive { pool };
     let (bytes, _, _) = encoding_rs::WINDOWS_1251
         .encode("Вопрос: Как дела?\n\nСергей Лавров: Всё хорошо, спасибо.");
     write::import_bytes(&a.pool, &bytes, Some("ru.txt"), None, None)
@@ -85,9 +77,9 @@ async fn the_source_bytes_are_kept_verbatim() {
     assert_eq!(stored, bytes.to_vec());
 }
 
-#[tokio::test]
-async fn a_binary_file_is_refused_and_changes_nothing() {
-    let a = archive().await;
+#[sqlx::test]
+async fn a_binary_file_is_refused_and_changes_nothing(pool: sqlx::SqlitePool) {
+    let a = Archive { pool };
     let junk: Vec<u8> = (0..40_000u32)
         .map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8)
         .collect();
@@ -100,9 +92,9 @@ async fn a_binary_file_is_refused_and_changes_nothing() {
     }
 }
 
-#[tokio::test]
-async fn a_failure_midway_leaves_the_database_as_it_was() {
-    let a = archive().await;
+#[sqlx::test]
+async fn a_failure_midway_leaves_the_database_as_it_was(pool: sqlx::SqlitePool) {
+    let a = Archive { pool };
     write::import_bytes(
         &a.pool,
         b"Question: One?\n\nSergey Lavrov: One answer here.",
@@ -185,9 +177,9 @@ const SHORT: &[u8] =
 const FULL: &[u8] =
     b"Minsk, 27 November 2025\n\nMore talks\n\nQuestion: Two?\n\nSergey Lavrov: The second answer.";
 
-#[tokio::test]
-async fn one_batch_resolves_speakers_and_sources_across_its_transcripts() {
-    let a = archive().await;
+#[sqlx::test]
+async fn one_batch_resolves_speakers_and_sources_across_its_transcripts(pool: sqlx::SqlitePool) {
+    let a = Archive { pool };
     let outcomes = store_batch(&a.pool, &[SHORT, FULL, SHORT], &vec![HashMap::new(); 3]).await;
     let slugs: Vec<&str> = outcomes
         .iter()
@@ -224,9 +216,9 @@ async fn one_batch_resolves_speakers_and_sources_across_its_transcripts() {
         .unwrap();
 }
 
-#[tokio::test]
-async fn a_batch_with_one_bad_transcript_stores_the_others() {
-    let a = archive().await;
+#[sqlx::test]
+async fn a_batch_with_one_bad_transcript_stores_the_others(pool: sqlx::SqlitePool) {
+    let a = Archive { pool };
     // The seed's questioner is assigned to a speaker that does not exist: a foreign key fails.
     let bad: HashMap<String, i64> = [("Question".to_string(), 987_654)].into();
     let assignments = [HashMap::new(), bad, HashMap::new(), HashMap::new()];
@@ -281,9 +273,9 @@ async fn speaker_names(pool: &sqlx::SqlitePool) -> Vec<(String, String)> {
         .unwrap()
 }
 
-#[tokio::test]
-async fn spellings_of_one_minister_across_transcripts_are_one_speaker() {
-    let a = archive().await;
+#[sqlx::test]
+async fn spellings_of_one_minister_across_transcripts_are_one_speaker(pool: sqlx::SqlitePool) {
+    let a = Archive { pool };
     for (i, label) in [
         "Sergey Lavrov",
         "S. Lavrov",
@@ -332,9 +324,9 @@ async fn spellings_of_one_minister_across_transcripts_are_one_speaker() {
     );
 }
 
-#[tokio::test]
-async fn anonymous_questioners_are_never_a_person_and_namesakes_stay_apart() {
-    let a = archive().await;
+#[sqlx::test]
+async fn anonymous_questioners_are_never_a_person_and_namesakes_stay_apart(pool: sqlx::SqlitePool) {
+    let a = Archive { pool };
     write::import_bytes(
         &a.pool,
         b"Question: First?\n\nMaxim Ryzhenkov: We agree with our Russian friends on this.",
@@ -365,18 +357,18 @@ async fn anonymous_questioners_are_never_a_person_and_namesakes_stay_apart() {
     );
 }
 
-#[tokio::test]
-async fn a_second_transcript_on_the_same_day_gets_a_suffixed_slug() {
-    let a = archive().await;
+#[sqlx::test]
+async fn a_second_transcript_on_the_same_day_gets_a_suffixed_slug(pool: sqlx::SqlitePool) {
+    let a = Archive { pool };
     let one = write::import_bytes(&a.pool, b"Minsk, 26 November 2025\n\nTalks in Minsk\n\nQuestion: One?\n\nSergey Lavrov: Yes, it was useful.", Some("a.txt"), None, None).await.unwrap();
     let two = write::import_bytes(&a.pool, b"Minsk, 26 November 2025\n\nTalks in Minsk\n\nQuestion: Two?\n\nSergey Lavrov: No, it was not useful.", Some("b.txt"), None, None).await.unwrap();
     assert_eq!(one.slug(), "2025-11-26-talks-in-minsk");
     assert_eq!(two.slug(), "2025-11-26-talks-in-minsk-2");
 }
 
-#[tokio::test]
-async fn reindex_keeps_every_permalink_answering() {
-    let a = archive().await;
+#[sqlx::test]
+async fn reindex_keeps_every_permalink_answering(pool: sqlx::SqlitePool) {
+    let a = Archive { pool };
     let slug = write::import_bytes(&a.pool, SEED, Some("seed.txt"), None, None)
         .await
         .unwrap()
@@ -444,9 +436,9 @@ async fn reindex_keeps_every_permalink_answering() {
     assert_eq!(hits, 1);
 }
 
-#[tokio::test]
-async fn reindex_keeps_an_editors_title() {
-    let a = archive().await;
+#[sqlx::test]
+async fn reindex_keeps_an_editors_title(pool: sqlx::SqlitePool) {
+    let a = Archive { pool };
     let doc = stenogram::parse::parse_bytes(SEED, None).unwrap();
     let edits = write::Edits {
         title: Some("Lavrov and Ryzhenkov after the collegium".into()),
@@ -481,9 +473,9 @@ async fn reindex_keeps_an_editors_title() {
     );
 }
 
-#[tokio::test]
-async fn the_seed_and_the_white_house_sample_import_with_their_counts() {
-    let a = archive().await;
+#[sqlx::test]
+async fn the_seed_and_the_white_house_sample_import_with_their_counts(pool: sqlx::SqlitePool) {
+    let a = Archive { pool };
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
     let summary =
         stenogram::commands::import(&a.pool, &[root.join("seed"), root.join("wh-briefings")]).await;
