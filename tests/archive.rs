@@ -499,3 +499,69 @@ async fn the_seed_and_the_white_house_sample_import_with_their_counts(pool: sqlx
     let (transcripts, ex, _) = read::counts(&a.pool).await.unwrap();
     assert_eq!((transcripts, ex), (301, exchanges));
 }
+
+#[test]
+fn an_import_killed_midway_leaves_a_consistent_archive_that_a_second_run_completes() {
+    use std::io::{BufRead, BufReader};
+    use std::process::{Command, Stdio};
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("archive.db");
+    let fixtures = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    let import = || {
+        let mut c = Command::new(env!("CARGO_BIN_EXE_stenogram"));
+        c.arg("import")
+            .arg("--db")
+            .arg(&db)
+            .arg(fixtures.join("seed"))
+            .arg(fixtures.join("wh-briefings"));
+        c
+    };
+    // Lines are printed once a group is committed: kill at the first one, while the rest of
+    // the files are still being stored.
+    let mut child = import().stdout(Stdio::piped()).spawn().unwrap();
+    let mut first = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut first)
+        .unwrap();
+    child.kill().unwrap();
+    child.wait().unwrap();
+    assert!(first.starts_with("imported "), "{first}");
+
+    let check = async {
+        let pool = store::open(&db).await.unwrap();
+        let ok: String = sqlx::query_scalar("PRAGMA integrity_check")
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+        assert_eq!(ok, "ok");
+        sqlx::query("INSERT INTO turn_fts (turn_fts) VALUES ('integrity-check')")
+            .execute(&pool)
+            .await
+            .unwrap();
+        let without_turns: i64 = sqlx::query_scalar(
+            "SELECT count(*) FROM transcript t WHERE NOT EXISTS (SELECT 1 FROM turn u WHERE u.transcript_id = t.id)",
+        )
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+        assert_eq!(without_turns, 0);
+        let stored = count(&pool, "transcript").await;
+        pool.close().await;
+        stored
+    };
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let stored = runtime.block_on(check);
+    assert!(stored >= 1, "the first group was committed before its line");
+
+    let again = import().output().unwrap();
+    assert!(again.status.success());
+    let summary = String::from_utf8_lossy(&again.stdout);
+    let last = summary.lines().last().unwrap_or_default().to_string();
+    assert_eq!(
+        last,
+        format!(
+            "imported {}, already present {stored}, failed 0",
+            301 - stored
+        )
+    );
+}
