@@ -163,8 +163,8 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
     }
 }
 
-/// Imports files and folders, one transaction per transcript. Parsing runs on the other core
-/// while the database writes, so a bulk import costs little more than the writes.
+/// Imports files and folders, each transcript all or nothing. Readers parse on every core while
+/// the database writes, so a bulk import costs little more than the writes.
 pub async fn import(pool: &SqlitePool, paths: &[PathBuf]) -> ImportSummary {
     let (files, missing) = collect_files(paths);
     let mut summary = ImportSummary {
@@ -182,9 +182,11 @@ pub async fn import(pool: &SqlitePool, paths: &[PathBuf]) -> ImportSummary {
         None
     };
     let mut readers = Readers::start(files);
-    // One connection for the whole run, so its page cache stays warm. Transcripts are stored
-    // in groups, each in a savepoint of its own inside one transaction: a failing file rolls
-    // back alone, and the search index is written once per group.
+    // One connection for the whole run, so its page cache stays warm. Transcripts are committed
+    // in groups (a kill loses at most the open group). Inside a group they are stored in
+    // batches, each in a savepoint with a few statements per table; a batch that fails is
+    // stored again one transcript at a time, so that a failing file rolls back alone. The
+    // search index takes the new turns a few thousand at a time.
     let mut conn = match pool.acquire().await {
         Ok(c) => c,
         Err(e) => {
