@@ -172,6 +172,14 @@ async fn store_batch(
     outcomes
 }
 
+/// The names of the speakers called Lavrov.
+async fn lavrovs(pool: &sqlx::SqlitePool) -> Vec<String> {
+    sqlx::query_scalar("SELECT name FROM speaker WHERE surname = 'lavrov'")
+        .fetch_all(pool)
+        .await
+        .unwrap()
+}
+
 const SHORT: &[u8] =
     b"Minsk, 26 November 2025\n\nTalks in Minsk\n\nQuestion: One?\n\nS. Lavrov: The first answer.";
 const FULL: &[u8] =
@@ -195,12 +203,7 @@ async fn one_batch_resolves_speakers_and_sources_across_its_transcripts(pool: sq
     );
     assert!(matches!(outcomes[2], Ok(Imported::Existing { .. })));
     // Both spellings are one speaker, known by the fuller one, with both labels.
-    let lavrovs: Vec<String> =
-        sqlx::query_scalar("SELECT name FROM speaker WHERE surname = 'lavrov'")
-            .fetch_all(&a.pool)
-            .await
-            .unwrap();
-    assert_eq!(lavrovs, ["Sergey Lavrov"]);
+    assert_eq!(lavrovs(&a.pool).await, ["Sergey Lavrov"]);
     let labels: Vec<String> = sqlx::query_scalar(
         "SELECT a.label FROM alias a JOIN speaker s ON s.id = a.speaker_id WHERE s.surname = 'lavrov' ORDER BY a.label",
     )
@@ -240,12 +243,7 @@ async fn a_batch_with_one_bad_transcript_stores_the_others(pool: sqlx::SqlitePoo
     assert_eq!(count(&a.pool, "transcript").await, 2);
     assert_eq!(count(&a.pool, "source").await, 2);
     assert_eq!(count(&a.pool, "turn").await, 4);
-    let lavrovs: Vec<String> =
-        sqlx::query_scalar("SELECT name FROM speaker WHERE surname = 'lavrov'")
-            .fetch_all(&a.pool)
-            .await
-            .unwrap();
-    assert_eq!(lavrovs, ["Sergey Lavrov"]);
+    assert_eq!(lavrovs(&a.pool).await, ["Sergey Lavrov"]);
 }
 
 async fn futures_counts(pool: &sqlx::SqlitePool) -> Vec<i64> {
