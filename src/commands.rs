@@ -257,7 +257,11 @@ pub async fn import(pool: &SqlitePool, paths: &[PathBuf]) -> ImportSummary {
                     assignments: &no_assignments,
                 })
                 .collect();
-            let outcomes = store::write::store_each(&mut tx, &items).await;
+            let outcomes = if items.is_empty() {
+                Vec::new()
+            } else {
+                store::write::store_each(&mut tx, &items).await
+            };
             for ((path, _, _), outcome) in batch.iter().zip(outcomes) {
                 match outcome {
                     Ok(Imported::New {

@@ -101,18 +101,16 @@ impl Prepared {
         &self.fingerprints
     }
 
-    /// Every topic name this reading could be given, with its kind: entities, key phrases and
-    /// the topics the source lists.
-    fn topic_names(&self) -> impl Iterator<Item = (String, &'static str)> + '_ {
+    /// Every topic name this reading could be given: entities, key phrases and the topics the
+    /// source lists.
+    fn topic_names(&self) -> impl Iterator<Item = String> + '_ {
         let entities = self
             .entities
             .iter()
-            .flat_map(|e| e.keys().map(|(name, kind)| (name.clone(), *kind)));
-        let phrases = self
-            .candidates
-            .iter()
-            .map(|p| (topics::phrase_topic_name(p), "theme"));
-        entities.chain(phrases).chain(self.source_topics())
+            .flat_map(|e| e.keys().map(|(name, _)| name.clone()));
+        let phrases = self.candidates.iter().map(|p| topics::phrase_topic_name(p));
+        let listed = self.source_topics().map(|(name, _)| name);
+        entities.chain(phrases).chain(listed)
     }
 
     /// The topics the source itself lists, named as the gazetteer names them.
@@ -167,7 +165,7 @@ impl Scope {
             self.speaker_slugs
                 .insert(base_slug(&turn.speaker, "speaker"));
         }
-        for (name, _) in prepared.topic_names() {
+        for name in prepared.topic_names() {
             let seen = (name, "topic");
             if self.seen.contains(&seen) {
                 continue;
