@@ -3,7 +3,7 @@
 use crate::parse::ParseError;
 use crate::store::{self, Imported, StoreError};
 use indicatif::{ProgressBar, ProgressStyle};
-use sqlx::SqlitePool;
+use sqlx::{SqliteConnection, SqlitePool};
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
@@ -126,6 +126,78 @@ impl Readers {
     }
 }
 
+/// Copies each committed group from the write-ahead log into the database file on a connection
+/// of its own while the next group is written, so that the copy and its flush to disk stay off
+/// the writer's path. The log only starts over when a write begins after a complete copy, so
+/// once it has grown past [`WAL_LIMIT`] the writer copies the rest itself before it goes on.
+struct Checkpointer {
+    pool: SqlitePool,
+    /// The checkpoint under way; it answers the size of the log, in pages.
+    running: Option<tokio::task::JoinHandle<Option<i64>>>,
+    /// The size of the log when a checkpoint last reported it, in pages.
+    log_pages: i64,
+}
+
+/// The size of the write-ahead log, in pages, past which an import lets it start over.
+const WAL_LIMIT: i64 = 32_768;
+
+impl Checkpointer {
+    async fn start(pool: &SqlitePool, conn: &mut SqliteConnection) -> Self {
+        // Should this fail, the connection checkpoints as usual.
+        let _ = sqlx::query("PRAGMA wal_autocheckpoint = 0")
+            .execute(&mut *conn)
+            .await;
+        Checkpointer {
+            pool: pool.clone(),
+            running: None,
+            log_pages: 0,
+        }
+    }
+
+    /// After a group is committed: a checkpoint beside the writer, or, with a long log, one
+    /// that the writer waits for.
+    async fn after_commit(&mut self, conn: &mut SqliteConnection) {
+        if let Some(running) = self.running.take_if(|r| r.is_finished())
+            && let Ok(Some(pages)) = running.await
+        {
+            self.log_pages = pages;
+        }
+        if self.log_pages > WAL_LIMIT {
+            if let Some(running) = self.running.take() {
+                let _ = running.await;
+            }
+            let _ = checkpoint(conn).await;
+            self.log_pages = 0;
+        } else if self.running.is_none() {
+            let pool = self.pool.clone();
+            self.running = Some(tokio::spawn(async move {
+                let mut conn = pool.acquire().await.ok()?;
+                checkpoint(&mut conn).await
+            }));
+        }
+    }
+
+    /// Waits for the running checkpoint and gives the importing connection its own back.
+    async fn finish(self, conn: &mut SqliteConnection) {
+        if let Some(running) = self.running {
+            let _ = running.await;
+        }
+        let _ = sqlx::query("PRAGMA wal_autocheckpoint = 1000")
+            .execute(&mut *conn)
+            .await;
+    }
+}
+
+/// A passive checkpoint: it never waits for the writer, and what it cannot copy is left to the
+/// next, or to the last connection's close. Answers the size of the log, in pages.
+async fn checkpoint(conn: &mut SqliteConnection) -> Option<i64> {
+    sqlx::query_as::<_, (i64, i64, i64)>("PRAGMA wal_checkpoint(PASSIVE)")
+        .fetch_one(conn)
+        .await
+        .ok()
+        .map(|(_, log, _)| log)
+}
+
 /// The files named, and inside the folders named every transcript file, sorted.
 pub fn collect_files(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<(PathBuf, String)>) {
     let mut files = Vec::new();
@@ -196,6 +268,7 @@ pub async fn import(pool: &SqlitePool, paths: &[PathBuf]) -> ImportSummary {
             return summary;
         }
     };
+    let mut checkpoints = Checkpointer::start(pool, &mut conn).await;
     let no_edits = store::write::Edits::default();
     let no_assignments = std::collections::HashMap::new();
     let mut done = false;
@@ -314,6 +387,7 @@ pub async fn import(pool: &SqlitePool, paths: &[PathBuf]) -> ImportSummary {
             }
             continue;
         }
+        checkpoints.after_commit(&mut conn).await;
         summary.imported += group.imported;
         summary.existing += group.existing;
         summary.failed.extend(group.failures);
@@ -330,6 +404,7 @@ pub async fn import(pool: &SqlitePool, paths: &[PathBuf]) -> ImportSummary {
         }
     }
     readers.finish().await;
+    checkpoints.finish(&mut conn).await;
     if let Some(bar) = bar {
         bar.finish_and_clear();
     }
