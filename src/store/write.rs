@@ -411,8 +411,22 @@ pub async fn resolve_topic(
         .await
 }
 
-/// A stored source to read again: transcript id, slug, bytes, file name, media type, edits.
-type StoredSource = (i64, String, Vec<u8>, Option<String>, String, String);
+/// Reads a transcript's stored source again with the current parser: the reading, the file
+/// name and the editor's edits (as stored, JSON).
+async fn read_again(
+    pool: &SqlitePool,
+    id: i64,
+) -> Result<Result<(Prepared, Option<String>, String), ParseError>, sqlx::Error> {
+    let (bytes, file_name, media, edited): (Vec<u8>, Option<String>, String, String) =
+        sqlx::query_as("SELECT s.bytes, s.file_name, s.media_type, t.edited FROM transcript t JOIN source s ON s.id = t.source_id WHERE t.id = ?")
+            .bind(id)
+            .fetch_one(pool)
+            .await?;
+    Ok(
+        parse::parse_bytes(&bytes, file_name.as_deref().or(Some(media.as_str())))
+            .map(|doc| (Prepared::new(doc), file_name, edited)),
+    )
+}
 
 /// A turn's text as the search index holds it: the same expression as the `turn_text` view
 /// (migrations), written out so that writes read the turns by index, never through the view.
@@ -489,26 +503,28 @@ pub struct Reindexed {
 /// transcript in its own transaction. Slugs stay; an exchange whose number changed keeps its
 /// old address as a redirect.
 pub async fn reindex(pool: &SqlitePool) -> Result<Reindexed, sqlx::Error> {
-    let rows: Vec<StoredSource> =
-        sqlx::query_as("SELECT t.id, t.slug, s.bytes, s.file_name, s.media_type, t.edited FROM transcript t JOIN source s ON s.id = t.source_id ORDER BY t.id")
+    // One source in memory at a time, however large the archive: a first pass counts the key
+    // phrases of the new readings, a second rewrites each transcript.
+    let transcripts: Vec<(i64, String)> =
+        sqlx::query_as("SELECT id, slug FROM transcript ORDER BY id")
             .fetch_all(pool)
             .await?;
     let mut report = Reindexed::default();
-    let mut docs = Vec::new();
-    for (id, slug, bytes, file_name, media, edited) in rows {
-        match parse::parse_bytes(&bytes, file_name.as_deref().or(Some(media.as_str()))) {
-            Ok(doc) => docs.push((id, slug, file_name, Prepared::new(doc), edited)),
+    let mut counts: HashMap<String, i64> = HashMap::new();
+    let mut readable = Vec::with_capacity(transcripts.len());
+    for (id, slug) in transcripts {
+        match read_again(pool, id).await? {
+            Ok((prepared, _, _)) => {
+                for phrase in prepared.candidates() {
+                    *counts.entry(phrase.clone()).or_default() += 1;
+                }
+                readable.push((id, slug));
+            }
             Err(e) => report.failed.push((slug, e.to_string())),
         }
     }
     // Phrase frequencies are recounted from the new readings before topics are chosen.
-    let mut counts: HashMap<&str, i64> = HashMap::new();
-    for (_, _, _, prepared, _) in &docs {
-        for phrase in prepared.candidates() {
-            *counts.entry(phrase.as_str()).or_default() += 1;
-        }
-    }
-    let counts: Vec<(&str, i64)> = counts.into_iter().collect();
+    let counts: Vec<(String, i64)> = counts.into_iter().collect();
     let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
     sqlx::query("DELETE FROM phrase_frequency")
         .execute(&mut *tx)
@@ -518,8 +534,15 @@ pub async fn reindex(pool: &SqlitePool) -> Result<Reindexed, sqlx::Error> {
         .execute(&mut *tx)
         .await?;
     tx.commit().await?;
-    let n = docs.len() as i64;
-    for (id, _slug, file_name, prepared, edited) in docs {
+    let n = readable.len() as i64;
+    for (id, slug) in readable {
+        let (prepared, file_name, edited) = match read_again(pool, id).await? {
+            Ok(read) => read,
+            Err(e) => {
+                report.failed.push((slug, e.to_string()));
+                continue;
+            }
+        };
         let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
         let old: Vec<(i64, String)> =
             sqlx::query_as("SELECT number, fingerprint FROM exchange WHERE transcript_id = ?")
