@@ -1,4 +1,4 @@
-//! The archive in SQLite: opening it, writing transcripts in one transaction, and the queries
+//! The archive in SQLite: opening it, writing transcripts (each all or nothing), and the queries
 //! the pages need. Query functions take `impl SqliteExecutor` so a pool, a connection or a
 //! transaction all fit.
 

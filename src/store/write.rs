@@ -1,5 +1,6 @@
-//! Writing the archive: a transcript with its source, speakers, turns, exchanges, topics and
-//! search index, all in one transaction; and re-reading every source (`reindex`).
+//! Writing the archive: transcripts with their sources, speakers, turns, exchanges, topics and
+//! search index, each all or nothing, alone or in batches; and re-reading every source
+//! (`reindex`).
 
 pub use super::derive::Prepared;
 use super::derive::{
@@ -468,8 +469,8 @@ pub fn search_text(text: &str) -> String {
     }
 }
 
-/// Removes what `write_derived` wrote for a transcript, keeping the transcript row, its source,
-/// its redirects and editors' choices.
+/// Removes the rows derived from a transcript's reading (see `derive`), keeping the transcript
+/// row, its source, its redirects and editors' choices.
 async fn clear_derived(conn: &mut SqliteConnection, transcript_id: i64) -> Result<(), sqlx::Error> {
     // An index over external content forgets a row when it is told the row's old text.
     sqlx::query(concat!(
