@@ -1,13 +1,9 @@
-//! The archive on a real SQLite file: idempotent import, rollback, speakers across transcripts,
-//! reindex keeping permalinks, and the whole sample.
+//! The archive on a real SQLite file (`#[sqlx::test]` gives each test a fresh one, migrated):
+//! idempotent import, rollback, speakers across transcripts, reindex keeping permalinks, and the
+//! whole sample.
 
 use std::collections::HashMap;
 use stenogram::store::{self, Imported, read, write};
-
-/// A test archive: `#[sqlx::test]` gives each test a fresh SQLite file with the migrations run.
-struct Archive {
-    pool: sqlx::SqlitePool,
-}
 
 async fn count(pool: &sqlx::SqlitePool, table: &str) -> i64 {
     let sql = format!("SELECT count(*) FROM {table}");
@@ -18,6 +14,29 @@ async fn count(pool: &sqlx::SqlitePool, table: &str) -> i64 {
 }
 
 const SEED: &[u8] = include_bytes!("fixtures/seed/lavrov-ryzhenkov-collegium-2025-11-26.txt");
+
+/// Stores the seed as an editor would, with edits and speaker assignments.
+async fn store_seed(
+    pool: &sqlx::SqlitePool,
+    edits: &write::Edits,
+    assignments: &HashMap<String, i64>,
+) -> Result<Imported, store::StoreError> {
+    let doc = stenogram::parse::parse_bytes(SEED, None).unwrap();
+    let mut conn = pool.acquire().await.unwrap();
+    write::store(
+        &mut conn,
+        &write::Upload {
+            bytes: SEED,
+            file_name: Some("seed.txt"),
+            declared_type: None,
+            uploaded_by: None,
+        },
+        &write::Prepared::new(doc),
+        edits,
+        assignments,
+    )
+    .await
+}
 
 #[tokio::test]
 async fn a_new_database_file_is_created_with_its_folder_and_migrated() {
@@ -40,8 +59,7 @@ async fn a_new_database_file_is_created_with_its_folder_and_migrated() {
 
 #[sqlx::test]
 async fn importing_the_same_bytes_twice_is_one_transcript(pool: sqlx::SqlitePool) {
-    let a = Archive { pool };
-    let first = write::import_bytes(&a.pool, SEED, Some("seed.txt"), None, None)
+    let first = write::import_bytes(&pool, SEED, Some("seed.txt"), None, None)
         .await
         .unwrap();
     let Imported::New {
@@ -52,26 +70,25 @@ async fn importing_the_same_bytes_twice_is_one_transcript(pool: sqlx::SqlitePool
     };
     assert!(slug.starts_with("2025-11-26-"), "{slug}");
     assert_eq!(*exchanges, 4);
-    let turns = count(&a.pool, "turn").await;
-    let second = write::import_bytes(&a.pool, SEED, Some("again.txt"), None, None)
+    let turns = count(&pool, "turn").await;
+    let second = write::import_bytes(&pool, SEED, Some("again.txt"), None, None)
         .await
         .unwrap();
     assert_eq!(second, Imported::Existing { slug: slug.clone() });
-    assert_eq!(count(&a.pool, "transcript").await, 1);
-    assert_eq!(count(&a.pool, "source").await, 1);
-    assert_eq!(count(&a.pool, "turn").await, turns);
+    assert_eq!(count(&pool, "transcript").await, 1);
+    assert_eq!(count(&pool, "source").await, 1);
+    assert_eq!(count(&pool, "turn").await, turns);
 }
 
 #[sqlx::test]
 async fn the_source_bytes_are_kept_verbatim(pool: sqlx::SqlitePool) {
-    let a = Archive { pool };
     let (bytes, _, _) = encoding_rs::WINDOWS_1251
         .encode("Вопрос: Как дела?\n\nСергей Лавров: Всё хорошо, спасибо.");
-    write::import_bytes(&a.pool, &bytes, Some("ru.txt"), None, None)
+    write::import_bytes(&pool, &bytes, Some("ru.txt"), None, None)
         .await
         .unwrap();
     let stored: Vec<u8> = sqlx::query_scalar("SELECT bytes FROM source")
-        .fetch_one(&a.pool)
+        .fetch_one(&pool)
         .await
         .unwrap();
     assert_eq!(stored, bytes.to_vec());
@@ -79,24 +96,22 @@ async fn the_source_bytes_are_kept_verbatim(pool: sqlx::SqlitePool) {
 
 #[sqlx::test]
 async fn a_binary_file_is_refused_and_changes_nothing(pool: sqlx::SqlitePool) {
-    let a = Archive { pool };
     let junk: Vec<u8> = (0..40_000u32)
         .map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8)
         .collect();
-    let err = write::import_bytes(&a.pool, &junk, Some("junk.txt"), None, None)
+    let err = write::import_bytes(&pool, &junk, Some("junk.txt"), None, None)
         .await
         .unwrap_err();
     assert!(err.to_string().contains("binary"), "{err}");
     for table in ["source", "transcript", "speaker", "turn"] {
-        assert_eq!(count(&a.pool, table).await, 0, "{table}");
+        assert_eq!(count(&pool, table).await, 0, "{table}");
     }
 }
 
 #[sqlx::test]
 async fn a_failure_midway_leaves_the_database_as_it_was(pool: sqlx::SqlitePool) {
-    let a = Archive { pool };
     write::import_bytes(
-        &a.pool,
+        &pool,
         b"Question: One?\n\nSergey Lavrov: One answer here.",
         Some("one.txt"),
         None,
@@ -104,28 +119,13 @@ async fn a_failure_midway_leaves_the_database_as_it_was(pool: sqlx::SqlitePool) 
     )
     .await
     .unwrap();
-    let before: Vec<i64> = futures_counts(&a.pool).await;
-    let doc = stenogram::parse::parse_bytes(SEED, None).unwrap();
+    let before: Vec<i64> = futures_counts(&pool).await;
     // An assignment to a speaker that does not exist fails a foreign key after the source and
     // transcript rows were written.
     let bad: HashMap<String, i64> = [("Question".to_string(), 987_654)].into();
-    let mut conn = a.pool.acquire().await.unwrap();
-    let result = write::store(
-        &mut conn,
-        &write::Upload {
-            bytes: SEED,
-            file_name: Some("seed.txt"),
-            declared_type: None,
-            uploaded_by: None,
-        },
-        &write::Prepared::new(doc),
-        &Default::default(),
-        &bad,
-    )
-    .await;
+    let result = store_seed(&pool, &Default::default(), &bad).await;
     assert!(result.is_err());
-    drop(conn);
-    assert_eq!(futures_counts(&a.pool).await, before);
+    assert_eq!(futures_counts(&pool).await, before);
 }
 
 /// Stores `texts` as one batch in one transaction; `assignments[i]` applies to text `i`.
@@ -187,8 +187,7 @@ const FULL: &[u8] =
 
 #[sqlx::test]
 async fn one_batch_resolves_speakers_and_sources_across_its_transcripts(pool: sqlx::SqlitePool) {
-    let a = Archive { pool };
-    let outcomes = store_batch(&a.pool, &[SHORT, FULL, SHORT], &vec![HashMap::new(); 3]).await;
+    let outcomes = store_batch(&pool, &[SHORT, FULL, SHORT], &vec![HashMap::new(); 3]).await;
     let slugs: Vec<&str> = outcomes
         .iter()
         .map(|o| o.as_ref().unwrap().slug())
@@ -203,29 +202,28 @@ async fn one_batch_resolves_speakers_and_sources_across_its_transcripts(pool: sq
     );
     assert!(matches!(outcomes[2], Ok(Imported::Existing { .. })));
     // Both spellings are one speaker, known by the fuller one, with both labels.
-    assert_eq!(lavrovs(&a.pool).await, ["Sergey Lavrov"]);
+    assert_eq!(lavrovs(&pool).await, ["Sergey Lavrov"]);
     let labels: Vec<String> = sqlx::query_scalar(
         "SELECT a.label FROM alias a JOIN speaker s ON s.id = a.speaker_id WHERE s.surname = 'lavrov' ORDER BY a.label",
     )
-    .fetch_all(&a.pool)
+    .fetch_all(&pool)
     .await
     .unwrap();
     assert_eq!(labels, ["S. Lavrov", "Sergey Lavrov"]);
-    assert_eq!(count(&a.pool, "turn").await, 4);
+    assert_eq!(count(&pool, "turn").await, 4);
     // The search index holds exactly the stored turns' text.
     sqlx::query("INSERT INTO turn_fts (turn_fts) VALUES ('integrity-check')")
-        .execute(&a.pool)
+        .execute(&pool)
         .await
         .unwrap();
 }
 
 #[sqlx::test]
 async fn a_batch_with_one_bad_transcript_stores_the_others(pool: sqlx::SqlitePool) {
-    let a = Archive { pool };
     // The seed's questioner is assigned to a speaker that does not exist: a foreign key fails.
     let bad: HashMap<String, i64> = [("Question".to_string(), 987_654)].into();
     let assignments = [HashMap::new(), bad, HashMap::new(), HashMap::new()];
-    let outcomes = store_batch(&a.pool, &[SHORT, SEED, FULL, SHORT], &assignments).await;
+    let outcomes = store_batch(&pool, &[SHORT, SEED, FULL, SHORT], &assignments).await;
     let slugs: Vec<Option<&str>> = outcomes
         .iter()
         .map(|o| o.as_ref().ok().map(Imported::slug))
@@ -240,10 +238,10 @@ async fn a_batch_with_one_bad_transcript_stores_the_others(pool: sqlx::SqlitePoo
         ]
     );
     assert!(matches!(outcomes[3], Ok(Imported::Existing { .. })));
-    assert_eq!(count(&a.pool, "transcript").await, 2);
-    assert_eq!(count(&a.pool, "source").await, 2);
-    assert_eq!(count(&a.pool, "turn").await, 4);
-    assert_eq!(lavrovs(&a.pool).await, ["Sergey Lavrov"]);
+    assert_eq!(count(&pool, "transcript").await, 2);
+    assert_eq!(count(&pool, "source").await, 2);
+    assert_eq!(count(&pool, "turn").await, 4);
+    assert_eq!(lavrovs(&pool).await, ["Sergey Lavrov"]);
 }
 
 async fn futures_counts(pool: &sqlx::SqlitePool) -> Vec<i64> {
@@ -273,7 +271,6 @@ async fn speaker_names(pool: &sqlx::SqlitePool) -> Vec<(String, String)> {
 
 #[sqlx::test]
 async fn spellings_of_one_minister_across_transcripts_are_one_speaker(pool: sqlx::SqlitePool) {
-    let a = Archive { pool };
     for (i, label) in [
         "Sergey Lavrov",
         "S. Lavrov",
@@ -287,7 +284,7 @@ async fn spellings_of_one_minister_across_transcripts_are_one_speaker(pool: sqlx
             "Question: Question number {i} about the talks?\n\n{label}: Answer number {i}, and we are satisfied with them."
         );
         write::import_bytes(
-            &a.pool,
+            &pool,
             text.as_bytes(),
             Some(&format!("t{i}.txt")),
             None,
@@ -296,7 +293,7 @@ async fn spellings_of_one_minister_across_transcripts_are_one_speaker(pool: sqlx
         .await
         .unwrap();
     }
-    let people: Vec<(String, String)> = speaker_names(&a.pool)
+    let people: Vec<(String, String)> = speaker_names(&pool)
         .await
         .into_iter()
         .filter(|(_, k)| k == "person")
@@ -305,12 +302,12 @@ async fn spellings_of_one_minister_across_transcripts_are_one_speaker(pool: sqlx
         people,
         [("Sergey Lavrov".to_string(), "person".to_string())]
     );
-    let lavrov = read::speaker(&a.pool, "sergey-lavrov")
+    let lavrov = read::speaker(&pool, "sergey-lavrov")
         .await
         .unwrap()
         .unwrap();
     assert_eq!(lavrov.answers, 4);
-    let aliases = read::aliases(&a.pool, lavrov.id).await.unwrap();
+    let aliases = read::aliases(&pool, lavrov.id).await.unwrap();
     assert_eq!(
         aliases,
         [
@@ -324,9 +321,8 @@ async fn spellings_of_one_minister_across_transcripts_are_one_speaker(pool: sqlx
 
 #[sqlx::test]
 async fn anonymous_questioners_are_never_a_person_and_namesakes_stay_apart(pool: sqlx::SqlitePool) {
-    let a = Archive { pool };
     write::import_bytes(
-        &a.pool,
+        &pool,
         b"Question: First?\n\nMaxim Ryzhenkov: We agree with our Russian friends on this.",
         Some("a.txt"),
         None,
@@ -335,7 +331,7 @@ async fn anonymous_questioners_are_never_a_person_and_namesakes_stay_apart(pool:
     .await
     .unwrap();
     write::import_bytes(
-        &a.pool,
+        &pool,
         b"Q: Second?\n\nMikhail Ryzhenkov: We agree as well, and we said so before.",
         Some("b.txt"),
         None,
@@ -343,7 +339,7 @@ async fn anonymous_questioners_are_never_a_person_and_namesakes_stay_apart(pool:
     )
     .await
     .unwrap();
-    let speakers = speaker_names(&a.pool).await;
+    let speakers = speaker_names(&pool).await;
     assert!(speakers.contains(&("Maxim Ryzhenkov".into(), "person".into())));
     assert!(speakers.contains(&("Mikhail Ryzhenkov".into(), "person".into())));
     let questioners: Vec<_> = speakers.iter().filter(|(_, k)| k == "anonymous").collect();
@@ -357,28 +353,26 @@ async fn anonymous_questioners_are_never_a_person_and_namesakes_stay_apart(pool:
 
 #[sqlx::test]
 async fn a_second_transcript_on_the_same_day_gets_a_suffixed_slug(pool: sqlx::SqlitePool) {
-    let a = Archive { pool };
-    let one = write::import_bytes(&a.pool, b"Minsk, 26 November 2025\n\nTalks in Minsk\n\nQuestion: One?\n\nSergey Lavrov: Yes, it was useful.", Some("a.txt"), None, None).await.unwrap();
-    let two = write::import_bytes(&a.pool, b"Minsk, 26 November 2025\n\nTalks in Minsk\n\nQuestion: Two?\n\nSergey Lavrov: No, it was not useful.", Some("b.txt"), None, None).await.unwrap();
+    let one = write::import_bytes(&pool, b"Minsk, 26 November 2025\n\nTalks in Minsk\n\nQuestion: One?\n\nSergey Lavrov: Yes, it was useful.", Some("a.txt"), None, None).await.unwrap();
+    let two = write::import_bytes(&pool, b"Minsk, 26 November 2025\n\nTalks in Minsk\n\nQuestion: Two?\n\nSergey Lavrov: No, it was not useful.", Some("b.txt"), None, None).await.unwrap();
     assert_eq!(one.slug(), "2025-11-26-talks-in-minsk");
     assert_eq!(two.slug(), "2025-11-26-talks-in-minsk-2");
 }
 
 #[sqlx::test]
 async fn reindex_keeps_every_permalink_answering(pool: sqlx::SqlitePool) {
-    let a = Archive { pool };
-    let slug = write::import_bytes(&a.pool, SEED, Some("seed.txt"), None, None)
+    let slug = write::import_bytes(&pool, SEED, Some("seed.txt"), None, None)
         .await
         .unwrap()
         .slug()
         .to_string();
-    let t = read::transcript(&a.pool, &slug).await.unwrap().unwrap();
+    let t = read::transcript(&pool, &slug).await.unwrap().unwrap();
     // As if an older parser had read exchanges 1 and 2 in the other order.
     let fps: Vec<String> = sqlx::query_scalar(
         "SELECT fingerprint FROM exchange WHERE transcript_id = ? ORDER BY number",
     )
     .bind(t.id)
-    .fetch_all(&a.pool)
+    .fetch_all(&pool)
     .await
     .unwrap();
     for (number, fp) in [(1, &fps[1]), (2, &fps[0])] {
@@ -386,48 +380,44 @@ async fn reindex_keeps_every_permalink_answering(pool: sqlx::SqlitePool) {
             .bind(fp.clone())
             .bind(t.id)
             .bind(number)
-            .execute(&a.pool)
+            .execute(&pool)
             .await
             .unwrap();
     }
-    let report = write::reindex(&a.pool).await.unwrap();
+    let report = write::reindex(&pool).await.unwrap();
     assert_eq!(report.transcripts, 1);
     assert_eq!(report.redirects, 2);
     assert_eq!(
-        read::moved_exchange(&a.pool, t.id, 1).await.unwrap(),
+        read::moved_exchange(&pool, t.id, 1).await.unwrap(),
         Some(Some(2))
     );
     assert_eq!(
-        read::moved_exchange(&a.pool, t.id, 2).await.unwrap(),
+        read::moved_exchange(&pool, t.id, 2).await.unwrap(),
         Some(Some(1))
     );
-    assert_eq!(read::moved_exchange(&a.pool, t.id, 3).await.unwrap(), None);
+    assert_eq!(read::moved_exchange(&pool, t.id, 3).await.unwrap(), None);
     assert_eq!(
-        read::transcript(&a.pool, &slug)
-            .await
-            .unwrap()
-            .unwrap()
-            .slug,
+        read::transcript(&pool, &slug).await.unwrap().unwrap().slug,
         slug
     );
     for n in 1..=4 {
         assert!(
-            !read::exchange_turns(&a.pool, t.id, n)
+            !read::exchange_turns(&pool, t.id, n)
                 .await
                 .unwrap()
                 .is_empty()
         );
     }
     // A second reindex changes nothing more, and the search index still matches the turns.
-    assert_eq!(write::reindex(&a.pool).await.unwrap().redirects, 0);
+    assert_eq!(write::reindex(&pool).await.unwrap().redirects, 0);
     sqlx::query("INSERT INTO turn_fts (turn_fts) VALUES ('integrity-check')")
-        .execute(&a.pool)
+        .execute(&pool)
         .await
         .expect("the search index matches the turns");
     let hits: i64 = sqlx::query_scalar(
         "SELECT count(*) FROM turn_fts WHERE turn_fts MATCH '\"Minsk agreements\"'",
     )
-    .fetch_one(&a.pool)
+    .fetch_one(&pool)
     .await
     .unwrap();
     // Said twice in one turn, the phrase matches that one turn once, not once per reindex.
@@ -436,50 +426,30 @@ async fn reindex_keeps_every_permalink_answering(pool: sqlx::SqlitePool) {
 
 #[sqlx::test]
 async fn reindex_keeps_an_editors_title(pool: sqlx::SqlitePool) {
-    let a = Archive { pool };
-    let doc = stenogram::parse::parse_bytes(SEED, None).unwrap();
     let edits = write::Edits {
         title: Some("Lavrov and Ryzhenkov after the collegium".into()),
         ..Default::default()
     };
-    let mut conn = a.pool.acquire().await.unwrap();
-    let slug = write::store(
-        &mut conn,
-        &write::Upload {
-            bytes: SEED,
-            file_name: Some("seed.txt"),
-            declared_type: None,
-            uploaded_by: None,
-        },
-        &write::Prepared::new(doc),
-        &edits,
-        &HashMap::new(),
-    )
-    .await
-    .unwrap()
-    .slug()
-    .to_string();
-    drop(conn);
-    write::reindex(&a.pool).await.unwrap();
+    let slug = store_seed(&pool, &edits, &HashMap::new())
+        .await
+        .unwrap()
+        .slug()
+        .to_string();
+    write::reindex(&pool).await.unwrap();
     assert_eq!(
-        read::transcript(&a.pool, &slug)
-            .await
-            .unwrap()
-            .unwrap()
-            .title,
+        read::transcript(&pool, &slug).await.unwrap().unwrap().title,
         "Lavrov and Ryzhenkov after the collegium"
     );
 }
 
 #[sqlx::test]
 async fn the_seed_and_the_white_house_sample_import_with_their_counts(pool: sqlx::SqlitePool) {
-    let a = Archive { pool };
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
     let summary =
-        stenogram::commands::import(&a.pool, &[root.join("seed"), root.join("wh-briefings")]).await;
+        stenogram::commands::import(&pool, &[root.join("seed"), root.join("wh-briefings")]).await;
     assert!(summary.failed.is_empty(), "{:?}", summary.failed);
     assert_eq!(summary.imported, 301);
-    assert_eq!(count(&a.pool, "transcript").await, 301);
+    assert_eq!(count(&pool, "transcript").await, 301);
     // Every question the parser finds is an exchange in the archive.
     let mut exchanges = 0;
     for path in
@@ -489,12 +459,12 @@ async fn the_seed_and_the_white_house_sample_import_with_their_counts(pool: sqlx
             stenogram::parse::parse_bytes(&std::fs::read(&path).unwrap(), path.to_str()).unwrap();
         exchanges += doc.exchanges.len() as i64;
     }
-    assert_eq!(count(&a.pool, "exchange").await, exchanges);
+    assert_eq!(count(&pool, "exchange").await, exchanges);
     assert!(exchanges > 9000, "{exchanges}");
     let again =
-        stenogram::commands::import(&a.pool, &[root.join("seed"), root.join("wh-briefings")]).await;
+        stenogram::commands::import(&pool, &[root.join("seed"), root.join("wh-briefings")]).await;
     assert_eq!((again.imported, again.existing), (0, 301));
-    let (transcripts, ex, _) = read::counts(&a.pool).await.unwrap();
+    let (transcripts, ex, _) = read::counts(&pool).await.unwrap();
     assert_eq!((transcripts, ex), (301, exchanges));
 }
 

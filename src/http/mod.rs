@@ -345,24 +345,24 @@ pub fn human_date(date: Option<&str>) -> String {
     };
     let parts: Vec<&str> = d.split('-').collect();
     if let [y, m, day] = parts.as_slice()
-        && let (Ok(m), Ok(day)) = (m.parse::<usize>(), day.parse::<u32>())
-        && (1..=12).contains(&m)
+        && let (Ok(m), Ok(day)) = (m.parse::<u8>(), day.parse::<u32>())
+        && let Ok(month) = time::Month::try_from(m)
     {
-        const MONTHS: [&str; 12] = [
-            "January",
-            "February",
-            "March",
-            "April",
-            "May",
-            "June",
-            "July",
-            "August",
-            "September",
-            "October",
-            "November",
-            "December",
-        ];
-        return format!("{day} {} {y}", MONTHS[m - 1]);
+        return format!("{day} {month} {y}");
     }
     d.to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::human_date;
+
+    #[test]
+    fn dates_read_as_day_month_year() {
+        assert_eq!(human_date(Some("2025-11-26")), "26 November 2025");
+        assert_eq!(human_date(Some("2021-01-05")), "5 January 2021");
+        assert_eq!(human_date(None), "Undated");
+        // What is not a date is shown as it is.
+        assert_eq!(human_date(Some("2025-13-01")), "2025-13-01");
+    }
 }

@@ -427,7 +427,8 @@ impl ReadingFields {
     }
 }
 
-pub(super) struct SourceRow<'a> {
+/// A new `source` row (`read::TranscriptRow` and `read::Transcript` are what pages read).
+pub(super) struct SourceInsert<'a> {
     pub id: i64,
     pub sha: String,
     pub media_type: String,
@@ -436,7 +437,8 @@ pub(super) struct SourceRow<'a> {
     pub uploaded_by: Option<&'a str>,
 }
 
-pub(super) struct TranscriptRow {
+/// A new `transcript` row.
+pub(super) struct TranscriptInsert {
     pub id: i64,
     pub source_id: i64,
     pub slug: String,
@@ -479,8 +481,8 @@ pub(super) struct TopicEdit {
 /// The rows a batch adds, in the order the foreign keys want them written.
 #[derive(Default)]
 pub(super) struct Rows<'a> {
-    pub sources: Vec<SourceRow<'a>>,
-    pub transcripts: Vec<TranscriptRow>,
+    pub sources: Vec<SourceInsert<'a>>,
+    pub transcripts: Vec<TranscriptInsert>,
     speakers: Vec<SpeakerRow>,
     /// Existing speakers whose display name (and key) a fuller spelling replaced.
     renamed: HashMap<i64, (String, String)>,

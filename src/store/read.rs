@@ -89,17 +89,12 @@ pub async fn counts(db: impl SqliteExecutor<'_>) -> Result<(i64, i64, i64), sqlx
     .await
 }
 
+/// The newest transcripts.
 pub async fn latest(
     db: impl SqliteExecutor<'_>,
     limit: i64,
 ) -> Result<Vec<TranscriptRow>, sqlx::Error> {
-    let sql = format!(
-        "SELECT {ROW_COLUMNS} FROM transcript tr ORDER BY tr.date IS NULL, tr.date DESC, tr.id DESC LIMIT ?"
-    );
-    sqlx::query_as(sqlx::AssertSqlSafe(sql))
-        .bind(limit)
-        .fetch_all(db)
-        .await
+    list(db, None, 0, limit).await
 }
 
 /// The filter and its value for the transcripts of one year, or of all years.

@@ -4,8 +4,8 @@
 
 pub use super::derive::Prepared;
 use super::derive::{
-    Context, Known, ReadingFields, Rows, Scope, SourceRow, TopicEdit, TranscriptRow, claim_slug,
-    derive, json_array,
+    Context, Known, ReadingFields, Rows, Scope, SourceInsert, TopicEdit, TranscriptInsert,
+    claim_slug, derive, json_array,
 };
 use super::{sha256_hex, slugify};
 use crate::parse::{self, Document, ParseError, names};
@@ -228,7 +228,7 @@ pub async fn store_batch(
         let slug = claim_slug(&mut known.transcript_slugs, &head.slug);
         known.shas.insert(head.sha.clone(), slug.clone());
         known.transcripts += 1;
-        rows.sources.push(SourceRow {
+        rows.sources.push(SourceInsert {
             id: source_id,
             sha: head.sha,
             media_type: media_type(file_name, declared_type),
@@ -236,7 +236,7 @@ pub async fn store_batch(
             bytes,
             uploaded_by,
         });
-        rows.transcripts.push(TranscriptRow {
+        rows.transcripts.push(TranscriptInsert {
             id,
             source_id,
             slug: slug.clone(),
