@@ -427,7 +427,7 @@ impl ReadingFields {
     }
 }
 
-/// A new `source` row (`read::TranscriptRow` and `read::Transcript` are what pages read).
+/// A new `source` row.
 pub(super) struct SourceInsert<'a> {
     pub id: i64,
     pub sha: String,
@@ -437,7 +437,7 @@ pub(super) struct SourceInsert<'a> {
     pub uploaded_by: Option<&'a str>,
 }
 
-/// A new `transcript` row.
+/// A new `transcript` row (pages read `read::TranscriptRow` and `read::Transcript`).
 pub(super) struct TranscriptInsert {
     pub id: i64,
     pub source_id: i64,
