@@ -69,6 +69,9 @@ pub struct ServeArgs {
     /// Seconds a request may take before it is answered with 503.
     #[arg(long, env = "STENOGRAM_REQUEST_TIMEOUT", default_value_t = 30)]
     pub request_timeout: u64,
+    /// The most connections open at once; more are closed as they arrive.
+    #[arg(long, env = "STENOGRAM_MAX_CONNECTIONS", default_value_t = 4096)]
+    pub max_connections: usize,
 }
 
 #[derive(Debug, Subcommand)]

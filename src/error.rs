@@ -43,9 +43,17 @@ pub enum AppError {
     /// 429: too many failed sign-ins.
     #[error("Too many failed attempts; wait {0} seconds and try again.")]
     TooManyRequests(i64),
+    /// 503: the request took longer than `--request-timeout`; its statements were interrupted.
+    #[error(
+        "This page took longer than the server allows and was stopped. Try again in a moment; if it keeps happening, narrow the search or open an earlier page."
+    )]
+    TimedOut,
+    /// 503: too many expensive requests are being answered; this one was not started.
+    #[error("The server is busy answering other searches; try again in a few seconds.")]
+    Busy,
     /// 500: the database failed; the cause is logged, not shown.
     #[error("database error")]
-    Db(#[from] sqlx::Error),
+    Db(sqlx::Error),
     /// 500: a template failed to render; the cause is logged, not shown.
     #[error("template error")]
     Template(#[from] askama::Error),
@@ -53,6 +61,19 @@ pub enum AppError {
     #[error("internal error")]
     Internal(String),
 }
+
+impl From<sqlx::Error> for AppError {
+    fn from(e: sqlx::Error) -> Self {
+        if crate::store::is_interrupted(&e) {
+            // The request's deadline passed while a statement ran: the timeout's own answer.
+            return AppError::TimedOut;
+        }
+        AppError::Db(e)
+    }
+}
+
+/// Seconds a client is asked to wait before retrying a 503.
+const RETRY_AFTER_SECS: &str = "5";
 
 /// Handlers return this.
 pub type Result<T, E = AppError> = std::result::Result<T, E>;
@@ -63,7 +84,7 @@ impl From<crate::store::StoreError> for AppError {
             crate::store::StoreError::Parse(p) => {
                 AppError::Unprocessable(format!("The file could not be read as a transcript: {p}."))
             }
-            crate::store::StoreError::Db(d) => AppError::Db(d),
+            crate::store::StoreError::Db(d) => AppError::from(d),
         }
     }
 }
@@ -79,6 +100,7 @@ impl AppError {
             AppError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             AppError::Unprocessable(_) => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
+            AppError::TimedOut | AppError::Busy => StatusCode::SERVICE_UNAVAILABLE,
             AppError::Db(_) | AppError::Template(_) | AppError::Internal(_) => {
                 StatusCode::INTERNAL_SERVER_ERROR
             }
@@ -100,6 +122,9 @@ impl AppError {
             AppError::Db(e) => tracing::error!(error = %e, "database error"),
             AppError::Template(e) => tracing::error!(error = %e, "template error"),
             AppError::Internal(e) => tracing::error!(error = %e, "internal error"),
+            AppError::TimedOut => {
+                tracing::warn!("request timed out; its statements were interrupted")
+            }
             _ => {}
         }
     }
@@ -110,6 +135,7 @@ impl AppError {
             StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN => "Not allowed",
             StatusCode::PAYLOAD_TOO_LARGE => "Upload too large",
             StatusCode::TOO_MANY_REQUESTS => "Too many attempts",
+            StatusCode::SERVICE_UNAVAILABLE => "Try again in a moment",
             s if s.is_server_error() => "Something went wrong",
             _ => "That did not work",
         }
@@ -155,12 +181,22 @@ impl IntoResponse for AppError {
             body,
         )
             .into_response();
-        if let AppError::TooManyRequests(secs) = self
-            && let Ok(v) = HeaderValue::from_str(&secs.to_string())
-        {
+        self.retry_after(&mut response);
+        response
+    }
+}
+
+impl AppError {
+    /// `Retry-After` on the answers that ask the client to come back.
+    fn retry_after(&self, response: &mut Response) {
+        let secs = match self {
+            AppError::TooManyRequests(secs) => secs.to_string(),
+            AppError::TimedOut | AppError::Busy => RETRY_AFTER_SECS.to_string(),
+            _ => return,
+        };
+        if let Ok(v) = HeaderValue::from_str(&secs) {
             response.headers_mut().insert(header::RETRY_AFTER, v);
         }
-        response
     }
 }
 
@@ -180,6 +216,7 @@ impl IntoResponse for ApiError {
         let status = self.0.status();
         let body = serde_json::json!({ "error": { "status": status.as_u16(), "message": self.0.public_message() } });
         let mut response = (status, axum::Json(body)).into_response();
+        self.0.retry_after(&mut response);
         if status == StatusCode::UNAUTHORIZED {
             response
                 .headers_mut()

@@ -16,8 +16,6 @@ pub mod topics;
 pub use http::{AppState, app};
 pub use store::MIGRATOR;
 
-use axum::serve::ListenerExt;
-
 /// Logs to standard error; `RUST_LOG` sets the level (default `info`).
 pub fn init_tracing() {
     use tracing_subscriber::EnvFilter;
@@ -29,7 +27,8 @@ pub fn init_tracing() {
         .try_init();
 }
 
-/// Opens the database and serves until Ctrl-C or SIGTERM; requests in flight finish first.
+/// Opens the database and serves until Ctrl-C or SIGTERM; requests in flight then have a bounded
+/// time to finish.
 pub async fn serve(args: config::ServeArgs) -> anyhow::Result<()> {
     let pool = store::open(&args.db.db).await?;
     if let Some(password) = store::editors::ensure_first_editor(&pool).await? {
@@ -44,21 +43,13 @@ pub async fn serve(args: config::ServeArgs) -> anyhow::Result<()> {
         std::time::Duration::from_secs(args.request_timeout),
     );
     let listener = tokio::net::TcpListener::bind(args.addr).await?;
-    let listener = listener.tap_io(|tcp| {
-        // Without NODELAY each small response waits on the peer's delayed ACK.
-        let _ = tcp.set_nodelay(true);
-    });
+    let limits = http::listen::Limits::new(args.max_connections);
     tracing::info!(
         "listening on http://{} with database {}",
         args.addr,
         args.db.db.display()
     );
-    axum::serve(
-        listener,
-        app(state).into_make_service_with_connect_info::<std::net::SocketAddr>(),
-    )
-    .with_graceful_shutdown(shutdown_signal())
-    .await?;
+    http::listen::run(listener, app(state), limits, shutdown_signal()).await;
     pool.close().await;
     tracing::info!("stopped");
     Ok(())

@@ -754,14 +754,88 @@ async fn uploaded_html_and_script_are_shown_as_text() {
     ] {
         let r = get(&s.app, &uri).await;
         assert_eq!(r.status, StatusCode::OK, "{uri}");
-        let scripts = r.attrs("script", "src");
+        // Every script element, inline ones too: only the page's own script is there.
         assert_eq!(
-            scripts,
-            ["/static/app.js"],
+            r.select("script").len(),
+            1,
             "{uri}: a script element was injected"
         );
-        assert!(r.attrs("img", "src").is_empty(), "{uri}");
+        assert_eq!(r.attrs("script", "src"), ["/static/app.js"], "{uri}");
+        assert!(
+            r.select("img").is_empty(),
+            "{uri}: an img element was injected"
+        );
+        assert!(
+            r.body.contains("&lt;script&gt;alert(")
+                || r.body.contains("&#60;script&#62;alert(")
+                || r.body.contains("&lt;script>alert("),
+            "{uri}: the script's text is not shown escaped"
+        );
     }
+}
+
+#[tokio::test]
+async fn a_source_address_that_is_not_a_web_address_is_shown_as_text_never_as_a_link() {
+    let s = site().await;
+    let t = token(&s).await;
+    for (n, url) in [
+        "javascript:alert(document.domain)",
+        " JavaScript:alert(1)",
+        "data:text/html,hi",
+    ]
+    .iter()
+    .enumerate()
+    {
+        let md = format!(
+            "---\ntitle: Link test {n}\ndate: 2024-01-03\nsource_url: \"{url}\"\n---\n\nQuestion: Is this safe?\n\nMinister Smith: It is.\n"
+        );
+        let r = post_api(&s, Some(&t), "text/markdown", md.into_bytes()).await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+        let page = get(&s.app, r.json()["url"].as_str().unwrap()).await;
+        let hrefs = page.attrs("a", "href");
+        assert!(
+            hrefs
+                .iter()
+                .all(|h| h.starts_with(['/', '#']) || h.starts_with("http")),
+            "{url}: {hrefs:?}"
+        );
+        assert_eq!(page.select("[data-test=source-url]"), [url.trim()], "{url}");
+    }
+    // A web address is still a link.
+    let md = "---\ntitle: A linked one\ndate: 2024-01-04\nsource_url: https://mid.ru/en/1\n---\n\nQuestion: Linked?\n\nMinister Smith: Yes.\n";
+    let r = post_api(&s, Some(&t), "text/markdown", md.as_bytes().to_vec()).await;
+    let page = get(&s.app, r.json()["url"].as_str().unwrap()).await;
+    assert!(
+        page.attrs("a", "href")
+            .contains(&"https://mid.ru/en/1".to_string())
+    );
+}
+
+#[tokio::test]
+async fn a_page_larger_than_the_page_cache_holds_is_served_whole() {
+    let s = site().await;
+    let answer = "The position of the ministry on this matter is well known. ".repeat(70);
+    let text: String = (1..=1200)
+        .map(|i| format!("Question: What of point {i}?\n\nMinister Smith: {answer}\n\n"))
+        .collect();
+    let text = format!("A long press conference\n2024-02-01\n\n{text}");
+    let slug = write::import_bytes(&s.pool, text.as_bytes(), Some("long.txt"), None, None)
+        .await
+        .unwrap()
+        .slug()
+        .to_string();
+    let r = get(&s.app, &format!("/transcripts/{slug}")).await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(r.body.len() > 4 * 1024 * 1024, "{} bytes", r.body.len());
+    assert_eq!(r.select("[data-test=exchange]").len(), 1200);
+    let api = get(&s.app, &format!("/api/v1/transcripts/{slug}"))
+        .await
+        .json();
+    let exchanges = api["exchanges"].as_array().unwrap();
+    assert_eq!(exchanges.len(), 1200);
+    assert_eq!(exchanges[1199]["number"], 1200);
+    assert_eq!(exchanges[1199]["question"], exchanges[1199]["turns"][0]);
+    assert_eq!(exchanges[1199]["answers"].as_array().unwrap().len(), 1);
 }
 
 async fn token(s: &Site) -> String {

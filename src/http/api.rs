@@ -4,9 +4,7 @@ use super::{AppState, Origin, Pager};
 use crate::error::{ApiError, AppError};
 use crate::store::read;
 use crate::store::write::Imported;
-use crate::{parse, search, store};
-use axum::body::Bytes;
-use axum::extract::rejection::BytesRejection;
+use crate::{search, store};
 use axum::extract::{FromRequestParts, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -73,30 +71,35 @@ async fn transcript(
         .await?
         .ok_or(AppError::NotFound)?;
     let turns = read::turns(&state.pool, t.id).await?;
-    let topics = read::transcript_topics(&state.pool, t.id).await?;
-    let mut exchanges: Vec<Value> = Vec::new();
-    for n in 1..=t.exchange_count {
-        let members: Vec<i64> = turns
-            .iter()
-            .filter(|x| x.exchange == Some(n))
-            .map(|x| x.position)
-            .collect();
-        let question = turns
-            .iter()
-            .find(|x| x.exchange == Some(n) && x.role == "question")
-            .map(|x| x.position);
-        let answers: Vec<i64> = turns
-            .iter()
-            .filter(|x| x.exchange == Some(n) && x.role == "answer")
-            .map(|x| x.position)
-            .collect();
-        let tps: Vec<&read::TopicRef> = topics
-            .iter()
-            .filter(|(e, _)| *e == n)
-            .map(|(_, tp)| tp)
-            .collect();
-        exchanges.push(json!({"number": n, "question": question, "answers": answers, "turns": members, "url": format!("/transcripts/{}/questions/{n}", t.slug), "topics": tps}));
+    // One pass over the turns and one over the topics, whatever the number of exchanges.
+    let count = usize::try_from(t.exchange_count).unwrap_or(0);
+    let mut members: Vec<Vec<i64>> = vec![Vec::new(); count];
+    let mut questions: Vec<Option<i64>> = vec![None; count];
+    let mut answers: Vec<Vec<i64>> = vec![Vec::new(); count];
+    let mut topics: Vec<Vec<read::TopicRef>> = vec![Vec::new(); count];
+    let index = |n: i64| usize::try_from(n - 1).ok().filter(|&i| i < count);
+    for x in &turns {
+        let Some(i) = x.exchange.and_then(index) else {
+            continue;
+        };
+        members[i].push(x.position);
+        match x.role.as_str() {
+            "question" if questions[i].is_none() => questions[i] = Some(x.position),
+            "answer" => answers[i].push(x.position),
+            _ => {}
+        }
     }
+    for (n, tp) in read::transcript_topics(&state.pool, t.id).await? {
+        if let Some(i) = index(n) {
+            topics[i].push(tp);
+        }
+    }
+    let exchanges: Vec<Value> = (0..count)
+        .map(|i| {
+            let n = i + 1;
+            json!({"number": n, "question": questions[i], "answers": answers[i], "turns": members[i], "url": format!("/transcripts/{}/questions/{n}", t.slug), "topics": topics[i]})
+        })
+        .collect();
     let list = |s: &str| serde_json::from_str::<Vec<String>>(s).unwrap_or_default();
     Ok(Json(json!({
         "slug": t.slug, "title": t.title, "date": t.date, "place": t.place, "source_url": t.source_url, "language": t.language,
@@ -193,26 +196,15 @@ async fn authorise(state: &AppState, headers: &HeaderMap) -> ApiResult<String> {
 }
 
 /// `POST /api/v1/transcripts`: the file as the body. 201 with the new transcript; 200 with the
-/// existing one for bytes already stored.
+/// existing one for bytes already stored. The token, the declared type and the declared length
+/// are checked before a byte of the body is read.
 async fn create(
     State(state): State<AppState>,
     headers: HeaderMap,
-    body: std::result::Result<Bytes, BytesRejection>,
+    request: axum::extract::Request,
 ) -> ApiResult<Response> {
     let token_name = authorise(&state, &headers).await?;
-    let body = match body {
-        Ok(b) => b,
-        Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
-            return Err(AppError::PayloadTooLarge(state.settings.max_upload).into());
-        }
-        Err(e) => {
-            return Err(AppError::BadRequest(format!(
-                "The body could not be read: {}.",
-                e.body_text()
-            ))
-            .into());
-        }
-    };
+    let max_upload = state.settings.max_upload;
     let declared = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
@@ -240,6 +232,25 @@ async fn create(
         ))
         .into());
     }
+    let declared_length = headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<usize>().ok());
+    if declared_length.is_some_and(|n| n > max_upload) {
+        return Err(AppError::PayloadTooLarge(max_upload).into());
+    }
+    let body = match axum::body::to_bytes(request.into_body(), max_upload).await {
+        Ok(b) => b,
+        Err(e)
+            if std::error::Error::source(&e)
+                .is_some_and(|s| s.is::<http_body_util::LengthLimitError>()) =>
+        {
+            return Err(AppError::PayloadTooLarge(max_upload).into());
+        }
+        Err(e) => {
+            return Err(AppError::BadRequest(format!("The body could not be read: {e}.")).into());
+        }
+    };
     if body.iter().all(|b| b.is_ascii_whitespace()) {
         return Err(AppError::BadRequest(
             "The body is empty: send the transcript's text as the request body.".into(),
@@ -256,7 +267,8 @@ async fn create(
             .unwrap_or(0);
         return Ok((StatusCode::OK, Json(json!({"slug": slug, "url": format!("/transcripts/{slug}"), "exchanges": exchanges, "existing": true}))).into_response());
     }
-    let doc = parse::parse_bytes(&body, declared.as_deref()).map_err(|e| {
+    let read = super::read_upload(body.clone(), declared.clone()).await?;
+    let doc = read.map_err(|e| {
         if e.message.contains("binary") {
             AppError::UnsupportedMediaType(format!(
                 "The body could not be read as a transcript: {e}."

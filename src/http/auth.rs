@@ -50,7 +50,7 @@ impl FromRequestParts<AppState> for Editor {
             match editors::session(&state.pool, &token).await {
                 Ok(Some(session)) => return Ok(Editor(session)),
                 Ok(None) => {}
-                Err(e) => return Err(AppError::Db(e).into_response()),
+                Err(e) => return Err(AppError::from(e).into_response()),
             }
         }
         let next = parts

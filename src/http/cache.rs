@@ -14,11 +14,19 @@ use axum::response::{IntoResponse, Response};
 use std::collections::HashMap;
 use std::hash::{DefaultHasher, Hash, Hasher};
 use std::path::PathBuf;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 const MAX_ENTRIES: usize = 2000;
+/// Pages larger than this are sent as they are made, and not kept.
 const MAX_BODY: usize = 4 * 1024 * 1024;
+
+/// The query parameters some page reads. Others change nothing in the answer, so they are left
+/// out of the cache's key: `?x=1`, `?x=2`, ... are one page, not a new entry each.
+const KNOWN_PARAMS: &[&str] = &[
+    "q", "speaker", "topic", "role", "from", "to", "page", "year", "kind", "letter", "filter",
+    "after", "sort", "group",
+];
 
 #[derive(Clone)]
 struct Entry {
@@ -30,6 +38,8 @@ struct Entry {
 pub struct PageCache {
     db_path: PathBuf,
     entries: Mutex<HashMap<String, Entry>>,
+    /// Pages being made: a request for one waits for it rather than making it again.
+    making: Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>,
     /// The last generation read from the files, and when: the files are looked at no more
     /// than every `RECHECK`, and at once after this server wrote.
     checked: Mutex<Option<(Instant, u64)>>,
@@ -43,6 +53,7 @@ impl PageCache {
         PageCache {
             db_path,
             entries: Mutex::new(HashMap::new()),
+            making: Mutex::new(HashMap::new()),
             checked: Mutex::new(None),
         }
     }
@@ -99,6 +110,21 @@ fn cacheable(request: &Request) -> bool {
             .any(|c| c.to_str().is_ok_and(|c| c.contains(super::SESSION_COOKIE)))
 }
 
+/// The page's key: host, path and the parameters some page reads, in the order given.
+fn key_of(host: &str, uri: &axum::http::Uri) -> String {
+    let mut key = format!("{host}{}", uri.path());
+    let mut first = true;
+    for pair in uri.query().unwrap_or("").split('&') {
+        let name = pair.split('=').next().unwrap_or("");
+        if KNOWN_PARAMS.contains(&name) {
+            key.push(if first { '?' } else { '&' });
+            key.push_str(pair);
+            first = false;
+        }
+    }
+    key
+}
+
 fn etag_of(body: &[u8]) -> String {
     let mut hasher = DefaultHasher::new();
     body.hash(&mut hasher);
@@ -146,24 +172,73 @@ pub async fn layer(State(state): State<AppState>, request: Request, next: Next) 
         .and_then(|h| h.to_str().ok())
         .unwrap_or("")
         .to_string();
-    let key = format!("{host}{}", request.uri());
+    let key = key_of(&host, request.uri());
     let request_headers = request.headers().clone();
     let generation = cache.generation();
-    let hit = cache.entries.lock().ok().and_then(|entries| {
-        entries
-            .get(&key)
-            .filter(|e| e.generation == generation)
-            .cloned()
-    });
-    if let Some(entry) = hit {
+    if let Some(entry) = cache.get(&key, generation) {
+        return respond(&request_headers, &entry);
+    }
+    // One request makes the page; the others asking for it meanwhile wait, then read it.
+    let lock = {
+        let mut making = cache.making.lock().unwrap_or_else(|e| e.into_inner());
+        making.entry(key.clone()).or_default().clone()
+    };
+    let _done = Forget { cache, key: &key };
+    let _making = lock.lock().await;
+    if let Some(entry) = cache.get(&key, generation) {
         return respond(&request_headers, &entry);
     }
     let response = next.run(request).await;
+    store(cache, &key, generation, response, &request_headers).await
+}
+
+/// Forgets that a page is being made when its request ends, answered or cancelled.
+struct Forget<'a> {
+    cache: &'a PageCache,
+    key: &'a str,
+}
+
+impl Drop for Forget<'_> {
+    fn drop(&mut self) {
+        self.cache
+            .making
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .remove(self.key);
+    }
+}
+
+impl PageCache {
+    fn get(&self, key: &str, generation: u64) -> Option<Entry> {
+        self.entries.lock().ok().and_then(|entries| {
+            entries
+                .get(key)
+                .filter(|e| e.generation == generation)
+                .cloned()
+        })
+    }
+}
+
+/// Keeps a page that answered 200 and is not too large, and answers with it.
+async fn store(
+    cache: &PageCache,
+    key: &str,
+    generation: u64,
+    response: Response,
+    request_headers: &HeaderMap,
+) -> Response {
     if response.status() != StatusCode::OK {
+        return response;
+    }
+    let too_large = axum::body::HttpBody::size_hint(response.body())
+        .upper()
+        .is_none_or(|n| n > MAX_BODY as u64);
+    if too_large {
         return response;
     }
     let (mut parts, body) = response.into_parts();
     let Ok(bytes) = axum::body::to_bytes(body, MAX_BODY).await else {
+        // Only a body that was not what its size said it would be can get here.
         return (
             StatusCode::INTERNAL_SERVER_ERROR,
             "response too large to send",
@@ -187,7 +262,7 @@ pub async fn layer(State(state): State<AppState>, request: Request, next: Next) 
         if entries.len() >= MAX_ENTRIES {
             entries.clear();
         }
-        entries.insert(key, entry.clone());
+        entries.insert(key.to_string(), entry.clone());
     }
-    respond(&request_headers, &entry)
+    respond(request_headers, &entry)
 }

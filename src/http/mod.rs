@@ -4,6 +4,7 @@
 mod api;
 mod auth;
 mod cache;
+pub mod listen;
 mod pages;
 mod people;
 mod search;
@@ -23,7 +24,6 @@ use std::time::Duration;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::compression::CompressionLayer;
 use tower_http::set_header::SetResponseHeaderLayer;
-use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
 pub use auth::SESSION_COOKIE;
@@ -155,7 +155,7 @@ pub fn app(state: AppState) -> Router {
         .layer(DefaultBodyLimit::max(max_body))
         .layer(axum::middleware::from_fn_with_state(state, cache::layer))
         .layer(CompressionLayer::new().gzip(true).br(true))
-        .layer(TimeoutLayer::with_status_code(StatusCode::SERVICE_UNAVAILABLE, timeout))
+        .layer(axum::middleware::from_fn_with_state(timeout, deadline))
         .layer(SetResponseHeaderLayer::if_not_present(
             header::CONTENT_SECURITY_POLICY,
             HeaderValue::from_static("default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"),
@@ -165,6 +165,24 @@ pub fn app(state: AppState) -> Router {
         .layer(SetResponseHeaderLayer::if_not_present(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY")))
         .layer(CatchPanicLayer::custom(|_| AppError::Internal("a handler panicked".into()).into_response()))
         .layer(TraceLayer::new_for_http())
+}
+
+/// Bounds a request's time. Statements still running at the deadline are interrupted (see
+/// [`crate::store::DEADLINE`]), so the work ends with the wait, and the client reads why: the
+/// error page, or JSON under `/api/`, with 503 and `Retry-After`.
+async fn deadline(
+    axum::extract::State(timeout): axum::extract::State<Duration>,
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let api = request.uri().path().starts_with("/api/");
+    let deadline = std::time::Instant::now() + timeout;
+    let work = crate::store::DEADLINE.scope(deadline, next.run(request));
+    match tokio::time::timeout_at(deadline.into(), work).await {
+        Ok(response) => response,
+        Err(_) if api => crate::error::ApiError(AppError::TimedOut).into_response(),
+        Err(_) => AppError::TimedOut.into_response(),
+    }
 }
 
 async fn healthz(axum::extract::State(pool): axum::extract::State<SqlitePool>) -> Response {
@@ -230,6 +248,17 @@ async fn static_js() -> Response {
 
 async fn favicon() -> Response {
     static_file(FAVICON, "image/svg+xml")
+}
+
+/// Reads an upload on a thread of its own: a large file takes a while, and the threads that
+/// answer other requests keep answering meanwhile.
+pub async fn read_upload(
+    bytes: axum::body::Bytes,
+    hint: Option<String>,
+) -> Result<Result<crate::parse::Document, crate::parse::ParseError>, AppError> {
+    tokio::task::spawn_blocking(move || crate::parse::parse_bytes(&bytes, hint.as_deref()))
+        .await
+        .map_err(|e| AppError::Internal(format!("the reader stopped: {e}")))
 }
 
 /// 301 to where content now lives: the answer DESIGN.md promises for an address that moved.

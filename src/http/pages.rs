@@ -10,6 +10,7 @@ use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use sqlx::SqlitePool;
+use std::collections::HashMap;
 
 #[derive(Template, WebTemplate)]
 #[template(path = "home.html")]
@@ -195,18 +196,17 @@ pub async fn transcript(
 ) -> Result<TranscriptPage> {
     let t = find(&pool, &slug).await?;
     let rows = read::turns(&pool, t.id).await?;
-    let topics = read::transcript_topics(&pool, t.id).await?;
+    let mut topics: HashMap<i64, Vec<TopicRef>> = HashMap::new();
+    for (n, topic) in read::transcript_topics(&pool, t.id).await? {
+        topics.entry(n).or_default().push(topic);
+    }
     let mut opening = Vec::new();
     let mut sections: Vec<Section> = Vec::new();
     for row in &rows {
         let view = TurnView::from_row(row);
         if row.role == "question" {
             let number = row.exchange.unwrap_or(sections.len() as i64 + 1);
-            let topics = topics
-                .iter()
-                .filter(|(n, _)| *n == number)
-                .map(|(_, t)| t.clone())
-                .collect();
+            let topics = topics.remove(&number).unwrap_or_default();
             sections.push(Section {
                 number,
                 turns: vec![view],

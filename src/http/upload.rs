@@ -237,7 +237,7 @@ pub async fn submit(
         Err(e) => return fail(page, StatusCode::BAD_REQUEST, e.public_message()),
     };
     let hint = file_name.clone().or(content_type.clone());
-    let doc = match parse::parse_bytes(&bytes, hint.as_deref()) {
+    let doc = match super::read_upload(bytes.clone().into(), hint).await? {
         Ok(doc) => doc,
         Err(e) => {
             let status = if e.message.contains("binary") {

@@ -323,7 +323,8 @@ selector!(ANY, "div, section, td");
 /// HTML: a whole page saved from a ministry's site. Finds the element that holds the transcript,
 /// drops navigation, scripts and widgets, and keeps bold labels.
 fn html(text: &str) -> (Meta, Vec<Block>) {
-    let document = Html::parse_document(text);
+    let text = super::nesting::bound(text, super::nesting::MAX_DEPTH);
+    let document = Html::parse_document(&text);
     let mut meta = Meta::default();
     let content = |el: ElementRef| el.value().attr("content").map(str::to_string);
     let body = document
@@ -496,8 +497,23 @@ impl Walker {
         self.heading = false;
     }
 
-    fn walk(&mut self, el: ElementRef) {
-        for child in el.children() {
+    /// Walks the tree under `root` in document order with a stack of its own rather than the
+    /// call stack: a page nested a hundred thousand elements deep is read like any other.
+    fn walk(&mut self, root: ElementRef) {
+        enum Step<'a> {
+            Visit(ego_tree::NodeRef<'a, Node>),
+            /// The end of a block element: what it held is one paragraph.
+            Close,
+        }
+        let mut stack: Vec<Step> = root.children().rev().map(Step::Visit).collect();
+        while let Some(step) = stack.pop() {
+            let child = match step {
+                Step::Close => {
+                    self.flush();
+                    continue;
+                }
+                Step::Visit(child) => child,
+            };
             match child.value() {
                 Node::Text(t) => {
                     if self.bold_open && !t.trim().is_empty() {
@@ -525,10 +541,10 @@ impl Walker {
                         | "h5" | "h6" => {
                             self.flush();
                             self.heading = name.starts_with('h') && name.len() == 2;
-                            self.walk(child_el);
-                            self.flush();
+                            stack.push(Step::Close);
+                            stack.extend(child.children().rev().map(Step::Visit));
                         }
-                        _ => self.walk(child_el),
+                        _ => stack.extend(child.children().rev().map(Step::Visit)),
                     }
                 }
                 _ => {}

@@ -8,6 +8,7 @@ pub mod decode;
 pub mod header;
 pub mod labels;
 pub mod names;
+mod nesting;
 mod structure;
 
 pub use blocks::Format;

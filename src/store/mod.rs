@@ -9,11 +9,43 @@ pub mod write;
 
 use sha2::{Digest, Sha256};
 use sqlx::sqlite::{
-    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
+    SqliteConnectOptions, SqliteConnection, SqliteJournalMode, SqlitePool, SqlitePoolOptions,
+    SqliteSynchronous,
 };
 use std::path::Path;
 use std::str::FromStr;
-use std::time::Duration;
+use std::time::{Duration, Instant};
+
+tokio::task_local! {
+    /// When the request being served must have its answer. A connection taken from the pool
+    /// inside this scope interrupts any statement still running past it, so a request the
+    /// server has given up on stops using the CPU and its connection goes back to the pool.
+    pub static DEADLINE: Instant;
+}
+
+/// How many SQLite virtual machine steps run between two looks at the deadline (a few
+/// microseconds of work).
+const STEPS_BETWEEN_CHECKS: i32 = 2000;
+
+/// Arms a connection for the task taking it: with the task's deadline, or with none.
+async fn arm(conn: &mut SqliteConnection) -> Result<(), sqlx::Error> {
+    let deadline = DEADLINE.try_with(|d| *d).ok();
+    let mut handle = conn.lock_handle().await?;
+    match deadline {
+        Some(deadline) => {
+            handle.set_progress_handler(STEPS_BETWEEN_CHECKS, move || Instant::now() < deadline)
+        }
+        None => handle.remove_progress_handler(),
+    }
+    Ok(())
+}
+
+/// Whether a statement failed because its deadline passed (SQLITE_INTERRUPT).
+pub fn is_interrupted(e: &sqlx::Error) -> bool {
+    e.as_database_error()
+        .and_then(|d| d.code())
+        .is_some_and(|code| code == "9")
+}
 
 pub use write::{Imported, StoreError};
 
@@ -39,6 +71,10 @@ pub async fn open(path: &Path) -> Result<SqlitePool, sqlx::Error> {
         .pragma("mmap_size", "1073741824");
     let pool = SqlitePoolOptions::new()
         .max_connections(8)
+        // Arming a connection talks to it, which tells as much as the default ping would.
+        .test_before_acquire(false)
+        .after_connect(|conn, _| Box::pin(arm(conn)))
+        .before_acquire(|conn, _| Box::pin(async move { arm(conn).await.map(|()| true) }))
         .connect_with(options)
         .await?;
     MIGRATOR.run(&pool).await?;

@@ -46,6 +46,26 @@ pub struct Transcript {
     pub media_type: String,
 }
 
+impl Transcript {
+    /// The source address when it can be a link: `http` or `https` only, so that a
+    /// `javascript:` or `data:` address from an upload is never clickable.
+    pub fn source_link(&self) -> Option<&str> {
+        self.source_url.as_deref().filter(|u| is_web_address(u))
+    }
+}
+
+/// Whether `url` is an absolute `http` or `https` address with a host.
+pub fn is_web_address(url: &str) -> bool {
+    let lower = url.trim_start().to_ascii_lowercase();
+    ["http://", "https://"].iter().any(|scheme| {
+        lower.strip_prefix(scheme).is_some_and(|rest| {
+            rest.chars()
+                .next()
+                .is_some_and(|c| c.is_alphanumeric() || c == '[')
+        })
+    }) && !url.chars().any(|c| c.is_whitespace() || c.is_control())
+}
+
 /// One turn with its speaker.
 #[derive(Debug, Clone, FromRow, Serialize)]
 pub struct TurnRow {
