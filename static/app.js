@@ -17,3 +17,16 @@ document.addEventListener("click", (event) => {
     done();
   }
 });
+
+// Filter as you type: rows of the list named by the box's data-filter-list whose name does not
+// hold the typed text are hidden; the form itself filters the whole archive.
+document.addEventListener("input", (event) => {
+  const box = event.target.closest("input[data-filter-list]");
+  if (!box) return;
+  const list = document.getElementById(box.dataset.filterList);
+  if (!list) return;
+  const wanted = box.value.trim().toLocaleLowerCase();
+  for (const row of list.querySelectorAll("[data-name]")) {
+    row.hidden = wanted !== "" && !row.dataset.name.toLocaleLowerCase().includes(wanted);
+  }
+});

@@ -334,19 +334,104 @@ async fn search_finds_a_phrase_with_highlights_and_filters() {
             .count()
             > 0
     );
-    let questions = get(&s.app, "/search?q=Ukraine&role=question").await;
+    // Each filter against the same search without it: a positive control, then the subset.
+    let metas = |r: &Reply| r.select("[data-test=hit] .meta");
+    let everyone = metas(&get(&s.app, "/search?q=Ukraine").await);
     assert!(
-        questions
-            .select("[data-test=hit] .meta")
-            .iter()
-            .all(|m| m.contains("(question)")),
-        "{:?}",
-        questions.select("[data-test=hit] .meta")
+        everyone.iter().any(|m| m.contains("(question)")),
+        "{everyone:?}"
+    );
+    assert!(
+        everyone.iter().any(|m| !m.contains("(question)")),
+        "{everyone:?}"
+    );
+    let questions = metas(&get(&s.app, "/search?q=Ukraine&role=question").await);
+    assert!(!questions.is_empty());
+    assert!(
+        questions.iter().all(|m| m.contains("(question)")),
+        "{questions:?}"
+    );
+    assert!(questions.len() < everyone.len());
+    let lavrov = metas(&get(&s.app, "/search?q=Ukraine&speaker=sergey-lavrov").await);
+    assert!(!lavrov.is_empty());
+    assert!(
+        lavrov.iter().all(|m| m.starts_with("Sergey Lavrov")),
+        "{lavrov:?}"
     );
     let nobody = get(&s.app, "/search?q=Ukraine&speaker=nobody").await;
     assert!(nobody.select("[data-test=hit]").is_empty());
+    let in_range = get(&s.app, "/search?q=Ukraine&from=2025-11-01&to=2025-11").await;
+    assert_eq!(metas(&in_range).len(), everyone.len());
     let dated = get(&s.app, "/search?q=Ukraine&from=2026-01-01").await;
     assert!(dated.select("[data-test=hit]").is_empty());
+    let earlier = get(&s.app, "/search?q=Ukraine&to=2025-10").await;
+    assert!(earlier.select("[data-test=hit]").is_empty());
+}
+
+#[tokio::test]
+async fn speaker_and_topic_indexes_page_filter_and_group_by_kind() {
+    let (s, _) = seeded().await;
+    let people = get(&s.app, "/speakers").await;
+    assert_eq!(people.status, StatusCode::OK);
+    let names = people.select("[data-test=speakers] tbody td:first-child");
+    assert!(names.contains(&"Sergey Lavrov".to_string()), "{names:?}");
+    assert_eq!(people.select("nav.letters li").len(), 27);
+    let s_names = get(&s.app, "/speakers?letter=S")
+        .await
+        .select("[data-test=speakers] tbody td:first-child");
+    assert!(s_names.contains(&"Sergey Lavrov".to_string()));
+    assert!(s_names.iter().all(|n| n.starts_with('S')), "{s_names:?}");
+    let m_names = get(&s.app, "/speakers?letter=M")
+        .await
+        .select("[data-test=speakers] tbody td:first-child");
+    assert!(!m_names.contains(&"Sergey Lavrov".to_string()));
+    let filtered = get(&s.app, "/speakers?filter=lavr").await;
+    assert_eq!(
+        filtered.select("[data-test=speakers] tbody td:first-child"),
+        ["Sergey Lavrov"]
+    );
+    let none = get(&s.app, "/speakers?filter=zzzz").await;
+    assert_eq!(none.select("[data-test=empty]").len(), 1);
+    let bad = get(&s.app, "/speakers?kind=robot").await;
+    assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+    assert!(bad.body.contains("person, outlet, anonymous"));
+    let topics = get(&s.app, "/topics").await;
+    assert!(!topics.select("section.kinds").is_empty());
+    let countries = get(&s.app, "/topics?kind=country").await;
+    let listed = countries.select("[data-test=topic-list] li a");
+    assert!(!listed.is_empty());
+    let api = get(&s.app, "/api/v1/topics?kind=country").await.json();
+    assert_eq!(api["total"], listed.len());
+    assert!(
+        api["topics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|t| t["kind"] == "country")
+    );
+    let api = get(&s.app, "/api/v1/speakers?filter=lavrov").await.json();
+    assert_eq!(api["speakers"][0]["name"], "Sergey Lavrov");
+    assert_eq!(api["total"], 1);
+}
+
+#[tokio::test]
+async fn a_search_that_would_cost_too_much_is_a_400_saying_how_to_narrow_it() {
+    let (s, _) = seeded().await;
+    let r = get(&s.app, "/search?q=a*").await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    assert!(
+        r.select("[data-test=error]")
+            .join(" ")
+            .contains("at least 3 letters")
+    );
+    let api = get(&s.app, "/api/v1/search?q=NEAR(sanc*+oil)").await;
+    assert_eq!(api.status, StatusCode::BAD_REQUEST);
+    assert!(
+        api.json()["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("NEAR")
+    );
 }
 
 #[tokio::test]

@@ -128,9 +128,41 @@ async fn exchange(
     })))
 }
 
-async fn speakers(State(state): State<AppState>) -> ApiResult<Json<Value>> {
+/// Items on one page of the API's speaker and topic lists.
+const API_PER_PAGE: i64 = 100;
+
+#[derive(Deserialize)]
+struct IndexQuery {
+    kind: Option<String>,
+    letter: Option<String>,
+    filter: Option<String>,
+    page: Option<i64>,
+}
+
+impl IndexQuery {
+    fn params(self) -> super::people::IndexParams {
+        super::people::IndexParams {
+            kind: self.kind,
+            letter: self.letter,
+            filter: self.filter,
+            page: self.page,
+        }
+    }
+}
+
+/// `GET /api/v1/speakers`: speakers who said something, most active first, a page at a time;
+/// `kind`, `letter` and `filter` narrow the list as on the page.
+async fn speakers(
+    State(state): State<AppState>,
+    Query(q): Query<IndexQuery>,
+) -> ApiResult<Json<Value>> {
+    let params = q.params();
+    let filter = params.list_filter(super::people::KINDS)?;
+    let total = read::count_speakers(&state.pool, &filter).await?;
+    let pager = Pager::new(params.page, API_PER_PAGE, total, String::new());
+    let speakers = read::speakers(&state.pool, &filter, pager.offset(), API_PER_PAGE).await?;
     Ok(Json(
-        json!({"speakers": read::speakers(&state.pool).await?}),
+        json!({"total": total, "page": pager.page, "pages": pager.pages(), "speakers": speakers}),
     ))
 }
 
@@ -148,8 +180,19 @@ async fn speaker(
     ))
 }
 
-async fn topics(State(state): State<AppState>) -> ApiResult<Json<Value>> {
-    Ok(Json(json!({"topics": read::topics(&state.pool, 1).await?})))
+/// `GET /api/v1/topics`: topics, most used first, a page at a time; narrowed as speakers are.
+async fn topics(
+    State(state): State<AppState>,
+    Query(q): Query<IndexQuery>,
+) -> ApiResult<Json<Value>> {
+    let params = q.params();
+    let filter = params.list_filter(super::topics::KINDS)?;
+    let total = read::count_topics(&state.pool, &filter).await?;
+    let pager = Pager::new(params.page, API_PER_PAGE, total, String::new());
+    let topics = read::topics(&state.pool, &filter, pager.offset(), API_PER_PAGE).await?;
+    Ok(Json(
+        json!({"total": total, "page": pager.page, "pages": pager.pages(), "topics": topics}),
+    ))
 }
 
 async fn topic(State(state): State<AppState>, Path(slug): Path<String>) -> ApiResult<Json<Value>> {

@@ -281,6 +281,9 @@ pub struct Pager {
     pub total: i64,
     /// The address of the list with every parameter but `page`, ending in `?` or `&`.
     pub base: String,
+    /// Set when `total` is a lower bound: the pages are not counted, only whether there is a
+    /// next one.
+    pub open_ended: bool,
 }
 
 impl Pager {
@@ -291,6 +294,7 @@ impl Pager {
             per_page,
             total,
             base,
+            open_ended: false,
         }
     }
     pub fn offset(&self) -> i64 {

@@ -9,28 +9,148 @@ use axum::extract::State;
 use serde::Deserialize;
 use sqlx::SqlitePool;
 
+/// The kinds of speaker, in the order the index shows them: (kind, heading).
+pub const KINDS: &[(&str, &str)] = &[
+    ("person", "People"),
+    ("outlet", "Outlets"),
+    ("anonymous", "Unnamed"),
+];
+
+/// Speakers on one page of the index.
+pub const SPEAKERS_PER_PAGE: i64 = 50;
+
+/// What an index of speakers or topics is asked for: a kind, a first letter, a filter, a page.
+#[derive(Debug, Default, Deserialize)]
+pub struct IndexParams {
+    pub kind: Option<String>,
+    pub letter: Option<String>,
+    pub filter: Option<String>,
+    pub page: Option<i64>,
+}
+
+impl IndexParams {
+    /// The filter these parameters ask for, with `kinds` the kinds there are; a kind or letter
+    /// that cannot be one is a 400 that says what can.
+    pub fn list_filter(&self, kinds: &[(&str, &str)]) -> Result<read::ListFilter> {
+        let kind = match self
+            .kind
+            .as_deref()
+            .map(str::trim)
+            .filter(|k| !k.is_empty())
+        {
+            None => None,
+            Some(k) if kinds.iter().any(|(known, _)| *known == k) => Some(k.to_string()),
+            Some(k) => {
+                let known: Vec<&str> = kinds.iter().map(|(k, _)| *k).collect();
+                return Err(AppError::BadRequest(format!(
+                    "`{k}` is not a kind here; use one of {}.",
+                    known.join(", ")
+                )));
+            }
+        };
+        let letter = match self
+            .letter
+            .as_deref()
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+        {
+            None => None,
+            Some(l) => {
+                let mut chars = l.chars();
+                match (chars.next(), chars.next()) {
+                    (Some(c), None) if c.is_alphanumeric() => Some(c),
+                    _ => {
+                        return Err(AppError::BadRequest(format!(
+                            "`{l}` is not a letter; use one, as in ?letter=L."
+                        )));
+                    }
+                }
+            }
+        };
+        let text = self
+            .filter
+            .as_deref()
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+            .map(|t| t.chars().take(100).collect());
+        Ok(read::ListFilter { kind, letter, text })
+    }
+
+    /// The address of the index with these parameters but the page, ending in `?` or `&`.
+    pub fn base(&self, path: &str, filter: &read::ListFilter) -> String {
+        let mut base = format!("{path}?");
+        if let Some(k) = &filter.kind {
+            base.push_str(&format!("kind={}&", super::encode(k)));
+        }
+        if let Some(l) = filter.letter {
+            base.push_str(&format!("letter={}&", super::encode(&l.to_string())));
+        }
+        if let Some(t) = &filter.text {
+            base.push_str(&format!("filter={}&", super::encode(t)));
+        }
+        base
+    }
+}
+
+/// The letters of the A–Z bar.
+pub fn letters() -> Vec<char> {
+    ('A'..='Z').collect()
+}
+
 #[derive(Template, WebTemplate)]
 #[template(path = "speakers/list.html")]
 pub struct SpeakersPage {
-    pub people: Vec<SpeakerRow>,
-    pub outlets: Vec<SpeakerRow>,
-    pub anonymous: Vec<SpeakerRow>,
+    /// (kind, heading, how many speakers).
+    pub kinds: Vec<(String, String, i64)>,
+    pub kind: String,
+    pub heading: String,
+    pub letter: Option<char>,
+    pub filter: String,
+    pub speakers: Vec<SpeakerRow>,
+    pub pager: Pager,
 }
 
-pub async fn speakers(State(pool): State<SqlitePool>) -> Result<SpeakersPage> {
-    let all = read::speakers(&pool).await?;
-    let (mut people, mut outlets, mut anonymous) = (Vec::new(), Vec::new(), Vec::new());
-    for s in all {
-        match s.kind.as_str() {
-            "person" => people.push(s),
-            "outlet" => outlets.push(s),
-            _ => anonymous.push(s),
-        }
+impl SpeakersPage {
+    pub fn letters(&self) -> Vec<char> {
+        letters()
     }
+}
+
+pub async fn speakers(
+    State(pool): State<SqlitePool>,
+    Query(params): Query<IndexParams>,
+) -> Result<SpeakersPage> {
+    let mut filter = params.list_filter(KINDS)?;
+    let kind = filter.kind.get_or_insert_with(|| "person".into()).clone();
+    let heading = KINDS
+        .iter()
+        .find(|(k, _)| *k == kind)
+        .map_or("Speakers", |(_, h)| *h)
+        .to_string();
+    let counts = read::speaker_kinds(&pool).await?;
+    let kinds = KINDS
+        .iter()
+        .map(|(k, h)| {
+            let n = counts.iter().find(|(c, _)| c == k).map_or(0, |(_, n)| *n);
+            (k.to_string(), h.to_string(), n)
+        })
+        .collect();
+    let total = read::count_speakers(&pool, &filter).await?;
+    let pager = Pager::new(
+        params.page,
+        SPEAKERS_PER_PAGE,
+        total,
+        params.base("/speakers", &filter),
+    );
+    let speakers = read::speakers(&pool, &filter, pager.offset(), SPEAKERS_PER_PAGE).await?;
     Ok(SpeakersPage {
-        people,
-        outlets,
-        anonymous,
+        kinds,
+        kind,
+        heading,
+        letter: filter.letter,
+        filter: filter.text.clone().unwrap_or_default(),
+        speakers,
+        pager,
     })
 }
 

@@ -25,6 +25,13 @@ impl SearchPage {
     pub fn role_selected(&self, role: &str) -> bool {
         self.params.role.as_deref() == Some(role)
     }
+    /// The same search in the other order.
+    pub fn sort_link(&self) -> String {
+        let mut other = self.params.clone();
+        other.sort = (!self.params.newest_first()).then(|| "newest".to_string());
+        other.page = None;
+        base_url(&other)
+    }
 }
 
 /// The query string of a search with every filter but the page.
@@ -36,6 +43,7 @@ pub fn base_url(p: &Params) -> String {
         ("role", &p.role),
         ("from", &p.from),
         ("to", &p.to),
+        ("sort", &p.sort),
     ] {
         if let Some(v) = value.as_deref().filter(|v| !v.is_empty()) {
             url.push_str(&format!("{key}={}&", encode(v)));
@@ -49,12 +57,13 @@ pub async fn page(
     Query(params): Query<Params>,
 ) -> Result<SearchPage> {
     let results = search::search(&pool, &params).await?;
-    let pager = Pager::new(
+    let mut pager = Pager::new(
         Some(results.page),
         results.per_page,
         results.total,
         base_url(&params),
     );
+    pager.open_ended = !results.total_known;
     let speaker_name = match params.speaker.as_deref().filter(|s| !s.is_empty()) {
         Some(s) => {
             sqlx::query_scalar("SELECT name FROM speaker WHERE slug = ?")

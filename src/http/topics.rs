@@ -14,48 +14,100 @@ use serde::Deserialize;
 use sqlx::SqlitePool;
 
 /// The kinds of topic, in the order the index shows them.
-const KINDS: &[(&str, &str)] = &[
+pub const KINDS: &[(&str, &str)] = &[
     ("person", "People"),
     ("country", "Countries and places"),
     ("organisation", "Organisations"),
     ("theme", "Themes"),
 ];
 
+/// The most used topics of one kind, as the overview shows them.
 pub struct KindGroup {
     pub kind: String,
     pub label: String,
+    pub total: i64,
     pub topics: Vec<TopicRow>,
 }
+
+/// Topics of each kind on the overview; the rest are a click away.
+const OVERVIEW_PER_KIND: i64 = 30;
+
+/// Topics on one page of a filtered list.
+pub const TOPICS_PER_PAGE: i64 = 100;
 
 #[derive(Template, WebTemplate)]
 #[template(path = "topics/list.html")]
 pub struct TopicsPage {
+    /// The overview: each kind's most used topics; empty when a list was asked for.
     pub groups: Vec<KindGroup>,
+    /// The list asked for (a kind, a letter or a filter), a page at a time.
+    pub list: Option<(Vec<TopicRow>, Pager)>,
+    pub kind: String,
+    pub heading: String,
+    pub letter: Option<char>,
+    pub filter: String,
 }
 
-pub async fn index(State(pool): State<SqlitePool>) -> Result<TopicsPage> {
-    let all = read::topics(&pool, 1).await?;
-    let mut groups: Vec<KindGroup> = KINDS
-        .iter()
-        .map(|(k, l)| KindGroup {
-            kind: k.to_string(),
-            label: l.to_string(),
-            topics: Vec::new(),
-        })
-        .collect();
-    for t in all {
-        let index = KINDS
-            .iter()
-            .position(|(k, _)| *k == t.kind)
-            .unwrap_or(KINDS.len() - 1);
-        // Long tails of single-mention themes say little; people and places are kept.
-        if groups[index].kind == "theme" && t.exchanges < 2 && groups[index].topics.len() >= 200 {
-            continue;
-        }
-        groups[index].topics.push(t);
+impl TopicsPage {
+    pub fn letters(&self) -> Vec<char> {
+        super::people::letters()
     }
-    groups.retain(|g| !g.topics.is_empty());
-    Ok(TopicsPage { groups })
+    pub fn kind_label(kind: &str) -> &'static str {
+        KINDS
+            .iter()
+            .find(|(k, _)| *k == kind)
+            .map_or("Themes", |(_, l)| *l)
+    }
+}
+
+pub async fn index(
+    State(pool): State<SqlitePool>,
+    Query(params): Query<super::people::IndexParams>,
+) -> Result<TopicsPage> {
+    let filter = params.list_filter(KINDS)?;
+    let kind = filter.kind.clone().unwrap_or_default();
+    let heading = if kind.is_empty() {
+        "Topics".to_string()
+    } else {
+        TopicsPage::kind_label(&kind).to_string()
+    };
+    let mut page = TopicsPage {
+        groups: Vec::new(),
+        list: None,
+        heading,
+        kind,
+        letter: filter.letter,
+        filter: filter.text.clone().unwrap_or_default(),
+    };
+    if filter.kind.is_none() && filter.letter.is_none() && filter.text.is_none() {
+        for (k, l) in KINDS {
+            let of_kind = read::ListFilter {
+                kind: Some(k.to_string()),
+                ..Default::default()
+            };
+            let total = read::count_topics(&pool, &of_kind).await?;
+            if total == 0 {
+                continue;
+            }
+            page.groups.push(KindGroup {
+                kind: k.to_string(),
+                label: l.to_string(),
+                total,
+                topics: read::topics(&pool, &of_kind, 0, OVERVIEW_PER_KIND).await?,
+            });
+        }
+        return Ok(page);
+    }
+    let total = read::count_topics(&pool, &filter).await?;
+    let pager = Pager::new(
+        params.page,
+        TOPICS_PER_PAGE,
+        total,
+        params.base("/topics", &filter),
+    );
+    let topics = read::topics(&pool, &filter, pager.offset(), TOPICS_PER_PAGE).await?;
+    page.list = Some((topics, pager));
+    Ok(page)
 }
 
 #[derive(Template, WebTemplate)]

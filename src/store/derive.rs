@@ -564,8 +564,10 @@ impl Rows<'_> {
         insert_json(conn, "INSERT OR IGNORE INTO alias (speaker_id, label) SELECT value ->> 0, value ->> 1 FROM json_each(?)", &self.aliases).await?;
         insert_bound(
             conn,
-            "INSERT INTO turn (id, transcript_id, position, speaker_id, label, role, exchange, paragraphs) VALUES",
-            "(?, ?, ?, ?, ?, ?, ?, ?)",
+            // Each turn carries its transcript's date (see migration 0004), read from the row
+            // this batch or an earlier one wrote.
+            "INSERT INTO turn (id, transcript_id, position, speaker_id, label, role, exchange, paragraphs, date) VALUES",
+            "(?, ?, ?, ?, ?, ?, ?, ?, coalesce((SELECT date FROM transcript WHERE id = ?), ''))",
             &self.turns,
             |q, t| {
                 q.bind(t.id)
@@ -576,6 +578,7 @@ impl Rows<'_> {
                     .bind(t.role)
                     .bind(t.exchange)
                     .bind(t.paragraphs)
+                    .bind(t.transcript_id)
             },
         )
         .await?;

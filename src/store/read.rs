@@ -117,11 +117,12 @@ pub async fn latest(
     list(db, None, 0, limit).await
 }
 
-/// The filter and its value for the transcripts of one year, or of all years.
-fn year_filter(year: Option<i32>) -> (&'static str, String) {
+/// The range of `coalesce(date, '')` (the order of the `transcript_newest` index) that holds
+/// the transcripts of one year, or of all years.
+fn year_range(year: Option<i32>) -> (String, String) {
     match year {
-        Some(y) => ("tr.date LIKE ?", format!("{y:04}-%")),
-        None => ("(tr.date LIKE ? OR tr.date IS NULL)", "%".into()),
+        Some(y) => (format!("{y:04}"), format!("{y:04}\u{10ffff}")),
+        None => (String::new(), "\u{10ffff}".into()),
     }
 }
 
@@ -130,12 +131,14 @@ pub async fn count_transcripts(
     db: impl SqliteExecutor<'_>,
     year: Option<i32>,
 ) -> Result<i64, sqlx::Error> {
-    let (filter, pattern) = year_filter(year);
-    let sql = format!("SELECT count(*) FROM transcript tr WHERE {filter}");
-    sqlx::query_scalar(sqlx::AssertSqlSafe(sql))
-        .bind(pattern)
-        .fetch_one(db)
-        .await
+    let (low, high) = year_range(year);
+    sqlx::query_scalar(
+        "SELECT count(*) FROM transcript tr WHERE coalesce(tr.date, '') >= ? AND coalesce(tr.date, '') < ?",
+    )
+    .bind(low)
+    .bind(high)
+    .fetch_one(db)
+    .await
 }
 
 /// One page of transcripts, newest first, perhaps of one year.
@@ -145,12 +148,16 @@ pub async fn list(
     offset: i64,
     limit: i64,
 ) -> Result<Vec<TranscriptRow>, sqlx::Error> {
-    let (filter, pattern) = year_filter(year);
+    let (low, high) = year_range(year);
+    // The page's rows are found on the index first; only they get their speakers.
     let sql = format!(
-        "SELECT {ROW_COLUMNS} FROM transcript tr WHERE {filter} ORDER BY tr.date IS NULL, tr.date DESC, tr.id DESC LIMIT ? OFFSET ?"
+        "SELECT {ROW_COLUMNS} FROM (SELECT id FROM transcript WHERE coalesce(date, '') >= ? AND coalesce(date, '') < ? \
+         ORDER BY coalesce(date, '') DESC, id DESC LIMIT ? OFFSET ?) page JOIN transcript tr ON tr.id = page.id \
+         ORDER BY coalesce(tr.date, '') DESC, tr.id DESC"
     );
     sqlx::query_as(sqlx::AssertSqlSafe(sql))
-        .bind(pattern)
+        .bind(low)
+        .bind(high)
         .bind(limit)
         .bind(offset)
         .fetch_all(db)
@@ -159,7 +166,7 @@ pub async fn list(
 
 /// Years with transcripts, newest first, with how many each.
 pub async fn years(db: impl SqliteExecutor<'_>) -> Result<Vec<(String, i64)>, sqlx::Error> {
-    sqlx::query_as("SELECT substr(date, 1, 4) AS y, count(*) FROM transcript WHERE date IS NOT NULL GROUP BY y ORDER BY y DESC").fetch_all(db).await
+    sqlx::query_as("SELECT substr(coalesce(date, ''), 1, 4) AS y, count(*) FROM transcript WHERE coalesce(date, '') > '' GROUP BY y ORDER BY y DESC").fetch_all(db).await
 }
 
 pub async fn transcript(
@@ -274,15 +281,91 @@ pub struct SpeakerRow {
     pub transcripts: i64,
 }
 
-const SPEAKER_COLUMNS: &str = "s.id, s.slug, s.name, s.kind, coalesce(sum(t.role = 'answer'), 0) AS answers, \
-    coalesce(sum(t.role = 'statement'), 0) AS statements, coalesce(sum(t.role = 'question'), 0) AS questions, \
-    count(DISTINCT t.transcript_id) AS transcripts";
+const SPEAKER_COLUMNS: &str =
+    "s.id, s.slug, s.name, s.kind, st.answers, st.statements, st.questions, st.transcripts";
 
-pub async fn speakers(db: impl SqliteExecutor<'_>) -> Result<Vec<SpeakerRow>, sqlx::Error> {
+/// Which speakers or topics a list shows: of one kind, starting with a letter, or with a name
+/// that holds some text.
+#[derive(Debug, Clone, Default)]
+pub struct ListFilter {
+    pub kind: Option<String>,
+    pub letter: Option<char>,
+    pub text: Option<String>,
+}
+
+impl ListFilter {
+    /// The SQL conditions on `name` and `kind` (columns of the aliases given) and their values.
+    fn conditions(&self, name: &str, kind: &str) -> (String, Vec<String>) {
+        let mut sql = String::new();
+        let mut binds = Vec::new();
+        if let Some(k) = &self.kind {
+            sql.push_str(&format!(" AND {kind} = ?"));
+            binds.push(k.clone());
+        }
+        if let Some(l) = self.letter {
+            sql.push_str(&format!(" AND {name} LIKE ? ESCAPE '\\'"));
+            binds.push(format!("{}%", like_escape(&l.to_string())));
+        }
+        if let Some(t) = &self.text {
+            sql.push_str(&format!(" AND {name} LIKE ? ESCAPE '\\'"));
+            binds.push(format!("%{}%", like_escape(t)));
+        }
+        (sql, binds)
+    }
+}
+
+fn like_escape(text: &str) -> String {
+    text.replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_")
+}
+
+/// One page of speakers who said something, most active first.
+pub async fn speakers(
+    db: impl SqliteExecutor<'_>,
+    filter: &ListFilter,
+    offset: i64,
+    limit: i64,
+) -> Result<Vec<SpeakerRow>, sqlx::Error> {
+    let (conditions, binds) = filter.conditions("s.name", "st.kind");
     let sql = format!(
-        "SELECT {SPEAKER_COLUMNS} FROM speaker s JOIN turn t ON t.speaker_id = s.id GROUP BY s.id ORDER BY count(t.id) DESC, s.name"
+        "SELECT {SPEAKER_COLUMNS} FROM speaker_stat st JOIN speaker s ON s.id = st.speaker_id \
+         WHERE st.turns > 0{conditions} ORDER BY st.turns DESC, st.speaker_id LIMIT ? OFFSET ?"
     );
-    sqlx::query_as(sqlx::AssertSqlSafe(sql)).fetch_all(db).await
+    let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql));
+    for b in binds {
+        q = q.bind(b);
+    }
+    q.bind(limit).bind(offset).fetch_all(db).await
+}
+
+/// How many speakers a filter lets through.
+pub async fn count_speakers(
+    db: impl SqliteExecutor<'_>,
+    filter: &ListFilter,
+) -> Result<i64, sqlx::Error> {
+    let (conditions, binds) = filter.conditions("s.name", "st.kind");
+    let join = if filter.letter.is_some() || filter.text.is_some() {
+        " JOIN speaker s ON s.id = st.speaker_id"
+    } else {
+        ""
+    };
+    let sql = format!("SELECT count(*) FROM speaker_stat st{join} WHERE st.turns > 0{conditions}");
+    let mut q = sqlx::query_scalar(sqlx::AssertSqlSafe(sql));
+    for b in binds {
+        q = q.bind(b);
+    }
+    q.fetch_one(db).await
+}
+
+/// How many speakers of each kind said something.
+pub async fn speaker_kinds(db: impl SqliteExecutor<'_>) -> Result<Vec<(String, i64)>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT k.kind, (SELECT count(*) FROM speaker_stat st WHERE st.kind = k.kind AND st.turns > 0) \
+         FROM (SELECT 'person' AS kind UNION ALL SELECT 'outlet' UNION ALL SELECT 'anonymous') k",
+    )
+    .fetch_all(db)
+    .await
 }
 
 pub async fn speaker(
@@ -290,7 +373,7 @@ pub async fn speaker(
     slug: &str,
 ) -> Result<Option<SpeakerRow>, sqlx::Error> {
     let sql = format!(
-        "SELECT {SPEAKER_COLUMNS} FROM speaker s LEFT JOIN turn t ON t.speaker_id = s.id WHERE s.slug = ? GROUP BY s.id"
+        "SELECT {SPEAKER_COLUMNS} FROM speaker s JOIN speaker_stat st ON st.speaker_id = s.id WHERE s.slug = ?"
     );
     sqlx::query_as(sqlx::AssertSqlSafe(sql))
         .bind(slug.to_string())
@@ -337,7 +420,7 @@ pub async fn speaker_turns(
     sqlx::query_as(
         "SELECT tr.slug, tr.title, tr.date, t.position, t.role, t.exchange, s.name AS speaker, s.slug AS speaker_slug, t.paragraphs AS paragraphs_json \
          FROM turn t JOIN transcript tr ON tr.id = t.transcript_id JOIN speaker s ON s.id = t.speaker_id \
-         WHERE t.speaker_id = ? AND t.role IN ('answer', 'statement') ORDER BY tr.date DESC, tr.id DESC, t.position LIMIT ? OFFSET ?",
+         WHERE t.speaker_id = ? AND t.role IN ('answer', 'statement') ORDER BY t.date DESC, t.transcript_id DESC, t.position LIMIT ? OFFSET ?",
     )
     .bind(speaker_id)
     .bind(limit)
@@ -354,9 +437,12 @@ pub async fn questions_to(
 ) -> Result<Vec<TurnInContext>, sqlx::Error> {
     sqlx::query_as(
         "SELECT tr.slug, tr.title, tr.date, q.position, q.role, q.exchange, s.name AS speaker, s.slug AS speaker_slug, q.paragraphs AS paragraphs_json \
-         FROM turn q JOIN transcript tr ON tr.id = q.transcript_id JOIN speaker s ON s.id = q.speaker_id \
-         WHERE q.role = 'question' AND EXISTS (SELECT 1 FROM turn a WHERE a.transcript_id = q.transcript_id AND a.exchange = q.exchange AND a.role = 'answer' AND a.speaker_id = ?) \
-         ORDER BY tr.date DESC, tr.id DESC, q.position LIMIT ?",
+         FROM (SELECT DISTINCT a.date, a.transcript_id, a.exchange FROM turn a WHERE a.speaker_id = ? AND a.role = 'answer' \
+               ORDER BY a.date DESC, a.transcript_id DESC, a.exchange LIMIT ?) x \
+         JOIN exchange e ON e.transcript_id = x.transcript_id AND e.number = x.exchange \
+         JOIN turn q ON q.transcript_id = e.transcript_id AND q.position = e.question \
+         JOIN transcript tr ON tr.id = q.transcript_id JOIN speaker s ON s.id = q.speaker_id \
+         ORDER BY x.date DESC, x.transcript_id DESC, x.exchange",
     )
     .bind(speaker_id)
     .bind(limit)
@@ -385,15 +471,43 @@ pub struct TopicRow {
     pub exchanges: i64,
 }
 
-/// Topics carried by at least `min` exchanges, most used first.
-pub async fn topics(db: impl SqliteExecutor<'_>, min: i64) -> Result<Vec<TopicRow>, sqlx::Error> {
-    sqlx::query_as(
-        "SELECT tp.id, tp.slug, tp.name, tp.kind, count(*) AS exchanges FROM topic tp JOIN exchange_topic et ON et.topic_id = tp.id \
-         GROUP BY tp.id HAVING count(*) >= ? ORDER BY count(*) DESC, tp.name",
-    )
-    .bind(min)
-    .fetch_all(db)
-    .await
+/// One page of topics carried by an exchange or more, most used first.
+pub async fn topics(
+    db: impl SqliteExecutor<'_>,
+    filter: &ListFilter,
+    offset: i64,
+    limit: i64,
+) -> Result<Vec<TopicRow>, sqlx::Error> {
+    let (conditions, binds) = filter.conditions("tp.name", "st.kind");
+    let sql = format!(
+        "SELECT tp.id, tp.slug, tp.name, tp.kind, st.exchanges FROM topic_stat st JOIN topic tp ON tp.id = st.topic_id \
+         WHERE st.exchanges > 0{conditions} ORDER BY st.exchanges DESC, st.topic_id LIMIT ? OFFSET ?"
+    );
+    let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql));
+    for b in binds {
+        q = q.bind(b);
+    }
+    q.bind(limit).bind(offset).fetch_all(db).await
+}
+
+/// How many topics a filter lets through.
+pub async fn count_topics(
+    db: impl SqliteExecutor<'_>,
+    filter: &ListFilter,
+) -> Result<i64, sqlx::Error> {
+    let (conditions, binds) = filter.conditions("tp.name", "st.kind");
+    let join = if filter.letter.is_some() || filter.text.is_some() {
+        " JOIN topic tp ON tp.id = st.topic_id"
+    } else {
+        ""
+    };
+    let sql =
+        format!("SELECT count(*) FROM topic_stat st{join} WHERE st.exchanges > 0{conditions}");
+    let mut q = sqlx::query_scalar(sqlx::AssertSqlSafe(sql));
+    for b in binds {
+        q = q.bind(b);
+    }
+    q.fetch_one(db).await
 }
 
 pub async fn topic(
@@ -401,7 +515,7 @@ pub async fn topic(
     slug: &str,
 ) -> Result<Option<TopicRow>, sqlx::Error> {
     sqlx::query_as(
-        "SELECT tp.id, tp.slug, tp.name, tp.kind, (SELECT count(*) FROM exchange_topic et WHERE et.topic_id = tp.id) AS exchanges FROM topic tp WHERE tp.slug = ?",
+        "SELECT tp.id, tp.slug, tp.name, tp.kind, coalesce(st.exchanges, 0) AS exchanges FROM topic tp LEFT JOIN topic_stat st ON st.topic_id = tp.id WHERE tp.slug = ?",
     )
     .bind(slug.to_string())
     .fetch_optional(db)
@@ -492,7 +606,7 @@ pub async fn speaker_choices(
     db: impl SqliteExecutor<'_>,
 ) -> Result<Vec<(i64, String, i64)>, sqlx::Error> {
     sqlx::query_as(
-        "SELECT s.id, s.name, count(DISTINCT t.transcript_id) FROM speaker s LEFT JOIN turn t ON t.speaker_id = s.id GROUP BY s.id ORDER BY s.name",
+        "SELECT s.id, s.name, coalesce(st.transcripts, 0) FROM speaker s LEFT JOIN speaker_stat st ON st.speaker_id = s.id ORDER BY s.name",
     )
     .fetch_all(db)
     .await
@@ -504,7 +618,7 @@ pub async fn speaker_by_key(
     key: &str,
 ) -> Result<Option<(i64, String, i64)>, sqlx::Error> {
     sqlx::query_as(
-        "SELECT s.id, s.name, (SELECT count(DISTINCT transcript_id) FROM turn WHERE speaker_id = s.id) FROM speaker s WHERE s.key = ?",
+        "SELECT s.id, s.name, coalesce((SELECT transcripts FROM speaker_stat WHERE speaker_id = s.id), 0) FROM speaker s WHERE s.key = ?",
     )
     .bind(key.to_string())
     .fetch_optional(db)
