@@ -533,3 +533,42 @@ fn an_import_killed_midway_leaves_a_consistent_archive_that_a_second_run_complet
         )
     );
 }
+
+#[sqlx::test]
+async fn reindex_with_the_same_reader_gives_every_turn_to_the_same_speaker(pool: sqlx::SqlitePool) {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    let summary = stenogram::commands::import(
+        &pool,
+        &[
+            root.join("seed"),
+            root.join("wh-briefings"),
+            root.join("kremlin-sample"),
+        ],
+    )
+    .await;
+    assert!(summary.failed.is_empty(), "{:?}", summary.failed);
+    let who = "SELECT t.transcript_id, t.position, s.name, s.kind FROM turn t JOIN speaker s ON s.id = t.speaker_id ORDER BY 1, 2";
+    let before: Vec<(i64, i64, String, String)> =
+        sqlx::query_as(who).fetch_all(&pool).await.unwrap();
+    let names = "SELECT s.name, st.answers, st.statements, st.questions FROM speaker_stat st JOIN speaker s ON s.id = st.speaker_id WHERE st.turns > 0 ORDER BY 1";
+    let counts: Vec<(String, i64, i64, i64)> =
+        sqlx::query_as(names).fetch_all(&pool).await.unwrap();
+    let report = write::reindex(&pool).await.unwrap();
+    assert!(report.failed.is_empty(), "{:?}", report.failed);
+    let after: Vec<(i64, i64, String, String)> =
+        sqlx::query_as(who).fetch_all(&pool).await.unwrap();
+    assert_eq!(before.len(), after.len());
+    let moved: Vec<_> = before
+        .iter()
+        .zip(&after)
+        .filter(|(b, a)| b != a)
+        .take(5)
+        .collect();
+    assert!(
+        moved.is_empty(),
+        "turns given to another speaker: {moved:?}"
+    );
+    let recounted: Vec<(String, i64, i64, i64)> =
+        sqlx::query_as(names).fetch_all(&pool).await.unwrap();
+    assert_eq!(counts, recounted);
+}

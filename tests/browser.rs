@@ -336,7 +336,10 @@ async fn a_reader_follows_an_exchange_permalink_and_goes_back_into_context() {
         ("transcripts", "/transcripts"),
         ("speakers", "/speakers"),
         ("topics", "/topics"),
+        ("topics-of-a-kind", "/topics?kind=country"),
+        ("speakers-by-letter", "/speakers?letter=J"),
         ("search", "/search?q=%22national+security%22"),
+        ("search-newest", "/search?q=security&sort=newest"),
         ("search-help", "/search"),
         ("not-found", "/no/such/page"),
         ("login", "/login"),
@@ -344,6 +347,22 @@ async fn a_reader_follows_an_exchange_permalink_and_goes_back_into_context() {
         c.goto(&h.url(path)).await.unwrap();
         h.record(name).await;
     }
+    // Typing in the filter box hides the rows whose name does not hold the text.
+    c.goto(&h.url("/speakers")).await.unwrap();
+    let rows = "return [...document.querySelectorAll('[data-test=speakers] tbody tr')].filter(r => !r.hidden).length;";
+    let shown = c.execute(rows, vec![]).await.unwrap().as_i64().unwrap();
+    assert!(shown > 1, "{shown} rows");
+    c.find(Locator::Id("filter"))
+        .await
+        .unwrap()
+        .send_keys("Sulliv")
+        .await
+        .unwrap();
+    let filtered = c.execute(rows, vec![]).await.unwrap().as_i64().unwrap();
+    assert!(
+        filtered >= 1 && filtered < shown,
+        "{filtered} of {shown} rows"
+    );
     c.goto(&h.url("/speakers")).await.unwrap();
     c.find(Locator::Css("[data-test=speakers] tbody a"))
         .await

@@ -10,7 +10,8 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
+use serde_json::value::RawValue;
 use serde_json::{Value, json};
 
 type ApiResult<T> = std::result::Result<T, ApiError>;
@@ -63,10 +64,71 @@ fn turn_json(t: &read::TurnRow) -> Value {
     json!({"position": t.position, "speaker": t.speaker, "speaker_slug": t.speaker_slug, "speaker_kind": t.speaker_kind, "label": t.label, "role": t.role, "exchange": t.exchange, "paragraphs": t.paragraphs()})
 }
 
+/// A turn as the API gives it; its paragraphs are the stored JSON, copied, never parsed.
+#[derive(Serialize)]
+struct TurnOut<'a> {
+    position: i64,
+    speaker: &'a str,
+    speaker_slug: &'a str,
+    speaker_kind: &'a str,
+    label: Option<&'a str>,
+    role: &'a str,
+    exchange: Option<i64>,
+    paragraphs: &'a RawValue,
+}
+
+impl<'a> TurnOut<'a> {
+    fn of(t: &'a read::TurnRow) -> Self {
+        TurnOut {
+            position: t.position,
+            speaker: &t.speaker,
+            speaker_slug: &t.speaker_slug,
+            speaker_kind: &t.speaker_kind,
+            label: t.label.as_deref(),
+            role: &t.role,
+            exchange: t.exchange,
+            paragraphs: raw_list(&t.paragraphs_json),
+        }
+    }
+}
+
+/// Stored JSON as it is, or an empty list where it is not JSON.
+fn raw_list(json: &str) -> &RawValue {
+    serde_json::from_str::<&RawValue>(json)
+        .unwrap_or_else(|_| serde_json::from_str::<&RawValue>("[]").expect("an empty list is JSON"))
+}
+
+#[derive(Serialize)]
+struct ExchangeOut<'a> {
+    number: usize,
+    question: Option<i64>,
+    answers: &'a [i64],
+    turns: &'a [i64],
+    url: String,
+    topics: &'a [read::TopicRef],
+}
+
+#[derive(Serialize)]
+struct TranscriptOut<'a> {
+    slug: &'a str,
+    title: &'a str,
+    date: Option<&'a str>,
+    place: Option<&'a str>,
+    source_url: Option<&'a str>,
+    language: Option<&'a str>,
+    preface: &'a RawValue,
+    notes: &'a RawValue,
+    url: String,
+    turns: Vec<TurnOut<'a>>,
+    exchanges: Vec<ExchangeOut<'a>>,
+}
+
+/// `GET /api/v1/transcripts/{slug}`: the whole transcript, written out in one pass over its
+/// turns; what it holds is copied into the answer rather than built up as a tree first.
 async fn transcript(
     State(state): State<AppState>,
     Path(slug): Path<String>,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Response> {
     let t = read::transcript(&state.pool, &slug)
         .await?
         .ok_or(AppError::NotFound)?;
@@ -94,18 +156,38 @@ async fn transcript(
             topics[i].push(tp);
         }
     }
-    let exchanges: Vec<Value> = (0..count)
-        .map(|i| {
-            let n = i + 1;
-            json!({"number": n, "question": questions[i], "answers": answers[i], "turns": members[i], "url": format!("/transcripts/{}/questions/{n}", t.slug), "topics": topics[i]})
+    let exchanges: Vec<ExchangeOut> = (0..count)
+        .map(|i| ExchangeOut {
+            number: i + 1,
+            question: questions[i],
+            answers: &answers[i],
+            turns: &members[i],
+            url: format!("/transcripts/{}/questions/{}", t.slug, i + 1),
+            topics: &topics[i],
         })
         .collect();
-    let list = |s: &str| serde_json::from_str::<Vec<String>>(s).unwrap_or_default();
-    Ok(Json(json!({
-        "slug": t.slug, "title": t.title, "date": t.date, "place": t.place, "source_url": t.source_url, "language": t.language,
-        "preface": list(&t.preface), "notes": list(&t.notes), "url": format!("/transcripts/{}", t.slug),
-        "turns": turns.iter().map(turn_json).collect::<Vec<_>>(), "exchanges": exchanges,
-    })))
+    let out = TranscriptOut {
+        slug: &t.slug,
+        title: &t.title,
+        date: t.date.as_deref(),
+        place: t.place.as_deref(),
+        source_url: t.source_url.as_deref(),
+        language: t.language.as_deref(),
+        preface: raw_list(&t.preface),
+        notes: raw_list(&t.notes),
+        url: format!("/transcripts/{}", t.slug),
+        turns: turns.iter().map(TurnOut::of).collect(),
+        exchanges,
+    };
+    let body = serde_json::to_vec(&out).map_err(|e| AppError::Internal(e.to_string()))?;
+    Ok((
+        [(
+            header::CONTENT_TYPE,
+            header::HeaderValue::from_static("application/json"),
+        )],
+        body,
+    )
+        .into_response())
 }
 
 async fn exchange(

@@ -634,9 +634,22 @@ pub(super) struct Context<'a> {
     pub transcript_id: i64,
     /// Label as printed -> speaker id, chosen by an editor.
     pub assignments: &'a HashMap<String, i64>,
+    /// Label as printed -> the speaker (id, name, kind) it stood for in the reading being
+    /// replaced; empty for a new transcript. A label whose new reading still names that
+    /// speaker keeps it, so that re-reading does not depend on which speakers later
+    /// transcripts added to the archive.
+    pub previous: &'a HashMap<String, (i64, String, String)>,
     pub topic_edits: &'a [TopicEdit],
     /// Add this transcript's key phrases to the archive's phrase frequencies.
     pub count_phrases: bool,
+}
+
+/// Whether a speaker of one name is who a reading names with another: the same folded name,
+/// or one a short or full form of the other (`Sullivan`, `Jake Sullivan`).
+fn same_speaker(stored: &str, read: &str) -> bool {
+    names::fold(stored) == names::fold(read)
+        || names::short_form_of(stored, read)
+        || names::short_form_of(read, stored)
 }
 
 /// Works out the rows of a reading: speakers and aliases, turns, exchanges and topics.
@@ -655,11 +668,22 @@ pub(super) fn derive<'a>(
     let mut turn_speakers = Vec::with_capacity(doc.turns.len());
     let mut aliases: HashSet<(i64, &str)> = HashSet::new();
     for turn in &doc.turns {
+        let kept = turn
+            .label
+            .as_ref()
+            .and_then(|l| cx.previous.get(l))
+            .filter(|(_, name, kind)| {
+                kind == turn.speaker_kind.as_str() && same_speaker(name, &turn.speaker)
+            })
+            .map(|(id, _, _)| *id);
         let id = match turn.label.as_ref().and_then(|l| cx.assignments.get(l)) {
             Some(id) => *id,
-            None => *speaker_ids
-                .entry((turn.speaker.as_str(), turn.speaker_kind))
-                .or_insert_with(|| known.speaker(rows, &turn.speaker, turn.speaker_kind)),
+            None => match kept {
+                Some(id) => id,
+                None => *speaker_ids
+                    .entry((turn.speaker.as_str(), turn.speaker_kind))
+                    .or_insert_with(|| known.speaker(rows, &turn.speaker, turn.speaker_kind)),
+            },
         };
         if let Some(label) = &turn.label
             && aliases.insert((id, label.as_str()))

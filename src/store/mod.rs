@@ -67,7 +67,7 @@ pub async fn open(path: &Path) -> Result<SqlitePool, sqlx::Error> {
         .synchronous(SqliteSynchronous::Normal)
         .foreign_keys(true)
         .busy_timeout(Duration::from_secs(10))
-        .pragma("cache_size", "-65536")
+        .pragma("cache_size", "-8192")
         .pragma("mmap_size", "1073741824");
     let pool = SqlitePoolOptions::new()
         .max_connections(8)

@@ -264,6 +264,7 @@ pub async fn store_batch(
             &Context {
                 transcript_id: id,
                 assignments: item.assignments,
+                previous: &HashMap::new(),
                 topic_edits: &[],
                 count_phrases: true,
             },
@@ -550,6 +551,16 @@ pub async fn reindex(pool: &SqlitePool) -> Result<Reindexed, sqlx::Error> {
                 .bind(id)
                 .fetch_all(&mut *tx)
                 .await?;
+        let previous: HashMap<String, (i64, String, String)> = sqlx::query_as::<_, (String, i64, String, String)>(
+            "SELECT DISTINCT t.label, t.speaker_id, s.name, s.kind FROM turn t JOIN speaker s ON s.id = t.speaker_id \
+             WHERE t.transcript_id = ? AND t.label IS NOT NULL",
+        )
+        .bind(id)
+        .fetch_all(&mut *tx)
+        .await?
+        .into_iter()
+        .map(|(label, speaker, name, kind)| (label, (speaker, name, kind)))
+        .collect();
         clear_derived(&mut tx, id).await?;
         let edits: Edits = serde_json::from_str(&edited).unwrap_or_default();
         let title = edits
@@ -609,6 +620,7 @@ pub async fn reindex(pool: &SqlitePool) -> Result<Reindexed, sqlx::Error> {
             &Context {
                 transcript_id: id,
                 assignments: &assignments,
+                previous: &previous,
                 topic_edits: &topic_edits,
                 count_phrases: false,
             },
