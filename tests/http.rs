@@ -757,6 +757,61 @@ async fn an_editor_uploads_reviews_corrects_and_publishes() {
     );
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn more_drafts_published_at_once_than_the_pool_has_connections_are_all_stored() {
+    let s = site().await;
+    let who = sign_in(&s).await;
+    let mut drafts = Vec::new();
+    for i in 0..12 {
+        let text = format!(
+            "Briefing {i}\n2024-03-{:02}\n\nQuestion: Is {i} done?\n\nMinister Smith: {i} is done.\n",
+            i + 1
+        );
+        let r = upload(
+            &s,
+            &who,
+            &[
+                ("csrf", None, who.csrf.as_bytes()),
+                ("file", Some("briefing.txt"), text.as_bytes()),
+            ],
+        )
+        .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+        drafts.push(r.header("location"));
+    }
+    // Every publish on a task of its own, all at once.
+    let tasks: Vec<_> = drafts
+        .iter()
+        .map(|d| {
+            let app = s.app.clone();
+            let request = Request::post(format!("{d}/publish"))
+                .header(header::COOKIE, who.cookie.clone())
+                .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                .body(Body::from(format!("csrf={}", who.csrf)))
+                .unwrap();
+            tokio::spawn(async move { send(&app, request).await })
+        })
+        .collect();
+    let answers = tokio::time::timeout(Duration::from_secs(60), async {
+        let mut out = Vec::new();
+        for t in tasks {
+            out.push(t.await.unwrap());
+        }
+        out
+    })
+    .await
+    .expect("the publishes waited on each other");
+    for r in &answers {
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    }
+    assert_eq!(transcripts(&s.pool).await, 12);
+    let left: i64 = sqlx::query_scalar("SELECT count(*) FROM draft")
+        .fetch_one(&s.pool)
+        .await
+        .unwrap();
+    assert_eq!(left, 0, "drafts left behind");
+}
+
 #[tokio::test]
 async fn bad_uploads_get_their_status_and_message_and_store_nothing() {
     let s = site_with(64 * 1024).await;

@@ -69,13 +69,44 @@ fn client_address(connect: Option<&ConnectInfo<SocketAddr>>) -> String {
         .unwrap_or_else(|| "unknown".into())
 }
 
-/// Only local paths are followed after sign-in, never another site.
+/// Only paths of this site are followed after sign-in, never another site. Browsers drop tabs
+/// and line breaks from an address and read `\\` as `/`, so `/\t/host` would lead to `//host`:
+/// such characters make the path unsafe wherever they are.
 fn safe_next(next: Option<&str>) -> String {
     match next {
-        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.starts_with("/\\") => {
+        Some(n)
+            if n.starts_with('/')
+                && !n.starts_with("//")
+                && !n.contains('\\')
+                && !n.chars().any(|c| c.is_control() || c.is_whitespace())
+                && n.len() <= 2000 =>
+        {
             n.to_string()
         }
         _ => "/upload".to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::safe_next;
+
+    #[test]
+    fn only_paths_of_this_site_are_followed_after_sign_in() {
+        assert_eq!(safe_next(Some("/drafts/3?x=1")), "/drafts/3?x=1");
+        for bad in [
+            "//evil.test",
+            "/\\evil.test",
+            "/\t/evil.test",
+            "/\n/evil.test",
+            "/ok\r\nSet-Cookie: x",
+            "https://evil.test",
+            "evil.test",
+            "/a\\b",
+        ] {
+            assert_eq!(safe_next(Some(bad)), "/upload", "{bad:?}");
+        }
+        assert_eq!(safe_next(None), "/upload");
     }
 }
 

@@ -520,7 +520,10 @@ async fn publish_draft(state: &AppState, editor: &Editor, id: i64) -> Result<Res
         &assignments,
     )
     .await?;
-    editors::delete_draft(&state.pool, id).await?;
+    // On the connection already held: asking the pool for a second one while holding this one
+    // deadlocks when every connection is held by a publish doing the same.
+    editors::delete_draft(&mut *conn, id).await?;
+    drop(conn);
     match outcome {
         Imported::New { slug, .. } | Imported::Existing { slug } => {
             Ok(Redirect::to(&format!("/transcripts/{slug}")).into_response())
