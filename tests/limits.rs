@@ -310,3 +310,51 @@ fn a_page_nested_a_hundred_thousand_deep_is_read_on_a_small_stack() {
     assert_eq!(roles, ["Question", "Answer"]);
     assert_eq!(doc.turns[1].speaker, "Sergey Lavrov");
 }
+
+#[tokio::test]
+async fn a_burst_of_searches_gets_a_quick_503_while_other_pages_answer() {
+    let (pool, _dir, path) = archive().await;
+    let state = AppState::new(pool, path, 1024 * 1024, Duration::from_secs(30));
+    let app = stenogram::app(state.clone());
+    // Every place for a search is taken, as by a burst of slow searches.
+    let held = state
+        .searches
+        .clone()
+        .acquire_many_owned(state.searches.available_permits() as u32)
+        .await
+        .unwrap();
+    let started = Instant::now();
+    let (status, headers, body) = reply(
+        &app,
+        Request::get("/search?q=sanctions")
+            .body(Body::empty())
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE, "{body}");
+    assert_eq!(headers[header::RETRY_AFTER], "5");
+    assert!(body.contains("busy"), "{body}");
+    assert!(started.elapsed() < Duration::from_secs(10));
+    let (status, _, body) = reply(
+        &app,
+        Request::get("/api/v1/search?q=sanctions")
+            .body(Body::empty())
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE);
+    assert!(body.contains("\"status\":503"), "{body}");
+    for other in ["/healthz", "/transcripts", "/speakers", "/search"] {
+        let (status, _, _) = reply(&app, Request::get(other).body(Body::empty()).unwrap()).await;
+        assert_eq!(status, StatusCode::OK, "{other}");
+    }
+    drop(held);
+    let (status, _, _) = reply(
+        &app,
+        Request::get("/search?q=sanctions")
+            .body(Body::empty())
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+}

@@ -300,6 +300,7 @@ async fn search_api(
         )
         .into());
     }
+    let _turn = state.expensive().await?;
     Ok(Json(search::search(&state.pool, &params).await?))
 }
 

@@ -34,7 +34,15 @@ pub struct AppState {
     pub pool: SqlitePool,
     pub settings: Arc<Settings>,
     pub cache: Arc<cache::PageCache>,
+    /// Places for searches being answered at once; see [`AppState::expensive`].
+    pub searches: Arc<tokio::sync::Semaphore>,
 }
+
+/// How many searches are answered at once; more wait their turn.
+const SEARCHES_AT_ONCE: usize = 4;
+
+/// How long a search waits for its turn before it is answered 503 with `Retry-After`.
+const SEARCH_QUEUE_WAIT: Duration = Duration::from_secs(3);
 
 /// Settings from the command line.
 #[derive(Debug, Clone)]
@@ -58,6 +66,17 @@ impl AppState {
                 request_timeout,
             }),
             cache: Arc::new(cache::PageCache::new(db_path)),
+            searches: Arc::new(tokio::sync::Semaphore::new(SEARCHES_AT_ONCE)),
+        }
+    }
+
+    /// A place among the searches answered at once, waited for a little. A burst of searches
+    /// queues, then gets a quick 503, while permalinks, pages and `/healthz` keep answering:
+    /// the database's connections are never all taken by searches.
+    pub async fn expensive(&self) -> Result<tokio::sync::OwnedSemaphorePermit, AppError> {
+        match tokio::time::timeout(SEARCH_QUEUE_WAIT, self.searches.clone().acquire_owned()).await {
+            Ok(Ok(permit)) => Ok(permit),
+            _ => Err(AppError::Busy),
         }
     }
 }

@@ -1,12 +1,11 @@
 //! The search page: full-text search with filters, or help when there is no query.
 
-use super::{Pager, Query, encode};
+use super::{AppState, Pager, Query, encode};
 use crate::error::Result;
 use crate::search::{self, Params, Results};
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::State;
-use sqlx::SqlitePool;
 
 #[derive(Template, WebTemplate)]
 #[template(path = "search.html")]
@@ -53,10 +52,16 @@ pub fn base_url(p: &Params) -> String {
 }
 
 pub async fn page(
-    State(pool): State<SqlitePool>,
+    State(state): State<AppState>,
     Query(params): Query<Params>,
 ) -> Result<SearchPage> {
-    let results = search::search(&pool, &params).await?;
+    let pool = state.pool.clone();
+    let results = if params.q.trim().is_empty() {
+        search::search(&pool, &params).await?
+    } else {
+        let _turn = state.expensive().await?;
+        search::search(&pool, &params).await?
+    };
     let mut pager = Pager::new(
         Some(results.page),
         results.per_page,
