@@ -39,8 +39,9 @@ def build(copies, tmp):
     os.makedirs(corpus)
     n = 0
     for copy in range(copies):
-        # Years 1700 and on: distinct four-digit years for hundreds of copies.
-        year = 1700 + copy
+        # Years the reader takes for dates; past 36 copies they repeat, and the copy's number in
+        # the title keeps each transcript its own.
+        year = 1990 + copy % 36
         for path in sources:
             text = open(path, encoding="utf-8", errors="replace").read()
             text = re.sub(r"\b(19|20)\d\d-(\d\d)-(\d\d)\b", lambda m: f"{year}-{m.group(2)}-{m.group(3)}", text)
@@ -78,7 +79,7 @@ def measure(copies):
                     time.sleep(0.1)
             speakers = re.findall(r'href="(/speakers/[^"?#]+)"', get(base + "/speakers")[2])[:2]
             topics = re.findall(r'href="(/topics/[^"?#]+)"', get(base + "/topics")[2])[:2]
-            slug = re.findall(r'href="/transcripts/([0-9]{4}-[^"/?#]+)"', get(base + "/transcripts")[2])[0]
+            slug = re.findall(r'class="title" href="/transcripts/([^"/?#]+)"', get(base + "/transcripts")[2])[0]
             pages = ["/", "/transcripts", "/transcripts?page=300", f"/transcripts/{slug}", f"/transcripts/{slug}/questions/1",
                      "/speakers", "/speakers?letter=M", "/topics", "/topics?kind=country", *speakers, speakers[0] + "?page=40",
                      *topics, "/search?q=sanctions", "/search?q=president", "/search?q=the", "/search?q=ukrain*",

@@ -48,6 +48,11 @@ pub enum AppError {
         "This page took longer than the server allows and was stopped. Try again in a moment; if it keeps happening, narrow the search or open an earlier page."
     )]
     TimedOut,
+    /// 503: the database file is damaged; nothing is written until it is restored.
+    #[error(
+        "The archive's database file is damaged, so it takes no changes until it is restored from a backup; reading may still work."
+    )]
+    Damaged,
     /// 503: too many expensive requests are being answered; this one was not started.
     #[error("The server is busy answering other searches; try again in a few seconds.")]
     Busy,
@@ -100,7 +105,9 @@ impl AppError {
             AppError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             AppError::Unprocessable(_) => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
-            AppError::TimedOut | AppError::Busy => StatusCode::SERVICE_UNAVAILABLE,
+            AppError::TimedOut | AppError::Busy | AppError::Damaged => {
+                StatusCode::SERVICE_UNAVAILABLE
+            }
             AppError::Db(_) | AppError::Template(_) | AppError::Internal(_) => {
                 StatusCode::INTERNAL_SERVER_ERROR
             }

@@ -42,6 +42,7 @@ pub async fn serve(args: config::ServeArgs) -> anyhow::Result<()> {
         args.max_upload,
         std::time::Duration::from_secs(args.request_timeout),
     );
+    state.check_database();
     let listener = tokio::net::TcpListener::bind(args.addr).await?;
     let limits = http::listen::Limits::new(args.max_connections);
     tracing::info!(

@@ -358,3 +358,60 @@ async fn a_burst_of_searches_gets_a_quick_503_while_other_pages_answer() {
     .await;
     assert_eq!(status, StatusCode::OK);
 }
+
+#[tokio::test]
+async fn a_damaged_database_file_is_found_reported_by_healthz_and_takes_no_uploads() {
+    let (pool, dir, path) = archive().await;
+    let seed = std::fs::read(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/seed/lavrov-ryzhenkov-collegium-2025-11-26.txt"
+    ))
+    .unwrap();
+    stenogram::store::write::import_bytes(&pool, &seed, Some("seed.txt"), None, None)
+        .await
+        .unwrap();
+    assert_eq!(store::check(&pool).await.unwrap(), None);
+    let token = store::editors::create_token(&pool, "t").await.unwrap();
+    pool.close().await;
+    // Pages in the middle of the file overwritten, as a failing disk would.
+    let mut bytes = std::fs::read(&path).unwrap();
+    let page = 4096;
+    for b in &mut bytes[3 * page..6 * page] {
+        *b = 0xA5;
+    }
+    std::fs::write(&path, &bytes).unwrap();
+    let pool = store::open(&path).await.unwrap();
+    let found = store::check(&pool).await;
+    assert!(
+        matches!(&found, Ok(Some(_)) | Err(_)),
+        "no damage found: {found:?}"
+    );
+    let state = AppState::new(pool, path, 1024 * 1024, Duration::from_secs(30));
+    state.check_database();
+    let app = stenogram::app(state.clone());
+    let mut status = StatusCode::OK;
+    for _ in 0..100 {
+        status = reply(&app, Request::get("/healthz").body(Body::empty()).unwrap())
+            .await
+            .0;
+        if status != StatusCode::OK {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE);
+    let (_, _, body) = reply(&app, Request::get("/healthz").body(Body::empty()).unwrap()).await;
+    assert!(body.contains("damaged"), "{body}");
+    let (status, _, body) = reply(
+        &app,
+        Request::post("/api/v1/transcripts")
+            .header(header::AUTHORIZATION, format!("Bearer {token}"))
+            .header(header::CONTENT_TYPE, "text/plain")
+            .body(Body::from("Question: x?\n\nMinister Smith: y."))
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE, "{body}");
+    assert!(body.contains("damaged"), "{body}");
+    drop(dir);
+}

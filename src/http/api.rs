@@ -330,6 +330,7 @@ async fn create(
     request: axum::extract::Request,
 ) -> ApiResult<Response> {
     let token_name = authorise(&state, &headers).await?;
+    state.writable()?;
     let max_upload = state.settings.max_upload;
     let declared = headers
         .get(header::CONTENT_TYPE)

@@ -36,6 +36,9 @@ pub struct AppState {
     pub cache: Arc<cache::PageCache>,
     /// Places for searches being answered at once; see [`AppState::expensive`].
     pub searches: Arc<tokio::sync::Semaphore>,
+    /// What the check of the database file found, once it has run: `None` while it runs or
+    /// when it found nothing wrong, else what it found.
+    pub damage: Arc<std::sync::Mutex<Option<String>>>,
 }
 
 /// How many searches are answered at once; more wait their turn.
@@ -67,6 +70,40 @@ impl AppState {
             }),
             cache: Arc::new(cache::PageCache::new(db_path)),
             searches: Arc::new(tokio::sync::Semaphore::new(SEARCHES_AT_ONCE)),
+            damage: Arc::new(std::sync::Mutex::new(None)),
+        }
+    }
+
+    /// Checks the database file in the background (`PRAGMA quick_check`, which reads every
+    /// page, so a large archive is not kept from serving meanwhile) and keeps what it finds.
+    pub fn check_database(&self) {
+        let (pool, damage) = (self.pool.clone(), self.damage.clone());
+        tokio::spawn(async move {
+            let found = match crate::store::check(&pool).await {
+                Ok(None) => {
+                    tracing::info!("database check: no damage found");
+                    return;
+                }
+                Ok(Some(problem)) => problem,
+                Err(e) => e.to_string(),
+            };
+            tracing::error!(
+                "the database file is damaged ({found}); it takes no more changes: restore it from a backup"
+            );
+            *damage.lock().unwrap_or_else(|e| e.into_inner()) = Some(found);
+        });
+    }
+
+    /// Refuses a change to a damaged archive.
+    pub fn writable(&self) -> Result<(), AppError> {
+        match self
+            .damage
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .as_ref()
+        {
+            Some(_) => Err(AppError::Damaged),
+            None => Ok(()),
         }
     }
 
@@ -204,9 +241,22 @@ async fn deadline(
     }
 }
 
-async fn healthz(axum::extract::State(pool): axum::extract::State<SqlitePool>) -> Response {
+async fn healthz(axum::extract::State(state): axum::extract::State<AppState>) -> Response {
+    if let Some(found) = state
+        .damage
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .clone()
+    {
+        return (
+            StatusCode::SERVICE_UNAVAILABLE,
+            [(header::CACHE_CONTROL, "no-store")],
+            format!("database damaged: {found}; restore it from a backup\n"),
+        )
+            .into_response();
+    }
     match sqlx::query_scalar::<_, i64>("SELECT 1")
-        .fetch_one(&pool)
+        .fetch_one(&state.pool)
         .await
     {
         Ok(_) => (

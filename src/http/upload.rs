@@ -131,6 +131,7 @@ pub async fn submit(
     editor: Editor,
     multipart: std::result::Result<Multipart, MultipartRejection>,
 ) -> Result<Response> {
+    state.writable()?;
     let mut page = UploadPage::new(&state, &editor).await?;
     let fail = |page: UploadPage, status: StatusCode, message: String| -> Result<Response> {
         Ok((
@@ -504,6 +505,7 @@ pub struct CsrfOnly {
 }
 
 async fn publish_draft(state: &AppState, editor: &Editor, id: i64) -> Result<Response> {
+    state.writable()?;
     let (draft, ds) = load(state, editor, id).await?;
     let assignments: HashMap<String, i64> = ds.assignments.clone().into_iter().collect();
     let mut conn = state.pool.acquire().await?;
@@ -620,6 +622,7 @@ pub async fn edit_save(
 ) -> Result<Response> {
     let get = |k: &str| field(&form, k);
     editor.check_csrf(&get("csrf"))?;
+    state.writable()?;
     let page = edit_page(&state, &editor, &slug, None).await?;
     let checked = checked_edits(
         &get("title"),

@@ -81,6 +81,18 @@ pub async fn open(path: &Path) -> Result<SqlitePool, sqlx::Error> {
     Ok(pool)
 }
 
+/// Looks for damage in the database file (`PRAGMA quick_check`): `None` when there is none,
+/// else the first problem found.
+pub async fn check(pool: &SqlitePool) -> Result<Option<String>, sqlx::Error> {
+    let found: Vec<String> = sqlx::query_scalar("PRAGMA quick_check(5)")
+        .fetch_all(pool)
+        .await?;
+    Ok(match found.as_slice() {
+        [ok] if ok == "ok" => None,
+        _ => Some(found.join("; ")),
+    })
+}
+
 /// Lower-case hex SHA-256 of `bytes`.
 pub fn sha256_hex(bytes: &[u8]) -> String {
     hex::encode(Sha256::digest(bytes))
