@@ -54,6 +54,14 @@ async fn stats_agree(pool: &SqlitePool) {
     .await
     .unwrap();
     assert_eq!(stale, 0, "turns whose date is not their transcript's");
+    let stale: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM exchange_topic et JOIN exchange e ON e.id = et.exchange_id JOIN transcript tr ON tr.id = e.transcript_id \
+         WHERE et.date IS NOT coalesce(tr.date, '')",
+    )
+    .fetch_one(pool)
+    .await
+    .unwrap();
+    assert_eq!(stale, 0, "topic links whose date is not their exchange's");
 }
 
 #[sqlx::test]
@@ -257,6 +265,14 @@ async fn the_queries_of_list_pages_read_indexes_and_never_scan_or_sort_the_turns
     )
     .await;
     assert!(speakers.contains("speaker_stat_by_kind"), "{speakers}");
+    let topic = plan(
+        &pool,
+        "SELECT exchange_id, date FROM exchange_topic WHERE topic_id = ? ORDER BY date DESC, exchange_id LIMIT 25 OFFSET 50",
+        &["1"],
+    )
+    .await;
+    assert!(topic.contains("exchange_topic_newest"), "{topic}");
+    assert!(!topic.contains("TEMP B-TREE"), "{topic}");
     assert!(
         !speakers.contains("TEMP B-TREE") && !speakers.contains("SCAN"),
         "{speakers}"

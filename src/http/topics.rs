@@ -351,7 +351,7 @@ pub async fn merge(
         .fetch_optional(&mut *tx)
         .await?
         .ok_or(AppError::NotFound)?;
-    sqlx::query("INSERT OR IGNORE INTO exchange_topic (exchange_id, topic_id, origin, score) SELECT exchange_id, ?, origin, score FROM exchange_topic WHERE topic_id = ?")
+    sqlx::query("INSERT OR IGNORE INTO exchange_topic (exchange_id, topic_id, origin, score, date) SELECT exchange_id, ?, origin, score, date FROM exchange_topic WHERE topic_id = ?")
         .bind(into)
         .bind(from)
         .execute(&mut *tx)

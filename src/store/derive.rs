@@ -612,14 +612,16 @@ impl Rows<'_> {
         .await?;
         insert_bound(
             conn,
-            "INSERT INTO exchange_topic (exchange_id, topic_id, origin, score) VALUES",
-            "(?, ?, ?, ?)",
+            // Each link carries its exchange's date (see migration 0006).
+            "INSERT INTO exchange_topic (exchange_id, topic_id, origin, score, date) VALUES",
+            "(?, ?, ?, ?, coalesce((SELECT tr.date FROM exchange e JOIN transcript tr ON tr.id = e.transcript_id WHERE e.id = ?), ''))",
             &self.exchange_topics,
             |q, (exchange_id, topic_id, origin, score)| {
                 q.bind(*exchange_id)
                     .bind(*topic_id)
                     .bind(*origin)
                     .bind(*score)
+                    .bind(*exchange_id)
             },
         )
         .await?;

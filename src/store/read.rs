@@ -558,10 +558,13 @@ pub async fn topic_exchanges(
     offset: i64,
     limit: i64,
 ) -> Result<Vec<ExchangeRow>, sqlx::Error> {
+    // The page's links are found on the topic's date index first; only they are joined.
     sqlx::query_as(
-        "SELECT tr.slug, tr.title, tr.date, e.number, q.paragraphs AS question_json FROM exchange_topic et JOIN exchange e ON e.id = et.exchange_id \
-         JOIN transcript tr ON tr.id = e.transcript_id JOIN turn q ON q.transcript_id = e.transcript_id AND q.position = e.question \
-         WHERE et.topic_id = ? ORDER BY tr.date DESC, tr.id DESC, e.number LIMIT ? OFFSET ?",
+        "SELECT tr.slug, tr.title, tr.date, e.number, q.paragraphs AS question_json \
+         FROM (SELECT exchange_id, date FROM exchange_topic WHERE topic_id = ? ORDER BY date DESC, exchange_id LIMIT ? OFFSET ?) page \
+         JOIN exchange e ON e.id = page.exchange_id JOIN transcript tr ON tr.id = e.transcript_id \
+         JOIN turn q ON q.transcript_id = e.transcript_id AND q.position = e.question \
+         ORDER BY page.date DESC, page.exchange_id",
     )
     .bind(topic_id)
     .bind(limit)
@@ -570,31 +573,36 @@ pub async fn topic_exchanges(
     .await
 }
 
-/// Who answered most on a topic.
+/// How many of a topic's exchanges, the newest first, [`topic_speakers`] reads.
+pub const TOPIC_SPEAKERS_OVER: i64 = 2000;
+
+/// Who answered most on a topic, in its newest [`TOPIC_SPEAKERS_OVER`] exchanges.
 pub async fn topic_speakers(
     db: impl SqliteExecutor<'_>,
     topic_id: i64,
     limit: i64,
 ) -> Result<Vec<(String, String, i64)>, sqlx::Error> {
     sqlx::query_as(
-        "SELECT s.slug, s.name, count(DISTINCT e.id) AS n FROM exchange_topic et JOIN exchange e ON e.id = et.exchange_id \
+        "SELECT s.slug, s.name, count(DISTINCT e.id) AS n \
+         FROM (SELECT exchange_id FROM exchange_topic WHERE topic_id = ? ORDER BY date DESC, exchange_id LIMIT ?) recent \
+         JOIN exchange e ON e.id = recent.exchange_id \
          JOIN turn t ON t.transcript_id = e.transcript_id AND t.exchange = e.number AND t.role = 'answer' JOIN speaker s ON s.id = t.speaker_id \
-         WHERE et.topic_id = ? AND s.kind = 'person' GROUP BY s.id ORDER BY n DESC, s.name LIMIT ?",
+         WHERE s.kind = 'person' GROUP BY s.id ORDER BY n DESC, s.name LIMIT ?",
     )
     .bind(topic_id)
+    .bind(TOPIC_SPEAKERS_OVER)
     .bind(limit)
     .fetch_all(db)
     .await
 }
 
-/// How many exchanges carried a topic each month (`YYYY-MM`).
+/// How many exchanges carried a topic each month (`YYYY-MM`), counted on the topic's date index.
 pub async fn topic_months(
     db: impl SqliteExecutor<'_>,
     topic_id: i64,
 ) -> Result<Vec<(String, i64)>, sqlx::Error> {
     sqlx::query_as(
-        "SELECT substr(tr.date, 1, 7) AS month, count(*) FROM exchange_topic et JOIN exchange e ON e.id = et.exchange_id \
-         JOIN transcript tr ON tr.id = e.transcript_id WHERE et.topic_id = ? AND tr.date IS NOT NULL GROUP BY month ORDER BY month",
+        "SELECT substr(date, 1, 7) AS month, count(*) FROM exchange_topic WHERE topic_id = ? AND date > '' GROUP BY month ORDER BY month",
     )
     .bind(topic_id)
     .fetch_all(db)
