@@ -670,6 +670,56 @@ async fn a_wrong_password_is_refused_and_repeated_failures_slow_down() {
     assert_eq!(statuses[4], 429, "{statuses:?}");
 }
 
+/// One sign-in attempt through the form; its status.
+async fn try_sign_in(s: &Site, name: &str, password: &str) -> StatusCode {
+    let form = get(&s.app, "/login").await;
+    let cookie = form
+        .header("set-cookie")
+        .split(';')
+        .next()
+        .unwrap()
+        .to_string();
+    let csrf = form.attrs("input[name=csrf]", "value")[0].clone();
+    send(
+        &s.app,
+        Request::post("/login")
+            .header(header::COOKIE, cookie)
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(Body::from(format!(
+                "name={name}&password={password}&csrf={csrf}"
+            )))
+            .unwrap(),
+    )
+    .await
+    .status
+}
+
+#[tokio::test]
+async fn guesses_at_other_names_do_not_lock_the_editor_out() {
+    let s = site().await;
+    store::editors::add_editor(&s.pool, "editor", "correct horse battery")
+        .await
+        .unwrap();
+    for i in 0..12 {
+        assert_eq!(
+            try_sign_in(&s, &format!("nobody{i}"), "guess").await,
+            StatusCode::UNAUTHORIZED
+        );
+    }
+    let counted: Vec<String> = sqlx::query_scalar("SELECT key FROM login_failure ORDER BY key")
+        .fetch_all(&s.pool)
+        .await
+        .unwrap();
+    assert!(
+        counted.iter().all(|k| k.starts_with("address:")),
+        "made-up names were counted: {counted:?}"
+    );
+    assert_eq!(
+        try_sign_in(&s, "editor", "correct+horse+battery").await,
+        StatusCode::SEE_OTHER
+    );
+}
+
 #[tokio::test]
 async fn a_form_without_its_csrf_token_is_refused() {
     let s = site().await;

@@ -177,9 +177,9 @@ pub async fn login(
     }
     let account_key = format!("account:{}", form.name.trim().to_lowercase());
     let address_key = format!("address:{}", client_address(connect.as_ref().map(|c| &c.0)));
-    let wait = editors::login_delay(&state.pool, &account_key)
+    let wait = editors::login_delay(&state.pool, &account_key, editors::ACCOUNT_THROTTLE)
         .await?
-        .max(editors::login_delay(&state.pool, &address_key).await?);
+        .max(editors::login_delay(&state.pool, &address_key, editors::ADDRESS_THROTTLE).await?);
     if wait > 0 {
         return Err(AppError::TooManyRequests(wait));
     }
@@ -203,7 +203,11 @@ pub async fn login(
                 .into_response())
         }
         None => {
-            editors::record_login_failure(&state.pool, &account_key).await?;
+            // Only accounts that exist are counted: failures on made-up names would fill the
+            // table, and say nothing about an account.
+            if editors::editor_exists(&state.pool, form.name.trim()).await? {
+                editors::record_login_failure(&state.pool, &account_key).await?;
+            }
             editors::record_login_failure(&state.pool, &address_key).await?;
             let page = LoginPage {
                 next,

@@ -164,17 +164,47 @@ pub async fn end_session(db: impl SqliteExecutor<'_>, token: &str) -> Result<(),
     Ok(())
 }
 
+/// How failed sign-ins slow the next attempt for one key.
+#[derive(Debug, Clone, Copy)]
+pub struct Throttle {
+    /// Failures that cost nothing.
+    pub free: i64,
+    /// The longest wait, in seconds.
+    pub most: i64,
+}
+
+/// An account: three tries, then a wait doubling up to five minutes.
+pub const ACCOUNT_THROTTLE: Throttle = Throttle { free: 3, most: 300 };
+
+/// An address, which many people can share (an office, a proxy): twenty tries, then a wait
+/// doubling up to one minute, so that guessing at many names is slowed while the owner of an
+/// account is never locked out for long.
+pub const ADDRESS_THROTTLE: Throttle = Throttle { free: 20, most: 60 };
+
+/// Whether an editor of this name exists.
+pub async fn editor_exists(db: impl SqliteExecutor<'_>, name: &str) -> Result<bool, sqlx::Error> {
+    let n: i64 = sqlx::query_scalar("SELECT count(*) FROM editor WHERE name = ?")
+        .bind(name.to_string())
+        .fetch_one(db)
+        .await?;
+    Ok(n > 0)
+}
+
 /// Seconds to wait before the next attempt for this key (an account or an address), given its
-/// recent failures: none for the first three, then doubling up to five minutes.
-pub async fn login_delay(db: impl SqliteExecutor<'_>, key: &str) -> Result<i64, sqlx::Error> {
+/// recent failures and its throttle.
+pub async fn login_delay(
+    db: impl SqliteExecutor<'_>,
+    key: &str,
+    throttle: Throttle,
+) -> Result<i64, sqlx::Error> {
     let row: Option<(i64, i64)> =
         sqlx::query_as("SELECT failures, last_at FROM login_failure WHERE key = ?")
             .bind(key.to_string())
             .fetch_optional(db)
             .await?;
     Ok(match row {
-        Some((failures, last_at)) if failures >= 3 => {
-            let wait = (1i64 << (failures - 3).min(8)).min(300);
+        Some((failures, last_at)) if failures >= throttle.free => {
+            let wait = (1i64 << (failures - throttle.free).min(16)).min(throttle.most);
             (last_at + wait - now()).max(0)
         }
         _ => 0,
