@@ -863,6 +863,62 @@ async fn more_drafts_published_at_once_than_the_pool_has_connections_are_all_sto
 }
 
 #[tokio::test]
+async fn the_review_page_lists_the_archives_speakers_once_and_a_label_is_assigned_by_typing() {
+    let (s, _) = seeded().await;
+    let who = sign_in(&s).await;
+    let text = "Briefing\n2024-05-01\n\nQuestion: A?\n\nMr Speaker One: B.\n\nQuestion: C?\n\nMs Speaker Two: D.\n";
+    let r = upload(
+        &s,
+        &who,
+        &[
+            ("csrf", None, who.csrf.as_bytes()),
+            ("file", Some("b.txt"), text.as_bytes()),
+        ],
+    )
+    .await;
+    let draft = r.header("location");
+    let review = send(
+        &s.app,
+        Request::get(&draft)
+            .header(header::COOKIE, who.cookie.clone())
+            .body(Body::empty())
+            .unwrap(),
+    )
+    .await;
+    let speakers: i64 = sqlx::query_scalar("SELECT count(*) FROM speaker")
+        .fetch_one(&s.pool)
+        .await
+        .unwrap();
+    let fields = review.attrs("[data-test=labels] input[list=speaker-choices]", "name");
+    assert!(fields.len() >= 2, "{fields:?}");
+    // One list for every field, not a list per field.
+    assert_eq!(review.select("datalist#speaker-choices").len(), 1);
+    assert_eq!(review.select("datalist option").len() as i64, speakers);
+    let lavrov: i64 = sqlx::query_scalar("SELECT id FROM speaker WHERE name = 'Sergey Lavrov'")
+        .fetch_one(&s.pool)
+        .await
+        .unwrap();
+    let labels = review.select("[data-test=labels] tbody tr td:first-child");
+    let two = labels.iter().position(|l| l.contains("Two")).unwrap();
+    let body = format!(
+        "csrf={}&title=Briefing&date=2024-05-01&place=&source_url=&speaker-{two}=Sergey+Lavrov+%23{lavrov}&then=publish",
+        who.csrf
+    );
+    let r = post_form(&s, &who, &draft, body).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let given: Vec<String> = sqlx::query_scalar(
+        "SELECT s.name FROM turn t JOIN speaker s ON s.id = t.speaker_id JOIN transcript tr ON tr.id = t.transcript_id \
+         WHERE tr.title = 'Briefing' AND t.role = 'answer' ORDER BY t.position",
+    )
+    .fetch_all(&s.pool)
+    .await
+    .unwrap();
+    assert_eq!(given.len(), 2);
+    assert_eq!(given[1], "Sergey Lavrov", "{given:?}");
+    assert_ne!(given[0], "Sergey Lavrov");
+}
+
+#[tokio::test]
 async fn bad_uploads_get_their_status_and_message_and_store_nothing() {
     let s = site_with(64 * 1024).await;
     let who = sign_in(&s).await;

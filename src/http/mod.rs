@@ -9,7 +9,7 @@ mod pages;
 mod people;
 mod search;
 mod topics;
-mod upload;
+pub mod upload;
 
 use crate::error::AppError;
 use axum::Router;

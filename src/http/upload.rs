@@ -272,6 +272,23 @@ pub async fn submit(
     Ok(Redirect::to(&format!("/drafts/{id}")).into_response())
 }
 
+/// A speaker as a speaker field shows and sends it: the name, then `#` and the id.
+pub fn speaker_value(id: impl std::fmt::Display, name: &str) -> String {
+    format!("{name} #{id}")
+}
+
+/// The speaker id a speaker field sent: the number after the last `#`, or a bare number;
+/// `None` for an empty field (as read) or text that names no id.
+fn speaker_field(value: &str) -> Option<i64> {
+    let value = value.trim();
+    value
+        .rsplit_once('#')
+        .map_or(value, |(_, id)| id)
+        .trim()
+        .parse()
+        .ok()
+}
+
 /// One label of the draft, with whom it resolves to.
 pub struct LabelView {
     pub index: usize,
@@ -280,8 +297,8 @@ pub struct LabelView {
     pub kind: String,
     /// `matches Sergey Lavrov, 12 transcripts`, or `new`.
     pub status: String,
-    /// The archive's speakers to assign the label to: (id, "name (n transcripts)", selected).
-    pub options: Vec<(i64, String, bool)>,
+    /// The speaker the label is assigned to, as the speaker field shows it; empty: as read.
+    pub assigned: String,
 }
 
 pub struct TurnRowView {
@@ -306,6 +323,8 @@ pub struct ReviewPage {
     pub preface: Vec<String>,
     pub notes: Vec<String>,
     pub labels: Vec<LabelView>,
+    /// The archive's speakers, once, for every label's speaker field: (id, name, transcripts).
+    pub choices: Vec<(i64, String, i64)>,
     pub turns: Vec<TurnRowView>,
     pub exchanges: usize,
     pub no_labels: bool,
@@ -365,18 +384,19 @@ async fn review_page(
             ),
             None => "new speaker".into(),
         };
-        let assigned = ds.assignments.get(&label).copied();
-        let options = choices
-            .iter()
-            .map(|(id, name, n)| (*id, format!("{name} ({n})"), assigned == Some(*id)))
-            .collect();
+        let assigned = ds
+            .assignments
+            .get(&label)
+            .and_then(|id| choices.iter().find(|(c, _, _)| c == id))
+            .map(|(id, name, _)| speaker_value(*id, name))
+            .unwrap_or_default();
         labels.push(LabelView {
             index,
             label,
             resolved,
             kind: kind.as_str().into(),
             status,
-            options,
+            assigned,
         });
     }
     let mut exchange_of: HashMap<usize, u32> = HashMap::new();
@@ -401,6 +421,7 @@ async fn review_page(
         .collect();
     Ok(ReviewPage {
         id,
+        choices,
         csrf: editor.0.csrf.clone(),
         file_name: draft
             .file_name
@@ -487,7 +508,7 @@ pub async fn review_save(
     let labels = labels_of(&ds.doc);
     ds.assignments.clear();
     for (index, (label, _, _)) in labels.iter().enumerate() {
-        if let Ok(speaker) = get(&format!("speaker-{index}")).parse::<i64>() {
+        if let Some(speaker) = speaker_field(&get(&format!("speaker-{index}"))) {
             ds.assignments.insert(label.clone(), speaker);
         }
     }
@@ -561,8 +582,8 @@ pub struct EditPage {
     pub csrf: String,
     pub t: read::Transcript,
     pub labels: Vec<(usize, String, i64, String)>,
-    /// For each label, the archive's speakers: (id, "name (n)", selected).
-    pub options: Vec<Vec<(i64, String, bool)>>,
+    /// The archive's speakers, once, for every label's speaker field: (id, name, transcripts).
+    pub choices: Vec<(i64, String, i64)>,
     pub error: Option<String>,
 }
 
@@ -582,15 +603,6 @@ async fn edit_page(
     .fetch_all(&state.pool)
     .await?;
     let choices = read::speaker_choices(&state.pool).await?;
-    let options = labels
-        .iter()
-        .map(|(_, current, _)| {
-            choices
-                .iter()
-                .map(|(id, name, n)| (*id, format!("{name} ({n})"), id == current))
-                .collect()
-        })
-        .collect();
     Ok(EditPage {
         csrf: editor.0.csrf.clone(),
         labels: labels
@@ -598,7 +610,7 @@ async fn edit_page(
             .enumerate()
             .map(|(i, (l, id, n))| (i, l, id, n))
             .collect(),
-        options,
+        choices,
         t,
         error,
     })
@@ -658,7 +670,7 @@ pub async fn edit_save(
         .execute(&mut *tx)
         .await?;
     for (index, label, current, _) in &page.labels {
-        let Ok(speaker) = get(&format!("speaker-{index}")).parse::<i64>() else {
+        let Some(speaker) = speaker_field(&get(&format!("speaker-{index}"))) else {
             continue;
         };
         if speaker == *current || label == "(unlabelled)" {
