@@ -34,6 +34,11 @@ pub enum AppError {
         "The upload is larger than the limit of {0} bytes; split the transcript or raise --max-upload."
     )]
     PayloadTooLarge(usize),
+    /// 413: a form larger than the server reads (the limit is the upload limit and a margin).
+    #[error(
+        "The form is larger than the server accepts; send less text, or upload the transcript as a file."
+    )]
+    FormTooLarge,
     /// 415: an upload in a format Stenogram does not read.
     #[error("{0}")]
     UnsupportedMediaType(String),
@@ -101,7 +106,7 @@ impl AppError {
             AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
             AppError::Unauthorized => StatusCode::UNAUTHORIZED,
             AppError::Forbidden(_) => StatusCode::FORBIDDEN,
-            AppError::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
+            AppError::PayloadTooLarge(_) | AppError::FormTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             AppError::Unprocessable(_) => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,

@@ -695,6 +695,37 @@ async fn try_sign_in(s: &Site, name: &str, password: &str) -> StatusCode {
 }
 
 #[tokio::test]
+async fn a_form_over_the_body_limit_is_a_413_that_says_so() {
+    let s = site_with(1).await;
+    let form = get(&s.app, "/login").await;
+    let cookie = form
+        .header("set-cookie")
+        .split(';')
+        .next()
+        .unwrap()
+        .to_string();
+    let r = send(
+        &s.app,
+        Request::post("/login")
+            .header(header::COOKIE, cookie)
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(Body::from(format!(
+                "name=editor&password={}&csrf=x",
+                "a".repeat(300_000)
+            )))
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::PAYLOAD_TOO_LARGE);
+    let message = r.select("[data-test=error]").join(" ");
+    assert!(
+        message.contains("larger than the server accepts"),
+        "{message}"
+    );
+    assert!(!message.contains("0 bytes"), "{message}");
+}
+
+#[tokio::test]
 async fn guesses_at_other_names_do_not_lock_the_editor_out() {
     let s = site().await;
     store::editors::add_editor(&s.pool, "editor", "correct horse battery")

@@ -274,6 +274,11 @@ fn empty_and_binary_input_is_a_parse_error_with_a_message() {
     )
     .unwrap_err();
     assert!(html.message.contains("no paragraphs"));
+    // Bytes no text encoding gives: a PNG's header, then noise with NULs.
+    let mut binary = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR".to_vec();
+    binary.extend((0..4096u32).map(|i| (i.wrapping_mul(2654435761) >> 24) as u8));
+    let refused = parse::parse_bytes(&binary, Some("photo.txt")).unwrap_err();
+    assert!(refused.message.contains("binary"), "{}", refused.message);
 }
 
 /// The number of `Q` turns the sample's labels mark: the manifest's count, which misses `Q`

@@ -157,7 +157,7 @@ impl From<axum::extract::rejection::QueryRejection> for AppError {
 impl From<axum::extract::rejection::FormRejection> for AppError {
     fn from(e: axum::extract::rejection::FormRejection) -> Self {
         if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
-            return AppError::PayloadTooLarge(0);
+            return AppError::FormTooLarge;
         }
         AppError::BadRequest(format!("The form could not be read: {}.", e.body_text()))
     }
