@@ -415,3 +415,33 @@ async fn a_damaged_database_file_is_found_reported_by_healthz_and_takes_no_uploa
     assert!(body.contains("damaged"), "{body}");
     drop(dir);
 }
+
+#[tokio::test]
+async fn parameters_no_page_reads_share_one_cached_page() {
+    let (pool, _dir, path) = archive().await;
+    let state = AppState::new(pool, path, 1024 * 1024, Duration::from_secs(30));
+    let app = stenogram::app(state.clone());
+    let mut etags = std::collections::HashSet::new();
+    for i in 0..50 {
+        let (status, headers, _) = reply(
+            &app,
+            Request::get(format!("/transcripts?fresh={i}&utm_source=x{i}"))
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK);
+        etags.insert(headers[header::ETAG].to_str().unwrap().to_string());
+    }
+    assert_eq!(etags.len(), 1);
+    assert_eq!(state.cache.len(), 1, "a page kept per unknown parameter");
+    // A parameter a page reads is a page of its own.
+    reply(
+        &app,
+        Request::get("/transcripts?year=2024")
+            .body(Body::empty())
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(state.cache.len(), 2);
+}

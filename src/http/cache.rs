@@ -71,6 +71,16 @@ impl PageCache {
         }
     }
 
+    /// How many pages are kept.
+    pub fn len(&self) -> usize {
+        self.entries.lock().map_or(0, |e| e.len())
+    }
+
+    /// Whether no page is kept.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
     /// Forgets every page: this server has just written.
     fn invalidate(&self) {
         *self.checked.lock().unwrap_or_else(|e| e.into_inner()) = None;

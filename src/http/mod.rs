@@ -3,7 +3,7 @@
 
 mod api;
 mod auth;
-mod cache;
+pub mod cache;
 pub mod listen;
 mod pages;
 mod people;
