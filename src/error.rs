@@ -113,6 +113,7 @@ impl AppError {
             AppError::TimedOut | AppError::Busy | AppError::Damaged => {
                 StatusCode::SERVICE_UNAVAILABLE
             }
+            AppError::Db(e) if crate::store::is_fault(e) => StatusCode::SERVICE_UNAVAILABLE,
             AppError::Db(_) | AppError::Template(_) | AppError::Internal(_) => {
                 StatusCode::INTERNAL_SERVER_ERROR
             }
@@ -122,6 +123,9 @@ impl AppError {
     /// What the user reads: never an internal cause.
     pub fn public_message(&self) -> String {
         match self {
+            AppError::Db(e) if crate::store::is_fault(e) => {
+                "The archive cannot be read or written right now: its disk is full, or its database file is read-only, locked or damaged. The administrator will find the cause in the log; try again later.".into()
+            }
             AppError::Db(_) | AppError::Template(_) | AppError::Internal(_) => {
                 "Something went wrong on our side. The problem has been logged; try again in a moment.".into()
             }
@@ -131,7 +135,7 @@ impl AppError {
 
     fn log(&self) {
         match self {
-            AppError::Db(e) => tracing::error!(error = %e, "database error"),
+            AppError::Db(e) => tracing::error!(error = %e, "{}", crate::store::explain(e)),
             AppError::Template(e) => tracing::error!(error = %e, "template error"),
             AppError::Internal(e) => tracing::error!(error = %e, "internal error"),
             AppError::TimedOut => {

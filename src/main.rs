@@ -27,7 +27,10 @@ fn main() -> ExitCode {
     match runtime.block_on(run(cli.command)) {
         Ok(code) => code,
         Err(e) => {
-            eprintln!("stenogram: {e}");
+            match e.downcast_ref::<sqlx::Error>() {
+                Some(db) => eprintln!("stenogram: {}", store::explain(db)),
+                None => eprintln!("stenogram: {e}"),
+            }
             ExitCode::FAILURE
         }
     }

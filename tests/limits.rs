@@ -445,3 +445,67 @@ async fn parameters_no_page_reads_share_one_cached_page() {
     .await;
     assert_eq!(state.cache.len(), 2);
 }
+
+#[tokio::test]
+async fn a_full_disk_and_a_read_only_file_are_named_with_what_to_do() {
+    use sqlx::ConnectOptions;
+    let (pool, _dir, path) = archive().await;
+    let seed = std::fs::read(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/seed/lavrov-ryzhenkov-collegium-2025-11-26.txt"
+    ))
+    .unwrap();
+    // A database that may grow no more fails as a full disk does (SQLITE_FULL).
+    let pages: i64 = sqlx::query_scalar("PRAGMA page_count")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    let mut conn = pool.acquire().await.unwrap();
+    sqlx::query(sqlx::AssertSqlSafe(format!(
+        "PRAGMA max_page_count = {pages}"
+    )))
+    .execute(&mut *conn)
+    .await
+    .unwrap();
+    let prepared = stenogram::store::write::Prepared::new(
+        stenogram::parse::parse_bytes(&seed, Some("seed.txt")).unwrap(),
+    );
+    let full = stenogram::store::write::store(
+        &mut conn,
+        &stenogram::store::write::Upload {
+            bytes: &seed,
+            file_name: Some("seed.txt"),
+            declared_type: None,
+            uploaded_by: None,
+        },
+        &prepared,
+        &Default::default(),
+        &Default::default(),
+    )
+    .await
+    .unwrap_err()
+    .to_string();
+    assert!(full.contains("the disk is full"), "{full}");
+    drop(conn);
+    let stored: i64 = sqlx::query_scalar("SELECT count(*) FROM transcript")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(stored, 0, "a failed write left rows behind");
+    // A file opened read-only refuses writes with SQLITE_READONLY.
+    let mut ro = sqlx::sqlite::SqliteConnectOptions::new()
+        .filename(&path)
+        .read_only(true)
+        .connect()
+        .await
+        .unwrap();
+    let e = sqlx::query("INSERT INTO editor (name, password_hash) VALUES ('x', 'y')")
+        .execute(&mut ro)
+        .await
+        .unwrap_err();
+    let said = store::explain(&e);
+    assert!(
+        said.contains("read-only") && said.contains("write access"),
+        "{said}"
+    );
+}

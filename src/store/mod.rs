@@ -40,6 +40,47 @@ async fn arm(conn: &mut SqliteConnection) -> Result<(), sqlx::Error> {
     Ok(())
 }
 
+/// Whether a database failure is a fault of the file or its disk (full, read-only, locked,
+/// damaged) rather than of the request: something an administrator fixes.
+pub fn is_fault(e: &sqlx::Error) -> bool {
+    e.as_database_error()
+        .and_then(|d| d.code())
+        .and_then(|c| c.parse::<i32>().ok())
+        .is_some_and(|c| matches!(c & 0xff, 5 | 6 | 8 | 10 | 11 | 13 | 14 | 26))
+}
+
+/// A database failure in words that name the cause and what to do, for the faults a person can
+/// fix (a full disk, a read-only or locked file, a damaged one); other failures as SQLite says.
+pub fn explain(e: &sqlx::Error) -> String {
+    let code = e
+        .as_database_error()
+        .and_then(|d| d.code())
+        .and_then(|c| c.parse::<i32>().ok());
+    // The primary result code is the low byte of the extended one.
+    let hint = match code.map(|c| c & 0xff) {
+        Some(13) => {
+            "the disk is full: free some space and run it again; nothing of the failed write was kept"
+        }
+        Some(8) => {
+            "the database file cannot be written: it, its folder or its -wal/-shm files are read-only; give the user running Stenogram write access to all of them"
+        }
+        Some(5) | Some(6) => {
+            "the database is locked by another program that holds a write: wait for it to finish, or stop it"
+        }
+        Some(11) | Some(26) => {
+            "the database file is damaged or is not a Stenogram database: restore it from a backup"
+        }
+        Some(14) => {
+            "the database file cannot be opened: check that its folder exists and can be written"
+        }
+        Some(10) => {
+            "reading or writing the database file failed (a disk error): check the disk, then restore from a backup if it is damaged"
+        }
+        _ => return format!("database error: {e}"),
+    };
+    format!("{hint} ({e})")
+}
+
 /// Whether a statement failed because its deadline passed (SQLITE_INTERRUPT).
 pub fn is_interrupted(e: &sqlx::Error) -> bool {
     e.as_database_error()

@@ -17,7 +17,7 @@ use std::collections::{HashMap, HashSet};
 pub enum StoreError {
     #[error("{0}")]
     Parse(#[from] ParseError),
-    #[error("database error: {0}")]
+    #[error("{}", super::explain(.0))]
     Db(#[from] sqlx::Error),
 }
 
