@@ -51,7 +51,13 @@ pub async fn serve(args: config::ServeArgs) -> anyhow::Result<()> {
         args.db.db.display()
     );
     http::listen::run(listener, app(state), limits, shutdown_signal()).await;
-    pool.close().await;
+    // The background check of the database file may still be reading it: it is not waited for.
+    if tokio::time::timeout(std::time::Duration::from_secs(5), pool.close())
+        .await
+        .is_err()
+    {
+        tracing::warn!("a database connection was still busy at shutdown; stopping without it");
+    }
     tracing::info!("stopped");
     Ok(())
 }
