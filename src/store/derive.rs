@@ -509,6 +509,42 @@ impl Rows<'_> {
         }
     }
 
+    /// Adds the batch's new turns to the speakers' counts (migrations 0004 and 0007): one
+    /// aggregate per batch, in the batch's transaction.
+    async fn count_turns(
+        conn: &mut SqliteConnection,
+        turns: &[TurnRow<'_>],
+    ) -> Result<(), sqlx::Error> {
+        let mut transcripts: Vec<i64> = turns.iter().map(|t| t.transcript_id).collect();
+        transcripts.sort_unstable();
+        transcripts.dedup();
+        if transcripts.is_empty() {
+            return Ok(());
+        }
+        let ids = serde_json::to_string(&transcripts).unwrap_or_else(|_| "[]".into());
+        sqlx::query(
+        "INSERT INTO speaker_transcript (speaker_id, transcript_id, turns) \
+         SELECT speaker_id, transcript_id, count(*) FROM turn WHERE transcript_id IN (SELECT value FROM json_each(?)) \
+         GROUP BY speaker_id, transcript_id \
+         ON CONFLICT (speaker_id, transcript_id) DO UPDATE SET turns = turns + excluded.turns",
+    )
+    .bind(&ids)
+    .execute(&mut *conn)
+    .await?;
+        sqlx::query(
+        "UPDATE speaker_stat SET answers = speaker_stat.answers + n.answers, statements = speaker_stat.statements + n.statements, \
+           questions = speaker_stat.questions + n.questions, turns = speaker_stat.turns + n.turns \
+         FROM (SELECT speaker_id, sum(role = 'answer') AS answers, sum(role = 'statement') AS statements, \
+                 sum(role = 'question') AS questions, count(*) AS turns \
+               FROM turn WHERE transcript_id IN (SELECT value FROM json_each(?)) GROUP BY speaker_id) n \
+         WHERE speaker_stat.speaker_id = n.speaker_id",
+    )
+    .bind(&ids)
+    .execute(&mut *conn)
+    .await?;
+        Ok(())
+    }
+
     /// Writes every row: a few statements per table, whatever the number of rows.
     pub(super) async fn write(&self, conn: &mut SqliteConnection) -> Result<(), sqlx::Error> {
         insert_bound(
@@ -582,6 +618,7 @@ impl Rows<'_> {
             },
         )
         .await?;
+        Self::count_turns(conn, &self.turns).await?;
         insert_bound(
             conn,
             "INSERT INTO exchange (id, transcript_id, number, question, fingerprint) VALUES",
