@@ -645,26 +645,7 @@ async fn a_wrong_password_is_refused_and_repeated_failures_slow_down() {
         .unwrap();
     let mut statuses = Vec::new();
     for _ in 0..5 {
-        let form = get(&s.app, "/login").await;
-        let cookie = form
-            .header("set-cookie")
-            .split(';')
-            .next()
-            .unwrap()
-            .to_string();
-        let csrf = form.attrs("input[name=csrf]", "value")[0].clone();
-        let r = send(
-            &s.app,
-            Request::post("/login")
-                .header(header::COOKIE, cookie)
-                .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-                .body(Body::from(format!(
-                    "name=editor&password=wrong&csrf={csrf}"
-                )))
-                .unwrap(),
-        )
-        .await;
-        statuses.push(r.status.as_u16());
+        statuses.push(try_sign_in(&s, "editor", "wrong").await.as_u16());
     }
     assert_eq!(&statuses[..3], [401, 401, 401]);
     assert_eq!(statuses[4], 429, "{statuses:?}");

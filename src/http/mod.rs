@@ -255,11 +255,8 @@ async fn healthz(axum::extract::State(state): axum::extract::State<AppState>) ->
         )
             .into_response();
     }
-    match sqlx::query_scalar::<_, i64>("SELECT 1")
-        .fetch_one(&state.pool)
-        .await
-    {
-        Ok(_) => (
+    match crate::store::ping(&state.pool).await {
+        Ok(()) => (
             StatusCode::OK,
             [(header::CACHE_CONTROL, "no-store")],
             "ok\n",

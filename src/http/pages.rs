@@ -342,13 +342,9 @@ pub async fn exchange(
 
 /// The uploaded bytes, verbatim, as a download.
 pub async fn source(State(pool): State<SqlitePool>, Path(slug): Path<String>) -> Result<Response> {
-    let row: Option<(Vec<u8>, Option<String>)> = sqlx::query_as(
-        "SELECT s.bytes, s.file_name FROM source s JOIN transcript t ON t.source_id = s.id WHERE t.slug = ?",
-    )
-    .bind(slug.clone())
-    .fetch_optional(&pool)
-    .await?;
-    let (bytes, file_name) = row.ok_or(AppError::NotFound)?;
+    let (bytes, file_name) = read::source(&pool, &slug)
+        .await?
+        .ok_or(AppError::NotFound)?;
     let name = file_name
         .unwrap_or_else(|| format!("{slug}.txt"))
         .replace(['"', '\\', '\r', '\n'], "_");

@@ -3,6 +3,7 @@
 use super::{AppState, Pager, Query, encode};
 use crate::error::Result;
 use crate::search::{self, Params, Results};
+use crate::store::read;
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::State;
@@ -70,21 +71,11 @@ pub async fn page(
     );
     pager.open_ended = !results.total_known;
     let speaker_name = match params.speaker.as_deref().filter(|s| !s.is_empty()) {
-        Some(s) => {
-            sqlx::query_scalar("SELECT name FROM speaker WHERE slug = ?")
-                .bind(s.to_string())
-                .fetch_optional(&pool)
-                .await?
-        }
+        Some(s) => read::speaker_name(&pool, s).await?,
         None => None,
     };
     let topic_name = match params.topic.as_deref().filter(|s| !s.is_empty()) {
-        Some(s) => {
-            sqlx::query_scalar("SELECT name FROM topic WHERE slug = ?")
-                .bind(s.to_string())
-                .fetch_optional(&pool)
-                .await?
-        }
+        Some(s) => read::topic_name(&pool, s).await?,
         None => None,
     };
     Ok(SearchPage {

@@ -4,8 +4,8 @@
 use super::auth::Editor;
 use super::{AppState, Form, Pager, Path, Query};
 use crate::error::{AppError, Result};
+use crate::store::edits::{self, TopicChange};
 use crate::store::read::{self, ExchangeRow, TopicRow};
-use crate::store::write::resolve_topic;
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::State;
@@ -261,61 +261,29 @@ pub async fn edit_exchange_topics(
     Form(form): Form<TopicEdit>,
 ) -> Result<Response> {
     editor.check_csrf(&form.csrf)?;
-    let mut tx = state.pool.begin_with("BEGIN IMMEDIATE").await?;
-    let row: Option<(i64, i64, String)> = sqlx::query_as(
-        "SELECT t.id, e.id, e.fingerprint FROM transcript t JOIN exchange e ON e.transcript_id = t.id WHERE t.slug = ? AND e.number = ?",
-    )
-    .bind(slug.clone())
-    .bind(n)
-    .fetch_optional(&mut *tx)
-    .await?;
-    let (transcript_id, exchange_id, fp) = row.ok_or(AppError::NotFound)?;
     let name = form.topic.trim();
     if name.is_empty() {
         return Err(AppError::BadRequest("Give the topic's name.".into()));
     }
-    let topic_id = match form.action.as_str() {
-        "add" => {
-            let kind = form
+    let change = match form.action.as_str() {
+        "add" => TopicChange::Add {
+            name,
+            kind: form
                 .kind
                 .as_deref()
                 .filter(|k| KINDS.iter().any(|(x, _)| x == k))
-                .unwrap_or("theme");
-            let id = resolve_topic(&mut tx, name, kind).await?;
-            sqlx::query("INSERT INTO exchange_topic (exchange_id, topic_id, origin, score) VALUES (?, ?, 'editor', 10) ON CONFLICT DO UPDATE SET origin = 'editor'")
-                .bind(exchange_id)
-                .bind(id)
-                .execute(&mut *tx)
-                .await?;
-            id
-        }
-        "remove" => {
-            let id: i64 = sqlx::query_scalar("SELECT id FROM topic WHERE slug = ?")
-                .bind(name.to_string())
-                .fetch_optional(&mut *tx)
-                .await?
-                .ok_or(AppError::NotFound)?;
-            sqlx::query("DELETE FROM exchange_topic WHERE exchange_id = ? AND topic_id = ?")
-                .bind(exchange_id)
-                .bind(id)
-                .execute(&mut *tx)
-                .await?;
-            id
-        }
+                .unwrap_or("theme"),
+        },
+        "remove" => TopicChange::Remove { slug: name },
         _ => {
             return Err(AppError::BadRequest(
                 "The action must be `add` or `remove`.".into(),
             ));
         }
     };
-    sqlx::query("INSERT INTO topic_edit (transcript_id, fingerprint, topic_id, action) VALUES (?, ?, ?, ?) ON CONFLICT DO UPDATE SET action = excluded.action")
-        .bind(transcript_id)
-        .bind(fp)
-        .bind(topic_id)
-        .bind(form.action.clone())
-        .execute(&mut *tx)
-        .await?;
-    tx.commit().await?;
+    if !edits::change_exchange_topic(&state.pool, &slug, n, change).await? {
+        return Err(AppError::NotFound);
+    }
     Ok(Redirect::to(&format!("/transcripts/{slug}/questions/{n}")).into_response())
 }
 
@@ -340,42 +308,8 @@ pub async fn merge(
             "A topic cannot be merged into itself.".into(),
         ));
     }
-    let mut tx = state.pool.begin_with("BEGIN IMMEDIATE").await?;
-    let from: i64 = sqlx::query_scalar("SELECT id FROM topic WHERE slug = ?")
-        .bind(form.from.clone())
-        .fetch_optional(&mut *tx)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let into: i64 = sqlx::query_scalar("SELECT id FROM topic WHERE slug = ?")
-        .bind(form.into.clone())
-        .fetch_optional(&mut *tx)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    sqlx::query("INSERT OR IGNORE INTO exchange_topic (exchange_id, topic_id, origin, score, date) SELECT exchange_id, ?, origin, score, date FROM exchange_topic WHERE topic_id = ?")
-        .bind(into)
-        .bind(from)
-        .execute(&mut *tx)
-        .await?;
-    sqlx::query("INSERT OR IGNORE INTO topic_edit (transcript_id, fingerprint, topic_id, action) SELECT transcript_id, fingerprint, ?, action FROM topic_edit WHERE topic_id = ?")
-        .bind(into)
-        .bind(from)
-        .execute(&mut *tx)
-        .await?;
-    // The merged topic's name stays as an alias: found again on reindex, it resolves to the kept one.
-    sqlx::query("UPDATE topic_redirect SET topic_id = ? WHERE topic_id = ?")
-        .bind(into)
-        .bind(from)
-        .execute(&mut *tx)
-        .await?;
-    sqlx::query("INSERT OR REPLACE INTO topic_redirect (slug, topic_id) VALUES (?, ?)")
-        .bind(form.from.clone())
-        .bind(into)
-        .execute(&mut *tx)
-        .await?;
-    sqlx::query("DELETE FROM topic WHERE id = ?")
-        .bind(from)
-        .execute(&mut *tx)
-        .await?;
-    tx.commit().await?;
+    if !edits::merge_topics(&state.pool, &form.from, &form.into).await? {
+        return Err(AppError::NotFound);
+    }
     Ok(Redirect::to(&format!("/topics/{}", form.into)).into_response())
 }

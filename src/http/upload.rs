@@ -6,7 +6,7 @@ use super::{AppState, Form, Path};
 use crate::error::{AppError, Result};
 use crate::parse::{self, Document, Role, SpeakerKind, names};
 use crate::store::write::{Edits, Imported};
-use crate::store::{self, editors, read};
+use crate::store::{self, editors, edits, read};
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::State;
@@ -596,12 +596,7 @@ async fn edit_page(
     let t = read::transcript(&state.pool, slug)
         .await?
         .ok_or(AppError::NotFound)?;
-    let labels: Vec<(String, i64, String)> = sqlx::query_as(
-        "SELECT coalesce(t.label, '(unlabelled)'), s.id, s.name FROM turn t JOIN speaker s ON s.id = t.speaker_id WHERE t.transcript_id = ? GROUP BY coalesce(t.label, '(unlabelled)') ORDER BY min(t.position)",
-    )
-    .bind(t.id)
-    .fetch_all(&state.pool)
-    .await?;
+    let labels = read::labels(&state.pool, t.id).await?;
     let choices = read::speaker_choices(&state.pool).await?;
     Ok(EditPage {
         csrf: editor.0.csrf.clone(),
@@ -659,48 +654,16 @@ pub async fn edit_save(
                 .into_response());
         }
     };
-    let mut tx = state.pool.begin_with("BEGIN IMMEDIATE").await?;
-    sqlx::query("UPDATE transcript SET title = ?, date = ?, place = ?, source_url = ?, edited = ?, updated_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now') WHERE id = ?")
-        .bind(edits.title.clone())
-        .bind(edits.date.clone())
-        .bind(edits.place.clone())
-        .bind(edits.source_url.clone())
-        .bind(serde_json::to_string(&edits).unwrap_or_default())
-        .bind(page.t.id)
-        .execute(&mut *tx)
-        .await?;
-    for (index, label, current, _) in &page.labels {
-        let Some(speaker) = speaker_field(&get(&format!("speaker-{index}"))) else {
-            continue;
-        };
-        if speaker == *current || label == "(unlabelled)" {
-            continue;
-        }
-        let exists: Option<i64> = sqlx::query_scalar("SELECT id FROM speaker WHERE id = ?")
-            .bind(speaker)
-            .fetch_optional(&mut *tx)
-            .await?;
-        if exists.is_none() {
-            continue;
-        }
-        sqlx::query("INSERT INTO speaker_assignment (transcript_id, label, speaker_id) VALUES (?, ?, ?) ON CONFLICT DO UPDATE SET speaker_id = excluded.speaker_id")
-            .bind(page.t.id)
-            .bind(label.clone())
-            .bind(speaker)
-            .execute(&mut *tx)
-            .await?;
-        sqlx::query("UPDATE turn SET speaker_id = ? WHERE transcript_id = ? AND label = ?")
-            .bind(speaker)
-            .bind(page.t.id)
-            .bind(label.clone())
-            .execute(&mut *tx)
-            .await?;
-        sqlx::query("INSERT OR IGNORE INTO alias (speaker_id, label) VALUES (?, ?)")
-            .bind(speaker)
-            .bind(label.clone())
-            .execute(&mut *tx)
-            .await?;
-    }
-    tx.commit().await?;
+    let speakers: Vec<(String, i64)> = page
+        .labels
+        .iter()
+        .filter(|(_, label, _, _)| label != "(unlabelled)")
+        .filter_map(|(index, label, current, _)| {
+            speaker_field(&get(&format!("speaker-{index}")))
+                .filter(|speaker| speaker != current)
+                .map(|speaker| (label.clone(), speaker))
+        })
+        .collect();
+    edits::edit_transcript(&state.pool, page.t.id, &edits, &speakers).await?;
     Ok(Redirect::to(&format!("/transcripts/{slug}")).into_response())
 }

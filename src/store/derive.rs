@@ -509,7 +509,7 @@ impl Rows<'_> {
         }
     }
 
-    /// Adds the batch's new turns to the speakers' counts (migrations 0004 and 0007): one
+    /// Adds the batch's new turns to the speakers' counts (migration 0004): one
     /// aggregate per batch, in the batch's transaction.
     async fn count_turns(
         conn: &mut SqliteConnection,

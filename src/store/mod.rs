@@ -4,6 +4,7 @@
 
 mod derive;
 pub mod editors;
+pub mod edits;
 pub mod read;
 pub mod write;
 
@@ -120,6 +121,14 @@ pub async fn open(path: &Path) -> Result<SqlitePool, sqlx::Error> {
         .await?;
     MIGRATOR.run(&pool).await?;
     Ok(pool)
+}
+
+/// Whether the database answers a statement.
+pub async fn ping(pool: &SqlitePool) -> Result<(), sqlx::Error> {
+    sqlx::query_scalar::<_, i64>("SELECT 1")
+        .fetch_one(pool)
+        .await
+        .map(|_| ())
 }
 
 /// Looks for damage in the database file (`PRAGMA quick_check`): `None` when there is none,

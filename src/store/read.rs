@@ -632,3 +632,52 @@ pub async fn speaker_by_key(
     .fetch_optional(db)
     .await
 }
+
+/// A speaker's name by slug.
+pub async fn speaker_name(
+    db: impl SqliteExecutor<'_>,
+    slug: &str,
+) -> Result<Option<String>, sqlx::Error> {
+    sqlx::query_scalar("SELECT name FROM speaker WHERE slug = ?")
+        .bind(slug.to_string())
+        .fetch_optional(db)
+        .await
+}
+
+/// A topic's name by slug.
+pub async fn topic_name(
+    db: impl SqliteExecutor<'_>,
+    slug: &str,
+) -> Result<Option<String>, sqlx::Error> {
+    sqlx::query_scalar("SELECT name FROM topic WHERE slug = ?")
+        .bind(slug.to_string())
+        .fetch_optional(db)
+        .await
+}
+
+/// A transcript's uploaded bytes, verbatim, and the file's name.
+pub async fn source(
+    db: impl SqliteExecutor<'_>,
+    slug: &str,
+) -> Result<Option<(Vec<u8>, Option<String>)>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT s.bytes, s.file_name FROM source s JOIN transcript t ON t.source_id = s.id WHERE t.slug = ?",
+    )
+    .bind(slug.to_string())
+    .fetch_optional(db)
+    .await
+}
+
+/// A transcript's labels as printed (`(unlabelled)` for turns without one), each with the
+/// speaker its first turn has: (label, speaker id, name), in the order they first speak.
+pub async fn labels(
+    db: impl SqliteExecutor<'_>,
+    transcript_id: i64,
+) -> Result<Vec<(String, i64, String)>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT coalesce(t.label, '(unlabelled)'), s.id, s.name FROM turn t JOIN speaker s ON s.id = t.speaker_id WHERE t.transcript_id = ? GROUP BY coalesce(t.label, '(unlabelled)') ORDER BY min(t.position)",
+    )
+    .bind(transcript_id)
+    .fetch_all(db)
+    .await
+}
