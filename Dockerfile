@@ -6,6 +6,7 @@ COPY src src
 COPY templates templates
 COPY static static
 COPY migrations migrations
+COPY reference reference
 COPY benches benches
 RUN cargo build --release --locked --bin stenogram
 

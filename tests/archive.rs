@@ -269,22 +269,24 @@ async fn speaker_names(pool: &sqlx::SqlitePool) -> Vec<(String, String)> {
         .unwrap()
 }
 
-#[sqlx::test]
-async fn spellings_of_one_minister_across_transcripts_are_one_speaker(pool: sqlx::SqlitePool) {
-    for (i, label) in [
-        "Sergey Lavrov",
-        "S. Lavrov",
-        "Foreign Minister Sergey Lavrov",
-        "Lavrov",
-    ]
-    .iter()
-    .enumerate()
-    {
+/// The names of the archive's people.
+async fn people(pool: &sqlx::SqlitePool) -> Vec<String> {
+    speaker_names(pool)
+        .await
+        .into_iter()
+        .filter(|(_, k)| k == "person")
+        .map(|(n, _)| n)
+        .collect()
+}
+
+/// Imports one transcript per label, each a question answered by that label.
+async fn answered_by(pool: &sqlx::SqlitePool, labels: &[&str]) {
+    for (i, label) in labels.iter().enumerate() {
         let text = format!(
             "Question: Question number {i} about the talks?\n\n{label}: Answer number {i}, and we are satisfied with them."
         );
         write::import_bytes(
-            &pool,
+            pool,
             text.as_bytes(),
             Some(&format!("t{i}.txt")),
             None,
@@ -293,6 +295,20 @@ async fn spellings_of_one_minister_across_transcripts_are_one_speaker(pool: sqlx
         .await
         .unwrap();
     }
+}
+
+#[sqlx::test]
+async fn spellings_of_one_minister_across_transcripts_are_one_speaker(pool: sqlx::SqlitePool) {
+    answered_by(
+        &pool,
+        &[
+            "Sergey Lavrov",
+            "S. Lavrov",
+            "Foreign Minister Sergey Lavrov",
+            "Lavrov",
+        ],
+    )
+    .await;
     let people: Vec<(String, String)> = speaker_names(&pool)
         .await
         .into_iter()
@@ -571,4 +587,69 @@ async fn reindex_with_the_same_reader_gives_every_turn_to_the_same_speaker(pool:
     let recounted: Vec<(String, i64, i64, i64)> =
         sqlx::query_as(names).fetch_all(&pool).await.unwrap();
     assert_eq!(counts, recounted);
+}
+
+#[sqlx::test]
+async fn romanisations_of_one_name_across_transcripts_are_one_speaker_with_every_spelling(
+    pool: sqlx::SqlitePool,
+) {
+    answered_by(
+        &pool,
+        &[
+            "Sergei Lavrov",
+            "Sergey Lavrov",
+            "Yury Zhulev",
+            "Yuri Zhulyov",
+        ],
+    )
+    .await;
+    assert_eq!(people(&pool).await, ["Sergei Lavrov", "Yury Zhulev"]);
+    let lavrov = read::speaker(&pool, "sergei-lavrov")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(lavrov.answers, 2);
+    assert_eq!(
+        read::aliases(&pool, lavrov.id).await.unwrap(),
+        ["Sergei Lavrov", "Sergey Lavrov"]
+    );
+}
+
+#[tokio::test]
+async fn opening_an_archive_written_before_matches_its_surnames_across_romanisations() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("archive.db");
+    {
+        let pool = store::open(&path).await.unwrap();
+        write::import_bytes(
+            &pool,
+            b"Question: About the talks?\n\nYuri Zhulyov: We are satisfied with them, thank you.",
+            Some("a.txt"),
+            None,
+            None,
+        )
+        .await
+        .unwrap();
+        // As an earlier version stored it: the surname as printed, folded.
+        sqlx::query("UPDATE speaker SET surname = 'zhulyov' WHERE kind = 'person'")
+            .execute(&pool)
+            .await
+            .unwrap();
+        sqlx::query("PRAGMA user_version = 0")
+            .execute(&pool)
+            .await
+            .unwrap();
+        pool.close().await;
+    }
+    let pool = store::open(&path).await.unwrap();
+    write::import_bytes(
+        &pool,
+        b"Question: And the next round?\n\nYury Zhulev: It will be held in the spring, in Minsk.",
+        Some("b.txt"),
+        None,
+        None,
+    )
+    .await
+    .unwrap();
+    assert_eq!(people(&pool).await, ["Yuri Zhulyov"]);
 }

@@ -120,7 +120,7 @@ async fn a_request_out_of_time_gets_a_page_saying_so_with_retry_after() {
             .unwrap(),
     )
     .await;
-    assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE);
+    assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE, "{body}");
     assert_eq!(headers[header::RETRY_AFTER], "5");
     let json: serde_json::Value = serde_json::from_str(&body).unwrap();
     assert_eq!(json["error"]["status"], 503);

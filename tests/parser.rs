@@ -9,6 +9,10 @@ fn read(text: &str) -> Document {
     parse::parse_text(text, Format::Text).expect("a transcript")
 }
 
+fn read_markdown(text: &str) -> Document {
+    parse::parse_text(text, Format::Markdown).expect("a transcript")
+}
+
 fn text_of(doc: &Document, i: usize) -> String {
     doc.turns[i].paragraphs.join(" ")
 }
@@ -447,4 +451,233 @@ fn section_headings_are_notes_and_a_title_word_is_never_a_given_name() {
         doc.turns
     );
     assert_eq!(doc.exchanges.len(), 1);
+}
+
+fn fixture(path: &str) -> Document {
+    let full = format!("{}/tests/fixtures/{path}", env!("CARGO_MANIFEST_DIR"));
+    let bytes = std::fs::read(&full).unwrap_or_else(|e| panic!("{full}: {e}"));
+    parse::parse_bytes(&bytes, Some(path)).unwrap()
+}
+
+fn white_house_files() -> Vec<String> {
+    let manifest = include_str!("fixtures/wh-briefings/MANIFEST.tsv");
+    manifest
+        .lines()
+        .skip(1)
+        .map(|l| format!("wh-briefings/{}", l.split('\t').next().unwrap()))
+        .collect()
+}
+
+#[test]
+fn anonymous_officials_are_never_given_a_principals_name() {
+    let (mut officials, mut anonymous) = (0, 0);
+    for path in white_house_files() {
+        let doc = fixture(&path);
+        for turn in &doc.turns {
+            let label = turn.label.as_deref().unwrap_or("").to_uppercase();
+            if label.ends_with("OFFICIAL") || label.ends_with("AIDE") {
+                officials += 1;
+                if turn.speaker_kind == SpeakerKind::Anonymous
+                    && turn.speaker.to_uppercase() == label
+                {
+                    anonymous += 1;
+                } else {
+                    eprintln!(
+                        "{path}: {label} read as {:?} {}",
+                        turn.speaker_kind, turn.speaker
+                    );
+                }
+            }
+        }
+    }
+    assert!(officials > 1000, "{officials}");
+    assert_eq!(anonymous, officials);
+    // The call on the Cancer Moonshot: its officials were once shown as Biden.
+    let doc = fixture(
+        "wh-briefings/speeches-remarks/2022-02/2022-02-02-background-press-call-by-senior-administration-officials-on-president-bidens-plans-to-reignite-the-cancer-moonshot.md",
+    );
+    assert!(doc.turns.iter().all(|t| !t.speaker.contains("Biden")));
+    assert_ne!(doc.principal(), Some("Joe Biden"));
+}
+
+#[test]
+fn numbered_officials_stay_distinct_and_a_role_nobody_can_name_stays_a_role() {
+    let doc = read(
+        "Background call\n\nSENIOR ADMINISTRATION OFFICIAL 1: Thanks for joining.\n\nQ: What changed this week?\n\nSENIOR ADMINISTRATION OFFICIAL 2: The sanctions took effect today, as planned.\n\nTHE PRESIDENT: Thank you all for coming today and for your patience.\n",
+    );
+    let speakers: Vec<(&str, SpeakerKind)> = doc
+        .turns
+        .iter()
+        .map(|t| (t.speaker.as_str(), t.speaker_kind))
+        .collect();
+    assert_eq!(
+        speakers[0],
+        ("Senior Administration Official 1", SpeakerKind::Anonymous)
+    );
+    assert_eq!(
+        speakers[2],
+        ("Senior Administration Official 2", SpeakerKind::Anonymous)
+    );
+    assert_eq!(doc.turns[2].role, Role::Answer);
+    // Undated, with no source and a title that names nobody: no guess.
+    assert_eq!(speakers[3], ("The President", SpeakerKind::Anonymous));
+}
+
+#[test]
+fn a_role_label_is_the_person_the_title_names_else_who_held_the_office_that_day() {
+    let doc = fixture(
+        "wh-briefings/speeches-remarks/2021-08/2021-08-23-remarks-by-vice-president-harris-and-prime-minister-lee-of-singapore-in-joint-press-conference-singapore-singapore.md",
+    );
+    for t in doc
+        .turns
+        .iter()
+        .filter(|t| t.label.as_deref() == Some("VICE PRESIDENT HARRIS"))
+    {
+        assert_eq!(t.speaker, "Kamala Harris");
+    }
+    // Dated, from whitehouse.gov, a title that names nobody: the president that day.
+    let doc = read_markdown(
+        "---\ntitle: Remarks at a Reception\ndate: '2022-06-01'\nsource_url: https://www.whitehouse.gov/briefing-room/x\n---\n\nTHE PRESIDENT: Well, thank you all for being here tonight, it means a great deal.\n\nQ: Mr. President, will you sign the bill?\n\nTHE PRESIDENT: Yes, I will sign it as soon as it reaches my desk.\n",
+    );
+    assert!(
+        doc.turns
+            .iter()
+            .filter(|t| t.label.as_deref() == Some("THE PRESIDENT"))
+            .all(|t| t.speaker == "Joe Biden")
+    );
+    // `Remarks by Vice President Harris`: THE PRESIDENT there is not the vice president.
+    let doc = read_markdown(
+        "---\ntitle: Remarks by Vice President Harris and President Macron\ndate: '2021-11-10'\n---\n\nVICE PRESIDENT HARRIS: Good afternoon, it is an honour to be in Paris with you all.\n\nPRESIDENT MACRON: Thank you, Madam Vice President, for this visit and your words.\n",
+    );
+    assert_eq!(doc.turns[0].speaker, "Kamala Harris");
+    assert_eq!(doc.turns[1].speaker, "Macron");
+}
+
+#[test]
+fn a_bare_surname_takes_the_whole_name_the_title_or_the_office_gives() {
+    let doc = fixture(
+        "wh-briefings/press-briefings/2021-03/2021-03-19-press-gaggle-by-principal-deputy-press-secretary-karine-jean-pierre-aboard-air-force-one-en-route-atlanta-georgia.md",
+    );
+    let kjp: Vec<&str> = doc
+        .turns
+        .iter()
+        .filter(|t| t.label.as_deref() == Some("MS. JEAN-PIERRE"))
+        .map(|t| t.speaker.as_str())
+        .collect();
+    assert!(!kjp.is_empty());
+    assert!(kjp.iter().all(|s| *s == "Karine Jean-Pierre"), "{kjp:?}");
+    // A title that names her by surname only: the press secretary that day.
+    let doc = read_markdown(
+        "---\ntitle: Press Gaggle by Press Secretary Psaki\ndate: '2021-05-04'\nsource_url: https://www.whitehouse.gov/briefing-room/x\n---\n\nMS. PSAKI: Good morning, everyone, we have a busy day ahead of us.\n\nQ: Is the President travelling on Friday?\n\nMS. PSAKI: He is, and we will have more on the trip tomorrow morning.\n",
+    );
+    assert_eq!(doc.turns[0].speaker, "Jen Psaki");
+    // `THE PRESIDENT` in a headline that runs on: `Trump Aboard Air Force One` is no name.
+    let doc = read_markdown(
+        "---\ntitle: Remarks by President Trump Aboard Air Force One\ndate: '2018-07-13'\n---\n\nTHE PRESIDENT: We had a very good meeting with the Prime Minister today, very good.\n",
+    );
+    assert_eq!(doc.turns[0].speaker, "Donald Trump");
+}
+
+#[test]
+fn a_named_journalist_or_host_who_asks_and_is_answered_puts_a_question() {
+    // Direct Line 2011: hosts read out viewers' questions, people in the studio ask by name.
+    let doc = fixture("kremlin-sample/17976.html");
+    let mut asked = 0;
+    for (a, b) in doc.turns.iter().zip(doc.turns.iter().skip(1)) {
+        if a.speaker != "Vladimir Putin"
+            && b.speaker == "Vladimir Putin"
+            && a.paragraphs.last().is_some_and(|p| p.contains('?'))
+        {
+            asked += 1;
+            assert_eq!(
+                a.role,
+                Role::Question,
+                "{}: {:?}",
+                a.speaker,
+                a.paragraphs.last()
+            );
+        }
+    }
+    assert!(asked > 30, "{asked}");
+    // The hosts answer nothing.
+    for t in &doc.turns {
+        if t.speaker.contains("Sittel") || t.speaker.contains("Kleymenov") {
+            assert_ne!(t.role, Role::Answer, "{:?}", t.paragraphs.last());
+        }
+    }
+    // Every answer in an exchange is the principal's, right after its question or an answer.
+    for e in &doc.exchanges {
+        for &a in &e.answers {
+            assert!(a > e.question);
+            assert!(matches!(
+                doc.turns[a - 1].role,
+                Role::Question | Role::Answer | Role::Remark
+            ));
+        }
+    }
+}
+
+#[test]
+fn an_exchange_never_holds_answers_to_a_question_not_on_its_page() {
+    let doc = read(
+        "News conference\n\nQuestion: What about the budget?\n\nVladimir Putin: The budget is balanced and we will keep it so, whatever happens.\n\nOlga Ivanova: Channel One. I would like to talk about Minsk and the agreements signed there last year.\n\nVladimir Putin: The Minsk agreements have no alternative, and we have said so many times before.\n",
+    );
+    assert_eq!(doc.exchanges.len(), 1);
+    assert_eq!(doc.exchanges[0].answers, vec![1]);
+    assert_ne!(doc.turns[3].role, Role::Answer);
+}
+
+#[test]
+fn a_hard_wrapped_sentence_that_runs_into_a_colon_is_not_a_new_speaker() {
+    let doc = fixture(
+        "wh-briefings/press-briefings/2022-11/2022-11-10-press-briefing-by-press-secretary-karine-jean-pierre-and-national-security-advisor-jake-sullivan-november-10-2022.md",
+    );
+    assert!(
+        doc.turns
+            .iter()
+            .all(|t| t.label.as_deref() != Some("President"))
+    );
+    let q = doc
+        .turns
+        .iter()
+        .find(|t| {
+            t.paragraphs
+                .iter()
+                .any(|p| p.contains("CPI statement this morning"))
+        })
+        .unwrap();
+    assert_eq!(q.label.as_deref(), Some("Q"));
+    assert!(
+        q.paragraphs
+            .iter()
+            .any(|p| p.contains("rampant run-up in rents"))
+    );
+}
+
+#[test]
+fn speech_that_says_i_or_you_is_never_a_label() {
+    let doc = read(
+        "Direct Line\n\nVladimir Putin: Good afternoon, let us begin with the questions.\n\nMr President, here is my question for you: when will the road be built?\n\nVladimir Putin: Next year, the money has been found for it.\n",
+    );
+    assert!(
+        doc.turns
+            .iter()
+            .all(|t| t.label.as_deref() != Some("Mr President, here is my question for you"))
+    );
+}
+
+#[test]
+fn a_description_before_a_name_and_other_spellings_are_one_person() {
+    let doc = fixture("kremlin-sample/17976.html");
+    let names: std::collections::BTreeSet<&str> =
+        doc.turns.iter().map(|t| t.speaker.as_str()).collect();
+    assert!(
+        !names
+            .iter()
+            .any(|n| n.contains("host") || n.contains("KleYMENOV")),
+        "{names:?}"
+    );
+    assert!(names.contains("Maria Sittel"));
+    let kleymenov: Vec<&&str> = names.iter().filter(|n| n.contains("Kle")).collect();
+    assert_eq!(kleymenov.len(), 1, "{kleymenov:?}");
 }

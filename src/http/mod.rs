@@ -234,10 +234,22 @@ async fn deadline(
     let api = request.uri().path().starts_with("/api/");
     let deadline = std::time::Instant::now() + timeout;
     let work = crate::store::DEADLINE.scope(deadline, next.run(request));
-    match tokio::time::timeout_at(deadline.into(), work).await {
-        Ok(response) => response,
-        Err(_) if api => crate::error::ApiError(AppError::TimedOut).into_response(),
-        Err(_) => AppError::TimedOut.into_response(),
+    let timed_out = || {
+        if api {
+            crate::error::ApiError(AppError::TimedOut).into_response()
+        } else {
+            AppError::TimedOut.into_response()
+        }
+    };
+    // The clock is looked at first: work that is ready after its deadline is not answered
+    // (the timer alone may first fire a millisecond late).
+    if std::time::Instant::now() >= deadline {
+        return timed_out();
+    }
+    tokio::select! {
+        biased;
+        () = tokio::time::sleep_until(deadline.into()) => timed_out(),
+        response = work => response,
     }
 }
 

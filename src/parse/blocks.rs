@@ -110,6 +110,9 @@ fn flush_group(group: &mut Vec<(usize, &str)>, blocks: &mut Vec<Block>, markdown
         .unwrap_or(0);
     let mut current: Option<Block> = None;
     let mut previous_ends_paragraph = false;
+    // A hard-wrapped sentence that runs on into `President: Most of ...` is one paragraph;
+    // a label starts a turn after a sentence ends (or breaks off with a dash).
+    let mut previous_ends_sentence = true;
     for &(number, raw) in group.iter() {
         let line = raw.trim();
         let heading = markdown && line.starts_with('#') && !is_separator(line);
@@ -120,7 +123,7 @@ fn flush_group(group: &mut Vec<(usize, &str)>, blocks: &mut Vec<Block>, markdown
             || list_item
             || is_separator(line)
             || previous_ends_paragraph
-            || labels::line_may_start_label(line);
+            || (labels::line_may_start_label(line) && previous_ends_sentence);
         if starts_new && let Some(block) = current.take() {
             blocks.push(block);
         }
@@ -151,6 +154,7 @@ fn flush_group(group: &mut Vec<(usize, &str)>, blocks: &mut Vec<Block>, markdown
             }
         }
         let count = line.len();
+        previous_ends_sentence = is_terminal(line) || line.ends_with(['—', '–', '-']);
         previous_ends_paragraph = heading
             || is_separator(line)
             || (is_terminal(line) && (longest > 160 || (count * 4 < longest * 3 && longest >= 40)));

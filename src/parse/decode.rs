@@ -27,11 +27,112 @@ pub fn decode(bytes: &[u8]) -> Result<String, ParseError> {
         encoding.decode_without_bom_handling(bytes).0.into_owned()
     };
     check_is_text(&raw)?;
-    let text = normalise(&raw);
+    let text = normalise(&mend_double_decoding(&raw));
     if text.trim().is_empty() {
         return Err(ParseError::new("the file holds no text after decoding"));
     }
     Ok(text)
+}
+
+/// The Windows-1252 byte a character stands for when UTF-8 bytes were read as Windows-1252
+/// (or Latin-1): only the bytes 0x80 to 0xFF, the ones UTF-8 sequences are made of.
+fn cp1252_byte(c: char) -> Option<u8> {
+    let b = match c {
+        '\u{80}'..='\u{ff}' => c as u32 as u8,
+        '€' => 0x80,
+        '‚' => 0x82,
+        'ƒ' => 0x83,
+        '„' => 0x84,
+        '…' => 0x85,
+        '†' => 0x86,
+        '‡' => 0x87,
+        'ˆ' => 0x88,
+        '‰' => 0x89,
+        'Š' => 0x8a,
+        '‹' => 0x8b,
+        'Œ' => 0x8c,
+        'Ž' => 0x8e,
+        '‘' => 0x91,
+        '’' => 0x92,
+        '“' => 0x93,
+        '”' => 0x94,
+        '•' => 0x95,
+        '–' => 0x96,
+        '—' => 0x97,
+        '˜' => 0x98,
+        '™' => 0x99,
+        'š' => 0x9a,
+        '›' => 0x9b,
+        'œ' => 0x9c,
+        'ž' => 0x9e,
+        'Ÿ' => 0x9f,
+        _ => return None,
+    };
+    Some(b)
+}
+
+/// Whether a character read from mended bytes is one text commonly holds: German `ß“` read
+/// back would be the N'Ko letter U+07D3, which is left as printed.
+fn likely_mended(c: char) -> bool {
+    matches!(c as u32,
+        0xa0..=0x24f | 0x370..=0x52f | 0x590..=0x6ff | 0x900..=0x97f | 0xe00..=0xe7f
+        | 0x1e00..=0x1eff | 0x2000..=0x206f | 0x20a0..=0x20cf | 0x2100..=0x214f
+        | 0x3000..=0x30ff | 0x3400..=0x9fff | 0xac00..=0xd7af | 0xff00..=0xffef)
+}
+
+/// Mends text whose UTF-8 bytes were once read as Windows-1252 (`ofÂ Russia`, `Ð¡ÐµÑ€Ð³ÐµÐ¹`,
+/// `donâ€™t`): each run of characters that, taken back to those bytes, is well-formed UTF-8
+/// of two to four bytes is replaced by what the bytes say. Text without such runs is returned
+/// as it is.
+pub fn mend_double_decoding(text: &str) -> std::borrow::Cow<'_, str> {
+    let lead = |c: char| ('\u{c2}'..='\u{f4}').contains(&c);
+    let continuation = |c: char| cp1252_byte(c).is_some_and(|b| (0x80..0xc0).contains(&b));
+    let chars: Vec<(usize, char)> = {
+        let mut iter = text.char_indices().peekable();
+        let mut found = false;
+        while let Some((_, c)) = iter.next() {
+            if lead(c) && iter.peek().is_some_and(|&(_, n)| continuation(n)) {
+                found = true;
+                break;
+            }
+        }
+        if !found {
+            return std::borrow::Cow::Borrowed(text);
+        }
+        text.char_indices().collect()
+    };
+    let mut out = String::with_capacity(text.len());
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i].1;
+        let len = match c as u32 {
+            0xc2..=0xdf => 2,
+            0xe0..=0xef => 3,
+            0xf0..=0xf4 => 4,
+            _ => 0,
+        };
+        if len > 0
+            && i + len <= chars.len()
+            && chars[i + 1..i + len].iter().all(|&(_, n)| continuation(n))
+        {
+            let mut bytes = vec![c as u32 as u8];
+            bytes.extend(
+                chars[i + 1..i + len]
+                    .iter()
+                    .filter_map(|&(_, n)| cp1252_byte(n)),
+            );
+            if let Ok(s) = std::str::from_utf8(&bytes)
+                && s.chars().all(likely_mended)
+            {
+                out.push_str(s);
+                i += len;
+                continue;
+            }
+        }
+        out.push(c);
+        i += 1;
+    }
+    std::borrow::Cow::Owned(out)
 }
 
 /// Line endings to `\n`, Unicode to NFC, no-break and zero-width spaces to plain or nothing.

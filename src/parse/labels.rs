@@ -200,7 +200,9 @@ pub fn at_start(text: &str, bold: Option<&str>) -> Option<Label> {
         let start = text.find(bold).map(|i| i + bold.len()).unwrap_or(0);
         let rest = &text[start..];
         let skip = rest.len() - rest.trim_start_matches([':', ' ', '\t']).len();
-        if bold.split_whitespace().count() <= 14 && !bold.contains(". ") || name_shape(bold) {
+        if (bold.split_whitespace().count() <= 14 && !bold.contains(". ") || name_shape(bold))
+            && !has_pronoun(bold)
+        {
             return Some(Label {
                 printed: clean(bold),
                 speech_start: start + skip,
@@ -320,7 +322,12 @@ pub fn label_shape(label: &str) -> bool {
         Some((h, t)) => (h.trim(), Some(t.trim())),
         None => (bare.as_str(), None),
     };
-    if NOT_LABELS.contains(&head.to_lowercase().as_str()) {
+    if NOT_LABELS.contains(&head.to_lowercase().as_str()) || has_pronoun(&bare) {
+        return false;
+    }
+    // `On Saudi Arabia:`, `Next, on the fund:`: a question turning to its subject.
+    let first = head.split_whitespace().next().unwrap_or("").to_lowercase();
+    if OPENERS.contains(&first.as_str()) {
         return false;
     }
     if !name_shape(head) {
@@ -336,9 +343,31 @@ pub fn label_shape(label: &str) -> bool {
     }
 }
 
-/// A run of capitalised words (connectors allowed inside), at most ten, no digits.
+/// Words a speaker label never holds: who speaks is not `I`, `my` or `you`
+/// (`Mr President, here is my question for you:` is speech).
+const PRONOUNS: &[&str] = &[
+    "i", "i'm", "i’m", "me", "my", "we", "us", "our", "you", "your", "mine", "ours", "yours",
+];
+
+/// Whether a label candidate holds a first- or second-person pronoun.
+pub fn has_pronoun(label: &str) -> bool {
+    label
+        .split(|c: char| c.is_whitespace() || c == ',')
+        .any(|w| PRONOUNS.contains(&w.to_lowercase().as_str()))
+}
+
+/// A run of capitalised words (connectors allowed inside), at most ten, no digits but a
+/// number at the end (`SENIOR ADMINISTRATION OFFICIAL 2`).
 pub fn name_shape(head: &str) -> bool {
-    let words: Vec<&str> = head.split_whitespace().collect();
+    let mut words: Vec<&str> = head.split_whitespace().collect();
+    if words.len() >= 2
+        && words.last().is_some_and(|w| {
+            let n = w.trim_start_matches('#');
+            !n.is_empty() && n.len() <= 2 && n.chars().all(|c| c.is_ascii_digit())
+        })
+    {
+        words.pop();
+    }
     if words.is_empty() || words.len() > 10 {
         return false;
     }
@@ -354,9 +383,42 @@ pub fn name_shape(head: &str) -> bool {
         .all(|w| CONNECTORS.contains(w) || word_shape(w))
 }
 
+/// Words that open a sentence, never a speaker's name.
+const OPENERS: &[&str] = &[
+    "on",
+    "next",
+    "and",
+    "so",
+    "now",
+    "also",
+    "regarding",
+    "about",
+    "as",
+    "then",
+    "but",
+    "okay",
+    "ok",
+    "well",
+    "yes",
+    "no",
+    "just",
+    "again",
+    "lastly",
+    "finally",
+    "secondly",
+    "thirdly",
+];
+
+/// Words of running speech, never of a role after a name (`Peter, to be clear:`).
+const SPEECH_WORDS: &[&str] = &[
+    "to", "be", "is", "are", "was", "were", "if", "that", "this", "it", "not", "just", "can",
+    "will", "would", "quick", "quickly",
+];
+
 fn role_shape(tail: &str) -> bool {
     let words: Vec<&str> = tail.split_whitespace().collect();
     !words.is_empty()
+        && !words.iter().any(|w| SPEECH_WORDS.contains(w))
         && words.iter().all(|w| {
             CONNECTORS.contains(w)
                 || word_shape(w)

@@ -9,6 +9,7 @@ pub mod header;
 pub mod labels;
 pub mod names;
 mod nesting;
+pub mod offices;
 mod structure;
 
 pub use blocks::Format;
@@ -161,6 +162,26 @@ pub fn parse_bytes(bytes: &[u8], hint: Option<&str>) -> Result<Document, ParseEr
 
 /// Reads text already decoded.
 pub fn parse_text(text: &str, format: Format) -> Result<Document, ParseError> {
+    parse_with(text, format, offices::Offices::default())
+}
+
+/// Reads raw bytes, resolving role labels with the shipped office holders and `offices`.
+pub fn parse_bytes_with(
+    bytes: &[u8],
+    hint: Option<&str>,
+    offices: offices::Offices,
+) -> Result<Document, ParseError> {
+    let text = decode::decode(bytes)?;
+    parse_with(&text, Format::detect(hint, &text), offices)
+}
+
+/// Reads text already decoded, resolving role labels with the shipped office holders and
+/// the rows editors added.
+pub fn parse_with(
+    text: &str,
+    format: Format,
+    offices: offices::Offices,
+) -> Result<Document, ParseError> {
     let (meta, blocks) = blocks::split(text, format);
     if blocks.iter().all(|b| b.text.trim().is_empty()) {
         return Err(match format {
@@ -170,7 +191,7 @@ pub fn parse_text(text: &str, format: Format) -> Result<Document, ParseError> {
             _ => ParseError::new("the file holds no text"),
         });
     }
-    Ok(structure::build(meta, blocks))
+    Ok(structure::build(meta, blocks, offices))
 }
 
 /// A readable outline of a document, for `stenogram parse --format text`.

@@ -148,6 +148,129 @@ const TITLES: &[&str] = &[
     "commission",
 ];
 
+/// Words that describe a speaker before their name (`History teacher Anton Molev`).
+const DESCRIPTIONS: &[&str] = &[
+    "host",
+    "presenter",
+    "anchor",
+    "moderator",
+    "teacher",
+    "doctor",
+    "paramedic",
+    "nurse",
+    "worker",
+    "student",
+    "pensioner",
+    "farmer",
+    "entrepreneur",
+    "businessman",
+    "businesswoman",
+    "columnist",
+    "correspondent",
+    "journalist",
+    "reporter",
+    "editor",
+    "ceo",
+    "cfo",
+    "founder",
+    "rector",
+    "principal",
+    "deputy",
+    "captain",
+    "pilot",
+    "engineer",
+    "scientist",
+    "economist",
+    "analyst",
+    "writer",
+    "artist",
+    "actor",
+    "actress",
+    "athlete",
+    "coach",
+    "volunteer",
+    "activist",
+    "blogger",
+    "programme",
+    "program",
+    "show",
+];
+
+/// Capitalised words a title-cased headline prints after a name (`Remarks by President
+/// Biden Before Meeting`, `President Trump Aboard Air Force One`): a name ends before them.
+const AFTER_NAME: &[&str] = &[
+    "aboard",
+    "before",
+    "after",
+    "at",
+    "in",
+    "on",
+    "during",
+    "upon",
+    "to",
+    "with",
+    "and",
+    "of",
+    "for",
+    "from",
+    "following",
+    "ahead",
+    "en",
+    "prior",
+    "about",
+    "as",
+    "via",
+    "into",
+    "over",
+    "under",
+    "while",
+    "meeting",
+    "meets",
+    "remarks",
+    "statement",
+    "call",
+    "calls",
+    "conference",
+    "briefing",
+    "gaggle",
+    "interview",
+    "visit",
+    "visits",
+    "trip",
+    "event",
+    "signing",
+    "ceremony",
+    "reception",
+    "roundtable",
+    "discussion",
+    "speech",
+    "address",
+    "addresses",
+    "delivers",
+    "announces",
+    "signs",
+    "hosts",
+    "holds",
+    "answers",
+    "answered",
+    "speaks",
+    "says",
+    "said",
+    "joint",
+    "virtual",
+    "bilateral",
+    "the",
+    "his",
+    "her",
+    "their",
+    "regular",
+    "daily",
+    "new",
+    "answer",
+    "answering",
+    "responds",
+];
+
 /// Offices after which a title or byline prints a name.
 const OFFICES: &[&str] = &[
     "president",
@@ -193,11 +316,9 @@ const QUESTIONERS: &[&str] = &[
     "follow up",
     "followup",
     "audience member",
-    "participant",
     "voice",
     "audience",
     "media",
-    "press",
     "member of the audience",
     "question from the audience",
     "unidentified reporter",
@@ -313,6 +434,40 @@ const OUTLETS: &[&str] = &[
     "bloomberg news",
 ];
 
+/// Nouns that say what a speaker is, not who: a label that ends in one (`SENIOR
+/// ADMINISTRATION OFFICIAL`, `SENIOR ADMINISTRATION OFFICIAL 2`, `WHITE HOUSE AIDE`,
+/// `Participant`) names nobody, whatever the title says.
+const UNNAMED: &[&str] = &[
+    "official",
+    "officials",
+    "aide",
+    "aides",
+    "staffer",
+    "staff",
+    "participant",
+    "participants",
+    "delegate",
+    "attendee",
+    "speaker",
+    "unidentified",
+    "unknown",
+    "representative",
+    "expert",
+    "source",
+    "briefer",
+    "student",
+    "resident",
+    "worker",
+    "member",
+    "guest",
+    "man",
+    "woman",
+    "voice",
+    "audience",
+    "участник",
+    "чиновник",
+];
+
 /// What kind of speaker a label names.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -339,6 +494,8 @@ pub enum LabelKind {
     Answerer,
     Remarker(String),
     Outlet(String),
+    /// Someone the label does not name (`SENIOR ADMINISTRATION OFFICIAL 2`), shown as printed.
+    Anonymous(String),
     /// A person: the name inside the label, and whether only a title was printed (`THE PRESIDENT`).
     Person {
         name: String,
@@ -387,8 +544,38 @@ pub fn classify(label: &str) -> LabelKind {
             },
         );
     }
-    let (name, title_only) = person_core(head);
+    if let Some(name) = unnamed(head) {
+        return LabelKind::Anonymous(name);
+    }
+    let (name, title_only) = person_core(&repair(head));
     LabelKind::Person { name, title_only }
+}
+
+/// The display name of a label that names nobody: its words title-cased, its number kept
+/// (`SENIOR ADMINISTRATION OFFICIAL 2` is `Senior Administration Official 2`).
+fn unnamed(head: &str) -> Option<String> {
+    let words: Vec<&str> = head.split_whitespace().collect();
+    let mut core = words.len();
+    while core > 0
+        && words[core - 1]
+            .trim_start_matches('#')
+            .chars()
+            .all(|c| c.is_ascii_digit())
+    {
+        core -= 1;
+    }
+    let last = words
+        .get(core.checked_sub(1)?)?
+        .trim_end_matches(['.', ','])
+        .to_lowercase();
+    if !UNNAMED.contains(&last.as_str()) {
+        return None;
+    }
+    // `Representative Smith` names Smith; `A representative` does not.
+    if core == 1 && last == "representative" && words.len() > 1 {
+        return None;
+    }
+    Some(title_case_words(head))
 }
 
 /// The person's name inside a label or phrase: titles, countries and honorifics before it removed.
@@ -408,7 +595,43 @@ pub fn person_core(head: &str) -> (String, bool) {
             break;
         }
     }
-    let mut name: Vec<String> = words[start..]
+    // `Direct line programme host Kirill Kleymenov`, `Collective Farm Chairman Alexei
+    // Lavrinenko`, `Promsvyazbank CEO Petr Fradkov`: the name follows the last word of office
+    // or of description, when two or three words are left after it.
+    if let Some(last) = words[start..].iter().rposition(|w| {
+        let w = w.trim_end_matches(['.', ',']);
+        is_title_word(w)
+            || DESCRIPTIONS.contains(&w.to_lowercase().as_str())
+            || (w.chars().next().is_some_and(char::is_lowercase)
+                && !matches!(
+                    w,
+                    "de" | "da"
+                        | "del"
+                        | "der"
+                        | "van"
+                        | "von"
+                        | "al"
+                        | "el"
+                        | "bin"
+                        | "ibn"
+                        | "la"
+                        | "le"
+                        | "du"
+                        | "dos"
+                        | "y"
+                ))
+    }) {
+        let rest = words.len() - (start + last + 1);
+        if (2..=3).contains(&rest) {
+            start += last + 1;
+        }
+    }
+    // Words of office after the name (`Anton Siluanov Finance Minister`).
+    let mut end = words.len();
+    while end > start + 1 && is_title_word(words[end - 1]) {
+        end -= 1;
+    }
+    let mut name: Vec<String> = words[start..end]
         .iter()
         .map(|w| title_case(w.trim_end_matches(',')))
         .collect();
@@ -460,6 +683,73 @@ fn title_case_words(phrase: &str) -> String {
         .join(" ")
 }
 
+/// A name as people write it: text decoded twice mended (`ofÂ Russia`), case split by markup
+/// mended (`PeskoV`, `KleYMENOV`), words glued by markup parted (`AntonFinance`), and a word
+/// printed twice kept once (`Anton Siluanov Siluanov Anton`).
+pub fn repair(name: &str) -> String {
+    let mended = super::decode::mend_double_decoding(name);
+    let mut words: Vec<String> = Vec::new();
+    for word in mended.split_whitespace() {
+        for part in unglue(word) {
+            if !words
+                .iter()
+                .any(|w| w.to_lowercase() == part.to_lowercase())
+                || is_connector(&part)
+            {
+                words.push(part);
+            }
+        }
+    }
+    words.join(" ")
+}
+
+fn is_connector(word: &str) -> bool {
+    matches!(
+        word.to_lowercase().as_str(),
+        "of" | "the" | "and" | "de" | "da" | "del" | "der" | "van" | "von" | "al" | "el" | "bin"
+    )
+}
+
+/// Prefixes after which a capital stands inside a surname (`McDonald`, `DeSantis`, `O'Neill`).
+const INNER_CAPITAL: &[&str] = &[
+    "mc", "mac", "de", "di", "da", "la", "le", "du", "van", "von", "o'", "o’", "d'", "d’", "al-",
+    "el-", "fitz", "st", "ben",
+];
+
+/// One printed word as one or more words: a capital after a lower-case letter ends a glued
+/// word (`AntonFinance`), or begins a run of capitals the markup split off (`PeskoV`).
+fn unglue(word: &str) -> Vec<String> {
+    let chars: Vec<char> = word.chars().collect();
+    let Some(at) =
+        (1..chars.len()).find(|&i| chars[i - 1].is_lowercase() && chars[i].is_uppercase())
+    else {
+        return vec![word.to_string()];
+    };
+    let head: String = chars[..at].iter().collect();
+    let tail: String = chars[at..].iter().collect();
+    let head_lower = head.to_lowercase();
+    if INNER_CAPITAL
+        .iter()
+        .any(|p| head_lower.ends_with(p) && head_lower.len() <= p.len() + 1)
+        && !tail
+            .chars()
+            .skip(1)
+            .all(|c| c.is_uppercase() || !c.is_alphabetic())
+    {
+        return vec![word.to_string()];
+    }
+    if tail.chars().all(|c| !c.is_lowercase()) {
+        // `PeskoV`, `KleYMENOV`: the capitals belong to the word, in its case.
+        return vec![format!("{head}{}", tail.to_lowercase())];
+    }
+    if head.chars().count() < 2 {
+        return vec![word.to_string()];
+    }
+    let mut out = vec![head];
+    out.extend(unglue(&tail));
+    out
+}
+
 /// The key two spellings of one name share: lower case, no diacritics, no punctuation.
 pub fn fold(name: &str) -> String {
     let ascii = deunicode::deunicode(name).to_lowercase();
@@ -470,28 +760,105 @@ pub fn fold(name: &str) -> String {
         .join(" ")
 }
 
+/// A name's words as they are matched across transliterations: folded like `fold`, but a
+/// hyphenated surname stays one word (`jean-pierre`), and the spellings that romanisations of
+/// one Russian or Ukrainian name differ by are made one (`Sergei`/`Sergey`,
+/// `Alexei`/`Aleksey`, `Yury`/`Yuri`, `Pyotr`/`Petr`, `Zhulyov`/`Zhulev`, `Yevgeny`/`Evgeny`).
+pub fn match_words(name: &str) -> Vec<String> {
+    deunicode::deunicode(name)
+        .to_lowercase()
+        .split(|c: char| c.is_whitespace() || matches!(c, ',' | '.' | '(' | ')' | '"'))
+        .map(|w| {
+            w.trim_matches(|c: char| !c.is_alphanumeric())
+                .split('-')
+                .map(|part| {
+                    let part: String = part.chars().filter(|c| c.is_alphanumeric()).collect();
+                    romanisation_key(&part)
+                })
+                .filter(|p| !p.is_empty())
+                .collect::<Vec<_>>()
+                .join("-")
+        })
+        .filter(|w| !w.is_empty())
+        .collect()
+}
+
+/// The key of one folded word under the usual romanisations of Cyrillic.
+fn romanisation_key(word: &str) -> String {
+    let vowel = |c: char| matches!(c, 'a' | 'e' | 'i' | 'o' | 'u' | 'y');
+    let mut w = word.replace("shch", "sch").replace("ks", "x");
+    if let Some(rest) = w.strip_prefix("ye") {
+        w = format!("e{rest}");
+    }
+    let chars: Vec<char> = w.chars().collect();
+    let mut out: Vec<char> = Vec::with_capacity(chars.len());
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        let next = chars.get(i + 1).copied();
+        let prev = out.last().copied();
+        match (c, next) {
+            // `Pyotr`, `Zhulyov`: yo after a consonant is e.
+            ('y', Some('o')) if prev.is_some_and(|p| !vowel(p)) => {
+                out.push('e');
+                i += 2;
+                continue;
+            }
+            // `Matviyenko`, `Skabeyeva`, `Valeriya`: y between vowels goes.
+            ('y', Some(n)) if vowel(n) && prev.is_some_and(vowel) => {
+                i += 1;
+                continue;
+            }
+            // `Sergey`, `Kleymenov`, `Nikolay`: ey and ay are ei and ai.
+            ('y', _) if prev.is_some_and(|p| matches!(p, 'e' | 'a' | 'o')) => out.push('i'),
+            _ if prev == Some(c) && !vowel(c) => {}
+            _ => out.push(c),
+        }
+        i += 1;
+    }
+    // `Yury`, `Dmitriy`, `Zelenskyy`: the ending -y, -iy, -yy, -ii is -i.
+    while out.len() > 2
+        && matches!(out[out.len() - 1], 'y' | 'i')
+        && matches!(out[out.len() - 2], 'y' | 'i')
+    {
+        out.pop();
+    }
+    if out.len() > 2 && out[out.len() - 1] == 'y' && !vowel(out[out.len() - 2]) {
+        let last = out.len() - 1;
+        out[last] = 'i';
+    }
+    out.into_iter().collect()
+}
+
+/// The surname two spellings of one person share, for finding the people a name may join.
+pub fn match_surname(name: &str) -> String {
+    match_words(name).pop().unwrap_or_default()
+}
+
 /// The last word of a folded name: the surname in the forms these sources use.
 pub fn surname(folded: &str) -> &str {
     folded.rsplit(' ').next().unwrap_or(folded)
 }
 
-/// Whether a shorter form (`Lavrov`, `S. Lavrov`) can name the same person as `full`.
+/// Whether a shorter form (`Lavrov`, `S. Lavrov`, `Jean-Pierre`) can name the same person as
+/// `full`, under any usual romanisation (`Sergei Lavrov` and `Sergey Lavrov` are one).
 pub fn short_form_of(short: &str, full: &str) -> bool {
-    let s = fold(short);
-    let f = fold(full);
-    if s == f {
+    let sw = match_words(short);
+    let fw = match_words(full);
+    if sw.is_empty() || fw.is_empty() {
+        return false;
+    }
+    if sw == fw {
         return true;
     }
-    let sw: Vec<&str> = s.split(' ').collect();
-    let fw: Vec<&str> = f.split(' ').collect();
-    if sw.len() > fw.len() || surname(&s) != surname(&f) {
+    if sw.len() > fw.len() || sw.last() != fw.last() {
         return false;
     }
     // Every given name or initial printed must fit the full name's.
     sw[..sw.len() - 1]
         .iter()
         .zip(fw.iter())
-        .all(|(a, b)| b.starts_with(a) && (a.len() == 1 || a == b))
+        .all(|(a, b)| b.starts_with(a.as_str()) && (a.len() == 1 || a == b))
 }
 
 static TITLE_SET: std::sync::LazyLock<rustc_hash::FxHashSet<&'static str>> =
@@ -509,8 +876,20 @@ pub fn is_title_word(word: &str) -> bool {
 /// The people a title or byline names (`Spokesperson Wang Wenbin's Remarks on ...`,
 /// `Press Briefing by Press Secretary Karine Jean-Pierre`).
 pub fn people_in(text: &str) -> Vec<String> {
+    let mut people: Vec<String> = Vec::new();
+    for (_, person) in people_with_offices(text) {
+        if !people.contains(&person) {
+            people.push(person);
+        }
+    }
+    people
+}
+
+/// The people a title or byline names, each with the words of office printed before the
+/// name (`Vice President` for `Remarks by Vice President Harris`; empty after `by`).
+pub fn people_with_offices(text: &str) -> Vec<(String, String)> {
     let words: Vec<&str> = text.split_whitespace().collect();
-    let mut people = Vec::new();
+    let mut people: Vec<(String, String)> = Vec::new();
     let mut i = 0;
     while i < words.len() {
         let w = words[i].trim_matches(|c: char| !c.is_alphanumeric());
@@ -520,6 +899,8 @@ pub fn people_in(text: &str) -> Vec<String> {
         if after_title || lower == "by" || lower == "with" {
             let mut name = Vec::new();
             let mut j = i + 1;
+            // Title words skipped between `by` and the name (`by President Trump`).
+            let mut skipped_to = i + 1;
             while j < words.len() {
                 let raw = words[j];
                 let word = raw.trim_matches(|c: char| {
@@ -538,8 +919,12 @@ pub fn people_in(text: &str) -> Vec<String> {
                 if TITLES.contains(&lw.trim_end_matches('.')) || gazetteer::is_place_word(word) {
                     if name.is_empty() {
                         j += 1;
+                        skipped_to = j;
                         continue;
                     }
+                    break;
+                }
+                if AFTER_NAME.contains(&lw.as_str()) || (lw.len() >= 8 && lw.ends_with("ing")) {
                     break;
                 }
                 name.push(word.to_string());
@@ -549,10 +934,18 @@ pub fn people_in(text: &str) -> Vec<String> {
                 }
             }
             if !name.is_empty() && (name.len() != 1 || name[0].len() >= 3) {
-                let person = name.join(" ");
-                if !people.contains(&person) {
-                    people.push(person);
+                let person = repair(&name.join(" "));
+                // The office: this word and the title words just before it.
+                let mut from = i;
+                while from > 0 && is_title_word(words[from - 1]) && i - from < 4 {
+                    from -= 1;
                 }
+                let office = if after_title {
+                    words[from..skipped_to].join(" ")
+                } else {
+                    words[i + 1..skipped_to].join(" ")
+                };
+                people.push((office, person));
             }
             i = j.max(i + 1);
         } else {

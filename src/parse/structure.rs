@@ -2,6 +2,7 @@
 
 use super::blocks::{Block, Meta};
 use super::names::{self, LabelKind, SpeakerKind};
+use super::offices::{self, Offices};
 use super::{Document, Exchange, Role, Turn, header, labels};
 use regex::Regex;
 use std::collections::HashMap;
@@ -100,7 +101,7 @@ fn statement_like(text: &str) -> bool {
     first >= 2 && first * 40 >= n
 }
 
-pub fn build(meta: Meta, blocks: Vec<Block>) -> Document {
+pub fn build(meta: Meta, blocks: Vec<Block>, offices: Offices) -> Document {
     let mut doc = Document {
         source_url: meta.source_url.clone(),
         topics: meta.topics.clone(),
@@ -267,22 +268,29 @@ pub fn build(meta: Meta, blocks: Vec<Block>) -> Document {
     }
     raw_turns.retain(|t| !t.1.is_empty() || t.0.is_some());
 
-    resolve(&mut doc, raw_turns, title.as_deref());
+    let language = meta
+        .language
+        .map(|l| l.chars().take(2).collect::<String>().to_lowercase())
+        .unwrap_or_else(|| guess_language(&raw_turns));
+    let setting = Setting {
+        title: title.as_deref(),
+        date: date.as_deref(),
+        country: offices::country_of(doc.source_url.as_deref(), Some(&language)),
+        offices,
+    };
+    resolve(&mut doc, raw_turns, &setting);
     doc.title = title;
     doc.date = date;
     doc.place = place;
-    doc.language = meta
-        .language
-        .map(|l| l.chars().take(2).collect::<String>().to_lowercase())
-        .or_else(|| Some(guess_language(&doc)));
+    doc.language = Some(language);
     doc
 }
 
-fn guess_language(doc: &Document) -> String {
+fn guess_language(turns: &[(Option<String>, Vec<String>, usize)]) -> String {
     let mut cyrillic = 0usize;
     let mut latin = 0usize;
-    for t in doc.turns.iter().take(20) {
-        for p in t.paragraphs.iter().take(3) {
+    for t in turns.iter().take(20) {
+        for p in t.1.iter().take(3) {
             for c in p.chars() {
                 if ('\u{400}'..='\u{4ff}').contains(&c) {
                     cyrillic += 1;
@@ -459,12 +467,18 @@ fn restore(label: &str, speech: &str) -> String {
     }
 }
 
+/// What the reader knows of a transcript when it names its speakers.
+struct Setting<'a> {
+    title: Option<&'a str>,
+    date: Option<&'a str>,
+    /// Whose offices the transcript speaks of (`US`, `RU`), for role labels and surnames.
+    country: Option<&'static str>,
+    offices: Offices<'a>,
+}
+
 /// Resolves who speaks each turn, gives each turn its role and builds the exchanges.
-fn resolve(
-    doc: &mut Document,
-    raw: Vec<(Option<String>, Vec<String>, usize)>,
-    title: Option<&str>,
-) {
+fn resolve(doc: &mut Document, raw: Vec<(Option<String>, Vec<String>, usize)>, setting: &Setting) {
+    let title = setting.title;
     let mut classified: HashMap<String, LabelKind> = HashMap::new();
     let kinds: Vec<Option<LabelKind>> = raw
         .iter()
@@ -490,23 +504,51 @@ fn resolve(
             full_names.push(name.clone());
         }
     }
+    // `Direct line programme host Kirill Kleymenov` is the `Kirill Kleymenov` of other labels.
+    let known_suffix = |name: &str| -> Option<String> {
+        let words: Vec<&str> = name.split_whitespace().collect();
+        (1..words.len().saturating_sub(1)).find_map(|from| {
+            let tail = words[from..].join(" ");
+            full_names
+                .iter()
+                .find(|f| names::fold(f) == names::fold(&tail))
+                .cloned()
+        })
+    };
     let context: Vec<&str> = title
         .into_iter()
         .chain(doc.preface.iter().map(String::as_str))
         .chain(doc.header.iter().map(String::as_str))
         .collect();
-    let title_people = title.map(names::people_in).unwrap_or_default();
+    let title_people = title.map(names::people_with_offices).unwrap_or_default();
+    let from_offices = |name: &str| -> Option<String> {
+        let holder = setting
+            .offices
+            .named(setting.country?, name, setting.date?)?;
+        Some(holder.name.clone())
+    };
     let resolve_name = |name: &str| -> String {
+        if let Some(found) = known_suffix(name) {
+            return found;
+        }
+        // Two spellings of one name (`Yury Zhulev`, `Yury Zhulyov`): the first one printed.
+        let key = names::match_words(name);
+        if let Some(first) = full_names.iter().find(|f| names::match_words(f) == key)
+            && first != name
+        {
+            return first.clone();
+        }
         let longer: Vec<&String> = full_names
             .iter()
-            .filter(|f| f.as_str() != name && names::short_form_of(name, f))
+            .filter(|f| names::match_words(f) != key && names::short_form_of(name, f))
             .collect();
-        if longer.len() == 1 {
+        if longer.len() == 1 && words(longer[0]) > 1 {
             return longer[0].clone();
         }
         if words(name) == 1 || name.contains('.') {
             let from_title: Vec<&String> = title_people
                 .iter()
+                .map(|(_, p)| p)
                 .filter(|p| names::short_form_of(name, p))
                 .collect();
             if let [one] = from_title.as_slice()
@@ -517,15 +559,40 @@ fn resolve(
             if let Some(found) = expand_from_text(name, &context) {
                 return found;
             }
+            if let Some(found) = from_offices(name) {
+                return found;
+            }
+            if let [one] = longer.as_slice() {
+                return (*one).clone();
+            }
         }
         name.to_string()
     };
-    let resolve_title_only = |label_name: &str| -> Option<String> {
-        let office = label_name.split_whitespace().last()?.to_lowercase();
-        let t = title?;
-        let lower = t.to_lowercase();
-        let at = lower.find(&office)?;
-        names::people_in(&t[at..]).into_iter().next()
+    // `THE PRESIDENT`: the person the title names in that office, else who held it that day.
+    // `PRESIDENT BIDEN`, `Remarks by President Trump`: an office and a surname on a date.
+    let with_office = |printed_office: &str, name: &str| -> String {
+        let resolved = resolve_name(name);
+        if words(&resolved) > 1 {
+            return resolved;
+        }
+        offices::office_of(printed_office)
+            .zip(setting.date)
+            .and_then(|(office, date)| setting.offices.in_office(office, name, date))
+            .map(|h| h.name.clone())
+            .unwrap_or(resolved)
+    };
+    let resolve_role = |role: &str| -> Option<String> {
+        let office = offices::office_of(role)?;
+        let titled = title_people
+            .iter()
+            .find(|(printed, _)| offices::office_of(printed) == Some(office));
+        if let Some((printed, person)) = titled {
+            return Some(with_office(printed, person));
+        }
+        let holder = setting
+            .offices
+            .holder(setting.country?, office, setting.date?)?;
+        Some(resolve_name(&holder.name))
     };
 
     // Speaker of each turn before roles: (name, kind, label kind).
@@ -540,41 +607,60 @@ fn resolve(
             None => (String::new(), SpeakerKind::Person),
             Some(LabelKind::Questioner) => (names::QUESTIONER.to_string(), SpeakerKind::Anonymous),
             Some(LabelKind::Answerer) => (String::new(), SpeakerKind::Person),
-            Some(LabelKind::Remarker(n)) => (n.clone(), SpeakerKind::Anonymous),
+            Some(LabelKind::Remarker(n)) | Some(LabelKind::Anonymous(n)) => {
+                (n.clone(), SpeakerKind::Anonymous)
+            }
             Some(LabelKind::Outlet(n)) => (n.clone(), SpeakerKind::Outlet),
             Some(LabelKind::Person {
                 name,
                 title_only: false,
-            }) => (resolve_name(name), SpeakerKind::Person),
+            }) => (
+                with_office(label.as_deref().unwrap_or(""), name),
+                SpeakerKind::Person,
+            ),
+            // A role nobody can be named for stays a role: never a guess.
             Some(LabelKind::Person {
                 name,
                 title_only: true,
-            }) => (
-                resolve_title_only(name)
-                    .map(|n| resolve_name(&n))
-                    .unwrap_or_else(|| name.clone()),
-                SpeakerKind::Person,
-            ),
+            }) => match resolve_role(name) {
+                Some(person) => (person, SpeakerKind::Person),
+                None => (name.clone(), SpeakerKind::Anonymous),
+            },
         };
         if let Some(l) = label {
             resolved.insert(l.clone(), s.clone());
         }
         speakers.push(s);
     }
+    let labelled_questioners = kinds
+        .iter()
+        .any(|k| matches!(k, Some(LabelKind::Questioner)));
     let asks = |i: usize| {
         matches!(
             kinds[i],
             Some(LabelKind::Questioner) | Some(LabelKind::Outlet(_))
         )
     };
+    // Who may answer: people, and officials the label does not name.
+    let may_answer = |i: usize| {
+        matches!(
+            kinds[i],
+            None | Some(LabelKind::Answerer)
+                | Some(LabelKind::Person { .. })
+                | Some(LabelKind::Anonymous(_))
+        )
+    };
 
-    // Principals: who answers unnamed questioners; else who the title names; else who speaks most.
+    // Principals: who answers unnamed questioners (each who answers at least a quarter as
+    // often as the one who answers most); else who the title names; else who speaks most.
     let mut answering: HashMap<String, usize> = HashMap::new();
-    for (i, (name, kind)) in speakers.iter().enumerate().skip(1) {
-        if asks(i - 1) && *kind == SpeakerKind::Person && !name.is_empty() {
+    for (i, (name, _)) in speakers.iter().enumerate().skip(1) {
+        if asks(i - 1) && may_answer(i) && !name.is_empty() {
             *answering.entry(name.clone()).or_default() += 1;
         }
     }
+    let most_answers = answering.values().copied().max().unwrap_or(0);
+    answering.retain(|_, c| *c * 4 >= most_answers);
     let mut volume: HashMap<String, usize> = HashMap::new();
     for (i, (_, paragraphs, _)) in raw.iter().enumerate() {
         if speakers[i].1 == SpeakerKind::Person && !speakers[i].0.is_empty() {
@@ -582,7 +668,10 @@ fn resolve(
                 paragraphs.iter().map(String::len).sum::<usize>();
         }
     }
-    let titled: Vec<String> = title_people.iter().map(|p| resolve_name(p)).collect();
+    let titled: Vec<String> = title_people
+        .iter()
+        .map(|(office, p)| with_office(office, p))
+        .collect();
     let principal: String = answering
         .iter()
         .max_by_key(|(n, c)| (**c, volume.get(*n).copied().unwrap_or(0)))
@@ -619,6 +708,12 @@ fn resolve(
                 .get(name)
                 .is_some_and(|(q, n)| *n >= 2 && q * 2 >= *n)
     };
+    // Whether the next turn is a principal's reply to turn `i`'s speaker.
+    let answered = |i: usize| -> bool {
+        speakers
+            .get(i + 1)
+            .is_some_and(|(next, _)| *next != speakers[i].0 && principals.contains(next))
+    };
 
     let mut turns: Vec<Turn> = Vec::with_capacity(raw.len());
     let mut exchanges: Vec<Exchange> = Vec::new();
@@ -632,17 +727,42 @@ fn resolve(
         } else {
             paragraphs.iter().map(|p| words(p)).sum()
         };
+        let principal_speaks = principals.contains(&speaker);
+        let asks_answered = asks_in_last(&paragraphs) && answered(i);
         let role = match &kinds[i] {
             Some(LabelKind::Questioner) | Some(LabelKind::Outlet(_)) => Role::Question,
+            // A host reading out a viewer's question, answered by the principal, where no
+            // questioner is labelled (where one is, the moderator only hands the floor on).
+            Some(LabelKind::Remarker(_))
+                if asks_answered
+                    && n_words >= 6
+                    && !labelled_questioners
+                    && !logistics(&paragraphs) =>
+            {
+                Role::Question
+            }
             Some(LabelKind::Remarker(_)) => Role::Remark,
-            _ if !principals.contains(&speaker)
-                && (ends_with_question(&paragraphs) || interviewer(&speaker))
-                && speaker != UNKNOWN =>
+            _ if !principal_speaks
+                && speaker != UNKNOWN
+                && !logistics(&paragraphs)
+                && (asks_answered
+                    || ends_with_question(&paragraphs)
+                    || (interviewer(&speaker) && answered(i))) =>
             {
                 Role::Question
             }
             _ => match open {
-                Some(e) if exchanges[e].answers.is_empty() => Role::Answer,
+                Some(e) if exchanges[e].answers.is_empty() && principal_speaks => Role::Answer,
+                // Someone else taking the question: an answer when it says something.
+                Some(e)
+                    if exchanges[e].answers.is_empty()
+                        && n_words >= 12
+                        && turns
+                            .last()
+                            .is_some_and(|t: &Turn| t.role == Role::Question) =>
+                {
+                    Role::Answer
+                }
                 Some(_)
                     if turns
                         .last()
@@ -650,9 +770,9 @@ fn resolve(
                 {
                     Role::Answer
                 }
-                Some(_) if n_words >= 12 && principals.contains(&speaker) => Role::Answer,
+                Some(_) if n_words >= 12 && principal_speaks => Role::Answer,
                 Some(_) => Role::Remark,
-                None if principals.contains(&speaker) || label.is_none() => Role::Statement,
+                None if principal_speaks || label.is_none() => Role::Statement,
                 None => Role::Remark,
             },
         };
@@ -670,6 +790,9 @@ fn resolve(
                     exchanges[e].answers.push(i);
                 }
             }
+            // Someone other than a principal said something of substance that asked nothing:
+            // what a principal says next answers no question on this exchange's page.
+            Role::Remark if !principal_speaks && n_words >= 12 => open = None,
             _ => {}
         }
         turns.push(Turn {
@@ -683,6 +806,39 @@ fn resolve(
     }
     doc.turns = turns;
     doc.exchanges = exchanges;
+}
+
+static LOGISTICS: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(unmute|un-mute|muted|can you hear|can everyone hear|do you hear|hear (me|us) (ok|okay|now|all right)|audio|(bad|your|the|our) connection|connection (is|issue|problem)|your line is open|line is open|time for (one|a few|a couple|another)|take (one|a few|a couple) more|see a hand|raise (your|their) hands|re-ask|pick up at|go ahead|come forward|microphone|are you (there|with us))\b").unwrap()
+});
+
+/// The sound and the lines of a call: a short turn that speaks of them hands the floor on
+/// (`I'll try to unmute Chris. Chris?`).
+static MECHANICS: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?i)\b(unmute|un-mute|muted|audio|connection|line is open|microphone|can you hear)\b",
+    )
+    .unwrap()
+});
+
+/// Whether a turn's asking is about the event's running (`can you unmute?`, `do we have time
+/// for one more question?`), not a question put to the principal.
+fn logistics(paragraphs: &[String]) -> bool {
+    let Some(last) = paragraphs.last() else {
+        return false;
+    };
+    let asking = last
+        .split_inclusive(['.', '!', '?'])
+        .rfind(|s| s.contains('?'))
+        .unwrap_or(last);
+    LOGISTICS.is_match(asking) || (words(last) <= 20 && MECHANICS.is_match(last))
+}
+
+/// Whether a turn's last paragraph asks something (`?` anywhere in it).
+fn asks_in_last(paragraphs: &[String]) -> bool {
+    paragraphs
+        .last()
+        .is_some_and(|p| p.contains('?') || p.contains('？'))
 }
 
 fn ends_with_question(paragraphs: &[String]) -> bool {

@@ -158,7 +158,7 @@ impl Scope {
             }
             let folded = names::fold(&turn.speaker);
             if turn.speaker_kind == SpeakerKind::Person {
-                self.surnames.insert(names::surname(&folded).to_string());
+                self.surnames.insert(names::match_surname(&turn.speaker));
             }
             self.speaker_keys
                 .insert(speaker_key(&folded, turn.speaker_kind));
@@ -314,7 +314,10 @@ impl Known {
         for (id, name, key, surname) in loaded.speakers {
             // Outlets and anonymous speakers have a prefixed key; only people match by surname.
             if !key.contains(':') && !surname.is_empty() {
-                persons.entry(surname).or_default().push((id, name));
+                persons
+                    .entry(names::match_surname(&name))
+                    .or_default()
+                    .push((id, name));
             }
             speakers.insert(key, id);
         }
@@ -349,7 +352,11 @@ impl Known {
         if let Some(id) = self.speakers.get(&key) {
             return *id;
         }
-        let surname = names::surname(&folded).to_string();
+        let surname = if kind == SpeakerKind::Person {
+            names::match_surname(name)
+        } else {
+            names::surname(&folded).to_string()
+        };
         if kind == SpeakerKind::Person && !surname.is_empty() {
             let candidates = self.persons.entry(surname.clone()).or_default();
             let same: Vec<usize> = (0..candidates.len())
@@ -361,7 +368,12 @@ impl Known {
             if let [i] = same.as_slice() {
                 let (id, other) = &mut candidates[*i];
                 let id = *id;
-                if names::short_form_of(other, name) && name.len() > other.len() {
+                // A fuller name (more of its parts printed) takes over; another spelling
+                // of the same parts does not.
+                if names::short_form_of(other, name)
+                    && names::match_words(name) != names::match_words(other)
+                    && name.len() > other.len()
+                {
                     self.speakers.retain(|_, v| *v != id);
                     self.speakers.insert(key.clone(), id);
                     *other = name.to_string();

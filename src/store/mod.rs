@@ -120,7 +120,39 @@ pub async fn open(path: &Path) -> Result<SqlitePool, sqlx::Error> {
         .connect_with(options)
         .await?;
     MIGRATOR.run(&pool).await?;
+    upgrade(&pool).await?;
     Ok(pool)
+}
+
+/// Upgrades of stored data that SQL alone cannot compute, each run once (`user_version`
+/// counts those done).
+async fn upgrade(pool: &SqlitePool) -> Result<(), sqlx::Error> {
+    let done: i64 = sqlx::query_scalar("PRAGMA user_version")
+        .fetch_one(pool)
+        .await?;
+    if done < 1 {
+        // 1: a person's surname is matched across romanisations (`Zhulyov`, `Zhulev`).
+        let mut tx = pool.begin().await?;
+        let people: Vec<(i64, String, String)> =
+            sqlx::query_as("SELECT id, name, surname FROM speaker WHERE kind = 'person'")
+                .fetch_all(&mut *tx)
+                .await?;
+        for (id, name, surname) in people {
+            let matched = crate::parse::names::match_surname(&name);
+            if matched != surname {
+                sqlx::query("UPDATE speaker SET surname = ? WHERE id = ?")
+                    .bind(matched)
+                    .bind(id)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+        }
+        sqlx::query("PRAGMA user_version = 1")
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+    }
+    Ok(())
 }
 
 /// Whether the database answers a statement.
