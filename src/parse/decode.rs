@@ -199,6 +199,27 @@ fn not_text() -> ParseError {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn text_decoded_twice_is_mended_and_text_that_only_looks_so_is_not() {
+        assert_eq!(
+            super::mend_double_decoding("donâ€™t ofÂ\u{a0}Russia"),
+            "don’t of\u{a0}Russia"
+        );
+        assert_eq!(
+            super::mend_double_decoding("Ð¡ÐµÑ€Ð³ÐµÐ¹ Ð›Ð°Ð²Ñ€Ð¾Ð²"),
+            "Сергей Лавров"
+        );
+        assert_eq!(super::mend_double_decoding("PrÃ©sident"), "Président");
+        for fine in [
+            "Président São Paulo",
+            "„Gruß“ und Fuß…",
+            "Сергей Лавров",
+            "naïve café».",
+        ] {
+            assert_eq!(super::mend_double_decoding(fine), fine);
+        }
+    }
+
     use super::*;
 
     #[test]
