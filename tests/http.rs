@@ -1301,3 +1301,36 @@ async fn editors_add_remove_and_merge_topics_and_the_choices_survive_reindex() {
     assert_eq!(old.status, StatusCode::MOVED_PERMANENTLY);
     assert_eq!(old.header("location"), "/topics/united-arab-emirates");
 }
+
+#[tokio::test]
+async fn a_permalink_keeps_the_turns_between_question_and_answer_marked_as_remarks() {
+    let s = site().await;
+    let text = "Press call, 3 March 2024\n\nQ: What did the two leaders agree on the ceasefire?\n\nMODERATOR: Go ahead, you are on the line.\n\nQ: Sorry, and on the hostages?\n\nMS. SMITH: On both, the talks go on, and we expect an answer by the end of the week.\n\nMODERATOR: Thank you. That is all the time we have for today, everyone.\n";
+    let slug = write::import_bytes(&s.pool, text.as_bytes(), Some("call.txt"), None, None)
+        .await
+        .unwrap()
+        .slug()
+        .to_string();
+    // The follow-up opens its own exchange; the moderator's words before it belong to the first.
+    let r = get(&s.app, &format!("/transcripts/{slug}/questions/2")).await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert_eq!(
+        r.attrs("[data-test=turn]", "data-role"),
+        ["question", "answer"]
+    );
+    let r = get(&s.app, &format!("/transcripts/{slug}/questions/1")).await;
+    assert_eq!(r.attrs("[data-test=turn]", "data-role"), ["question"]);
+    // A question answered after a moderator's turn: the turn stays, marked a remark.
+    let text = "Press call, 4 March 2024\n\nQ: What did the two leaders agree on the ceasefire?\n\nMODERATOR: Go ahead, you are on the line.\n\nMS. SMITH: On the ceasefire, the talks go on, and we expect an answer by Friday.\n";
+    let slug = write::import_bytes(&s.pool, text.as_bytes(), Some("call2.txt"), None, None)
+        .await
+        .unwrap()
+        .slug()
+        .to_string();
+    let r = get(&s.app, &format!("/transcripts/{slug}/questions/1")).await;
+    assert_eq!(
+        r.attrs("[data-test=turn]", "data-role"),
+        ["question", "remark", "answer"]
+    );
+    assert!(r.select("[data-role=remark] .name")[0].contains("Moderator"));
+}

@@ -195,14 +195,19 @@ pub async fn turns(
         .await
 }
 
-/// The question and answers of exchange `number`.
+/// The question and answers of exchange `number`, with the turns between them a reader needs
+/// (a moderator's "go ahead", a clarification: remarks, marked as such).
 pub async fn exchange_turns(
     db: impl SqliteExecutor<'_>,
     transcript_id: i64,
     number: i64,
 ) -> Result<Vec<TurnRow>, sqlx::Error> {
     let sql = format!(
-        "SELECT {TURN_COLUMNS} FROM turn t JOIN speaker s ON s.id = t.speaker_id WHERE t.transcript_id = ? AND t.exchange = ? ORDER BY t.position"
+        "WITH span AS (SELECT min(position) AS first, max(position) AS last FROM turn \
+           WHERE transcript_id = ?1 AND exchange = ?2) \
+         SELECT {TURN_COLUMNS} FROM span, turn t JOIN speaker s ON s.id = t.speaker_id \
+         WHERE t.transcript_id = ?1 AND t.position BETWEEN span.first AND span.last \
+           AND (t.exchange = ?2 OR t.role = 'remark') ORDER BY t.position"
     );
     sqlx::query_as(sqlx::AssertSqlSafe(sql))
         .bind(transcript_id)
@@ -278,11 +283,13 @@ pub struct SpeakerRow {
     pub answers: i64,
     pub statements: i64,
     pub questions: i64,
+    /// Turns that neither ask, answer nor state: a moderator's, a host's, an aside.
+    pub remarks: i64,
     pub transcripts: i64,
 }
 
-const SPEAKER_COLUMNS: &str =
-    "s.id, s.slug, s.name, s.kind, st.answers, st.statements, st.questions, st.transcripts";
+const SPEAKER_COLUMNS: &str = "s.id, s.slug, s.name, s.kind, st.answers, st.statements, st.questions, \
+     st.turns - st.answers - st.statements - st.questions AS remarks, st.transcripts";
 
 /// Which speakers or topics a list shows: of one kind, starting with a letter, or with a name
 /// that holds some text.
