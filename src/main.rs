@@ -109,9 +109,10 @@ async fn run(command: Command) -> anyhow::Result<ExitCode> {
             let pool = store::open(&db.db).await?;
             let report = store::write::reindex(&pool).await?;
             println!(
-                "re-read {} transcripts, {} exchange addresses now redirect, {} failed",
+                "re-read {} transcripts, {} exchange addresses now redirect, {} emptied speakers redirect, {} failed",
                 report.transcripts,
                 report.redirects,
+                report.speakers_redirected,
                 report.failed.len()
             );
             for (slug, reason) in &report.failed {

@@ -1334,3 +1334,39 @@ async fn a_permalink_keeps_the_turns_between_question_and_answer_marked_as_remar
     );
     assert!(r.select("[data-role=remark] .name")[0].contains("Moderator"));
 }
+
+#[tokio::test]
+async fn a_speaker_a_reindex_empties_redirects_to_where_its_turns_went() {
+    let s = site().await;
+    let text = "Background Press Call by Senior Administration Officials on President Biden's Call\n\nSENIOR ADMINISTRATION OFFICIAL: Thanks for joining, everyone, this call is on background.\n\nQ: What did the President say to President Putin?\n\nSENIOR ADMINISTRATION OFFICIAL: He was clear about the costs, and we will not go beyond that.\n";
+    write::import_bytes(&s.pool, text.as_bytes(), Some("call.txt"), None, None)
+        .await
+        .unwrap();
+    // As an earlier reader stored it: the official's turns under the president's name.
+    sqlx::query("INSERT INTO speaker (slug, name, key, surname, kind) VALUES ('biden', 'Biden', 'biden', 'biden', 'person')")
+        .execute(&s.pool)
+        .await
+        .unwrap();
+    sqlx::query("UPDATE turn SET speaker_id = (SELECT id FROM speaker WHERE slug = 'biden') WHERE label = 'SENIOR ADMINISTRATION OFFICIAL'")
+        .execute(&s.pool)
+        .await
+        .unwrap();
+    let report = write::reindex(&s.pool).await.unwrap();
+    assert_eq!(report.speakers_redirected, 1);
+    let r = get(&s.app, "/speakers/biden").await;
+    assert_eq!(r.status, StatusCode::MOVED_PERMANENTLY);
+    assert_eq!(
+        r.header("location"),
+        "/speakers/senior-administration-official"
+    );
+    let r = get(&s.app, "/api/v1/speakers/biden").await;
+    assert_eq!(r.status, StatusCode::MOVED_PERMANENTLY);
+    assert_eq!(
+        r.header("location"),
+        "/api/v1/speakers/senior-administration-official"
+    );
+    let r = get(&s.app, "/speakers/senior-administration-official").await;
+    assert_eq!(r.status, StatusCode::OK);
+    let r = get(&s.app, "/api/v1/speakers").await;
+    assert!(!r.body.contains("\"Biden\""), "{}", r.body);
+}

@@ -248,18 +248,19 @@ async fn speakers(
     ))
 }
 
-async fn speaker(
-    State(state): State<AppState>,
-    Path(slug): Path<String>,
-) -> ApiResult<Json<Value>> {
-    let s = read::speaker(&state.pool, &slug)
-        .await?
-        .ok_or(AppError::NotFound)?;
+async fn speaker(State(state): State<AppState>, Path(slug): Path<String>) -> ApiResult<Response> {
+    let Some(s) = read::speaker(&state.pool, &slug).await? else {
+        return match read::speaker_redirect(&state.pool, &slug).await? {
+            Some(to) => Ok(crate::http::moved(&format!("/api/v1/speakers/{to}"))),
+            None => Err(AppError::NotFound.into()),
+        };
+    };
     let aliases = read::aliases(&state.pool, s.id).await?;
     let turns = read::speaker_turns(&state.pool, s.id, 0, 100).await?;
     Ok(Json(
         json!({"speaker": s, "aliases": aliases, "answers_and_statements": turns.iter().map(|t| json!({"transcript": t.slug, "title": t.title, "date": t.date, "role": t.role, "exchange": t.exchange, "first_paragraph": t.first_paragraph()})).collect::<Vec<_>>()}),
-    ))
+    )
+    .into_response())
 }
 
 /// `GET /api/v1/topics`: topics, most used first, a page at a time; narrowed as speakers are.

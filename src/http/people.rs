@@ -6,6 +6,7 @@ use crate::store::read::{self, SpeakerRow, TurnInContext};
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::State;
+use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use sqlx::SqlitePool;
 
@@ -184,10 +185,13 @@ pub async fn speaker(
     State(pool): State<SqlitePool>,
     Path(slug): Path<String>,
     Query(params): Query<PageParam>,
-) -> Result<SpeakerPage> {
-    let s = read::speaker(&pool, &slug)
-        .await?
-        .ok_or(AppError::NotFound)?;
+) -> Result<Response> {
+    let Some(s) = read::speaker(&pool, &slug).await? else {
+        return match read::speaker_redirect(&pool, &slug).await? {
+            Some(to) => Ok(super::moved(&format!("/speakers/{to}"))),
+            None => Err(AppError::NotFound),
+        };
+    };
     let pager = Pager::new(
         params.page,
         PER_PAGE,
@@ -207,5 +211,6 @@ pub async fn speaker(
         questions,
         aliases,
         pager,
-    })
+    }
+    .into_response())
 }

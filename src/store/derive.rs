@@ -402,6 +402,31 @@ impl Known {
         id
     }
 
+    /// A kept speaker whose new reading prints more of the name (`Jean-Pierre` now read as
+    /// `Karine Jean-Pierre`) takes it, unless another speaker already has that name.
+    fn take_fuller_name(&mut self, rows: &mut Rows, id: i64, stored: &str, read: &str) {
+        let fuller = names::short_form_of(stored, read)
+            && names::match_words(stored) != names::match_words(read)
+            && read.len() > stored.len();
+        if !fuller {
+            return;
+        }
+        let key = speaker_key(&names::fold(read), SpeakerKind::Person);
+        if self.speakers.get(&key).is_some_and(|other| *other != id) {
+            return;
+        }
+        self.speakers.retain(|_, v| *v != id);
+        self.speakers.insert(key.clone(), id);
+        for people in self.persons.values_mut() {
+            for (pid, name) in people.iter_mut() {
+                if *pid == id {
+                    *name = read.to_string();
+                }
+            }
+        }
+        rows.rename_speaker(id, read, &key);
+    }
+
     /// The topic of this name, created when new; `None` for a name with no letters or digits.
     fn topic(&mut self, rows: &mut Rows, name: &str, kind: &'static str) -> Option<i64> {
         let key = names::fold(name);
@@ -726,11 +751,16 @@ pub(super) fn derive<'a>(
             .filter(|(_, name, kind)| {
                 kind == turn.speaker_kind.as_str() && same_speaker(name, &turn.speaker)
             })
-            .map(|(id, _, _)| *id);
+            .map(|(id, name, _)| (*id, name.as_str()));
         let id = match turn.label.as_ref().and_then(|l| cx.assignments.get(l)) {
             Some(id) => *id,
             None => match kept {
-                Some(id) => id,
+                Some((id, stored)) => {
+                    if turn.speaker_kind == SpeakerKind::Person {
+                        known.take_fuller_name(rows, id, stored, &turn.speaker);
+                    }
+                    id
+                }
                 None => *speaker_ids
                     .entry((turn.speaker.as_str(), turn.speaker_kind))
                     .or_insert_with(|| known.speaker(rows, &turn.speaker, turn.speaker_kind)),

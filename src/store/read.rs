@@ -542,6 +542,19 @@ pub async fn topic_redirect(
     .await
 }
 
+/// The slug an emptied speaker's old slug now leads to (migration 0007).
+pub async fn speaker_redirect(
+    db: impl SqliteExecutor<'_>,
+    slug: &str,
+) -> Result<Option<String>, sqlx::Error> {
+    sqlx::query_scalar(
+        "SELECT s.slug FROM speaker_redirect r JOIN speaker s ON s.id = r.speaker_id WHERE r.slug = ?",
+    )
+    .bind(slug.to_string())
+    .fetch_optional(db)
+    .await
+}
+
 /// An exchange listed outside its transcript.
 #[derive(Debug, Clone, FromRow, Serialize)]
 pub struct ExchangeRow {

@@ -499,6 +499,8 @@ pub struct Reindexed {
     pub transcripts: usize,
     pub failed: Vec<(String, String)>,
     pub redirects: usize,
+    /// Speakers left with no turns, now redirecting to where their turns went.
+    pub speakers_redirected: usize,
 }
 
 /// Re-reads every stored source with the current parser and rewrites the derived rows of each
@@ -537,6 +539,7 @@ pub async fn reindex(pool: &SqlitePool) -> Result<Reindexed, sqlx::Error> {
         .await?;
     tx.commit().await?;
     let n = readable.len() as i64;
+    let mut went: HashMap<i64, HashMap<i64, usize>> = HashMap::new();
     for (id, slug) in readable {
         let (prepared, file_name, edited) = match read_again(pool, id).await? {
             Ok(read) => read,
@@ -647,8 +650,78 @@ pub async fn reindex(pool: &SqlitePool) -> Result<Reindexed, sqlx::Error> {
                 .await?;
             report.redirects += r.rows_affected() as usize;
         }
+        // Where each label's turns went: a speaker left with none redirects there.
+        let now_speakers: Vec<(String, i64)> = sqlx::query_as(
+            "SELECT DISTINCT label, speaker_id FROM turn WHERE transcript_id = ? AND label IS NOT NULL",
+        )
+        .bind(id)
+        .fetch_all(&mut *tx)
+        .await?;
+        for (label, new_id) in now_speakers {
+            if let Some((old_id, _, _)) = previous.get(&label)
+                && *old_id != new_id
+            {
+                *went.entry(*old_id).or_default().entry(new_id).or_default() += 1;
+            }
+        }
         tx.commit().await?;
         report.transcripts += 1;
     }
+    report.speakers_redirected = redirect_emptied_speakers(pool, &went).await?;
     Ok(report)
+}
+
+/// Speakers a re-reading left with no turns: each is removed and its address redirects to the
+/// speaker most of its labels went to (and so do addresses that redirected to it).
+async fn redirect_emptied_speakers(
+    pool: &SqlitePool,
+    went: &HashMap<i64, HashMap<i64, usize>>,
+) -> Result<usize, sqlx::Error> {
+    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+    let mut redirected = 0;
+    for (old, targets) in went {
+        let kind: Option<String> = sqlx::query_scalar(
+            "SELECT s.kind FROM speaker s WHERE s.id = ? AND NOT EXISTS (SELECT 1 FROM turn t WHERE t.speaker_id = s.id)",
+        )
+        .bind(old)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let Some(kind) = kind else { continue };
+        // A speaker of the same kind first (a person's page leads to a person), then the one
+        // most of the labels went to.
+        let mut best: Option<(bool, usize, i64)> = None;
+        for (&id, &n) in targets {
+            let same: bool = sqlx::query_scalar("SELECT kind = ? FROM speaker WHERE id = ?")
+                .bind(&kind)
+                .bind(id)
+                .fetch_optional(&mut *tx)
+                .await?
+                .unwrap_or(false);
+            let candidate = (same, n, -id);
+            if best.is_none_or(|b| candidate > (b.0, b.1, b.2)) {
+                best = Some(candidate);
+            }
+        }
+        let Some((_, _, negated)) = best else {
+            continue;
+        };
+        let target = -negated;
+        sqlx::query("UPDATE speaker_redirect SET speaker_id = ? WHERE speaker_id = ?")
+            .bind(target)
+            .bind(old)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("INSERT OR REPLACE INTO speaker_redirect (slug, speaker_id) SELECT slug, ? FROM speaker WHERE id = ?")
+            .bind(target)
+            .bind(old)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("DELETE FROM speaker WHERE id = ?")
+            .bind(old)
+            .execute(&mut *tx)
+            .await?;
+        redirected += 1;
+    }
+    tx.commit().await?;
+    Ok(redirected)
 }
