@@ -165,16 +165,6 @@ pub fn parse_text(text: &str, format: Format) -> Result<Document, ParseError> {
     parse_with(text, format, offices::Offices::default())
 }
 
-/// Reads raw bytes, resolving role labels with the shipped office holders and `offices`.
-pub fn parse_bytes_with(
-    bytes: &[u8],
-    hint: Option<&str>,
-    offices: offices::Offices,
-) -> Result<Document, ParseError> {
-    let text = decode::decode(bytes)?;
-    parse_with(&text, Format::detect(hint, &text), offices)
-}
-
 /// Reads text already decoded, resolving role labels with the shipped office holders and
 /// the rows editors added.
 pub fn parse_with(

@@ -462,8 +462,6 @@ const UNNAMED: &[&str] = &[
     "guest",
     "man",
     "woman",
-    "voice",
-    "audience",
     "участник",
     "чиновник",
 ];

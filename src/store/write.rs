@@ -689,23 +689,22 @@ async fn redirect_emptied_speakers(
         let Some(kind) = kind else { continue };
         // A speaker of the same kind first (a person's page leads to a person), then the one
         // most of the labels went to.
-        let mut best: Option<(bool, usize, i64)> = None;
-        for (&id, &n) in targets {
-            let same: bool = sqlx::query_scalar("SELECT kind = ? FROM speaker WHERE id = ?")
-                .bind(&kind)
-                .bind(id)
-                .fetch_optional(&mut *tx)
-                .await?
-                .unwrap_or(false);
-            let candidate = (same, n, -id);
-            if best.is_none_or(|b| candidate > (b.0, b.1, b.2)) {
-                best = Some(candidate);
-            }
-        }
-        let Some((_, _, negated)) = best else {
+        let ids: Vec<i64> = targets.keys().copied().collect();
+        let same_kind: HashMap<i64, bool> = sqlx::query_as(
+            "SELECT id, kind = ? FROM speaker WHERE id IN (SELECT value FROM json_each(?))",
+        )
+        .bind(&kind)
+        .bind(serde_json::to_string(&ids).unwrap_or_else(|_| "[]".into()))
+        .fetch_all(&mut *tx)
+        .await?
+        .into_iter()
+        .collect();
+        let Some((&target, _)) = targets
+            .iter()
+            .max_by_key(|(id, n)| (same_kind.get(*id).copied().unwrap_or(false), **n, -**id))
+        else {
             continue;
         };
-        let target = -negated;
         sqlx::query("UPDATE speaker_redirect SET speaker_id = ? WHERE speaker_id = ?")
             .bind(target)
             .bind(old)
