@@ -819,6 +819,96 @@ async fn an_editor_uploads_reviews_corrects_and_publishes() {
     );
 }
 
+/// Uploads a text file as a draft: the draft's address and its review page.
+async fn draft_for_review(s: &Site, who: &Signed, file: &str, text: &str) -> (String, Reply) {
+    let r = upload(
+        s,
+        who,
+        &[
+            ("csrf", None, who.csrf.as_bytes()),
+            ("file", Some(file), text.as_bytes()),
+        ],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let draft = r.header("location");
+    let review = send(
+        &s.app,
+        Request::get(&draft)
+            .header(header::COOKIE, who.cookie.clone())
+            .body(Body::empty())
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(review.status, StatusCode::OK);
+    (draft, review)
+}
+
+#[tokio::test]
+async fn the_review_says_what_publishing_does_with_each_speaker() {
+    let (s, _) = seeded().await;
+    let who = sign_in(&s).await;
+    // Another romanisation of a stored speaker's name, and a speaker the archive has not seen.
+    let text = "Press statements, 3 March 2026\n\nSergei Lavrov: Good afternoon. We spoke about the talks at length today.\n\nQuestion: What of the talks?\n\nSergei Lavrov: They go on.\n\nMinister Okonkwo-Smith: We agree on all of it.\n";
+    let (draft, review) = draft_for_review(&s, &who, "statements.txt", text).await;
+    let status = |label: &str| -> String {
+        let sel = Selector::parse("[data-test=labels] tbody tr").unwrap();
+        let td = Selector::parse("td").unwrap();
+        review
+            .html()
+            .select(&sel)
+            .find_map(|tr| {
+                let cells: Vec<String> = tr.select(&td).map(|c| c.text().collect()).collect();
+                (cells[0] == label).then(|| cells[2].clone())
+            })
+            .unwrap_or_else(|| panic!("{label} is not on the review page"))
+    };
+    assert!(
+        status("Sergei Lavrov").starts_with("matches Sergey Lavrov"),
+        "{}",
+        status("Sergei Lavrov")
+    );
+    assert_eq!(status("Minister Okonkwo-Smith"), "new speaker");
+    let r = send(
+        &s.app,
+        Request::post(&draft)
+            .header(header::COOKIE, who.cookie.clone())
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(Body::from(format!(
+                "csrf={}&title=Press+statements&date=2026-03-03&place=&source_url=&then=publish",
+                who.csrf
+            )))
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    // Publishing did what the review said: one Lavrov, and a new speaker for the other.
+    let speakers: Vec<(String, String)> = sqlx::query_as(
+        "SELECT DISTINCT t.label, s.slug FROM turn t JOIN speaker s ON s.id = t.speaker_id \
+         JOIN transcript tr ON tr.id = t.transcript_id WHERE tr.title = 'Press statements' AND t.label IS NOT NULL",
+    )
+    .fetch_all(&s.pool)
+    .await
+    .unwrap();
+    assert!(
+        speakers.contains(&("Sergei Lavrov".into(), "sergey-lavrov".into())),
+        "{speakers:?}"
+    );
+    let other = &speakers
+        .iter()
+        .find(|(l, _)| l == "Minister Okonkwo-Smith")
+        .unwrap()
+        .1;
+    let transcripts: i64 = sqlx::query_scalar(
+        "SELECT count(DISTINCT transcript_id) FROM turn t JOIN speaker s ON s.id = t.speaker_id WHERE s.slug = ?",
+    )
+    .bind(other)
+    .fetch_one(&s.pool)
+    .await
+    .unwrap();
+    assert_eq!(transcripts, 1, "{other} was new");
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn more_drafts_published_at_once_than_the_pool_has_connections_are_all_stored() {
     let s = site().await;
@@ -879,24 +969,7 @@ async fn the_review_page_lists_the_archives_speakers_once_and_a_label_is_assigne
     let (s, _) = seeded().await;
     let who = sign_in(&s).await;
     let text = "Briefing\n2024-05-01\n\nQuestion: A?\n\nMr Speaker One: B.\n\nQuestion: C?\n\nMs Speaker Two: D.\n";
-    let r = upload(
-        &s,
-        &who,
-        &[
-            ("csrf", None, who.csrf.as_bytes()),
-            ("file", Some("b.txt"), text.as_bytes()),
-        ],
-    )
-    .await;
-    let draft = r.header("location");
-    let review = send(
-        &s.app,
-        Request::get(&draft)
-            .header(header::COOKIE, who.cookie.clone())
-            .body(Body::empty())
-            .unwrap(),
-    )
-    .await;
+    let (draft, review) = draft_for_review(&s, &who, "b.txt", text).await;
     let speakers: i64 = sqlx::query_scalar("SELECT count(*) FROM speaker")
         .fetch_one(&s.pool)
         .await
@@ -1268,11 +1341,28 @@ async fn editors_add_remove_and_merge_topics_and_the_choices_survive_reindex() {
     )
     .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    // The reader finds Hungary on the first exchange; the editor takes it off.
+    let first = format!("/transcripts/{slug}/questions/1");
+    assert!(topics(&get(&s.app, &first).await).contains(&"Hungary".to_string()));
     let r = post_form(
         &s,
         &who,
         &format!("/transcripts/{slug}/questions/1/topics"),
         format!("csrf={}&action=remove&topic=hungary", who.csrf),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    assert!(!topics(&get(&s.app, &first).await).contains(&"Hungary".to_string()));
+    // A merge before the reindex: the reader finds Belarus again, and it is Ukraine's.
+    let belarus: Vec<String> = get(&s.app, "/topics/belarus")
+        .await
+        .attrs("[data-test=topic-exchanges] > li > a", "href");
+    assert!(!belarus.is_empty(), "the seed has exchanges on Belarus");
+    let r = post_form(
+        &s,
+        &who,
+        "/topics/merge",
+        format!("csrf={}&from=belarus&into=ukraine", who.csrf),
     )
     .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
@@ -1282,10 +1372,22 @@ async fn editors_add_remove_and_merge_topics_and_the_choices_survive_reindex() {
         topics(&get(&s.app, &format!("/transcripts/{slug}/questions/4")).await)
             .contains(&"Abu Dhabi talks".to_string())
     );
-    assert!(
-        !topics(&get(&s.app, &format!("/transcripts/{slug}/questions/1")).await)
-            .contains(&"Hungary".to_string())
-    );
+    assert!(!topics(&get(&s.app, &first).await).contains(&"Hungary".to_string()));
+    let slugs: Vec<String> =
+        sqlx::query_scalar("SELECT slug FROM topic WHERE slug LIKE 'belarus%'")
+            .fetch_all(&s.pool)
+            .await
+            .unwrap();
+    assert!(slugs.is_empty(), "the merged topic came back: {slugs:?}");
+    let old = get(&s.app, "/topics/belarus").await;
+    assert_eq!(old.status, StatusCode::MOVED_PERMANENTLY);
+    assert_eq!(old.header("location"), "/topics/ukraine");
+    let ukraine = get(&s.app, "/topics/ukraine")
+        .await
+        .attrs("[data-test=topic-exchanges] > li > a", "href");
+    for href in &belarus {
+        assert!(ukraine.contains(href), "{href} left Ukraine after reindex");
+    }
     let r = post_form(
         &s,
         &who,

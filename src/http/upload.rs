@@ -4,8 +4,8 @@
 use super::auth::Editor;
 use super::{AppState, Form, Path};
 use crate::error::{AppError, Result};
-use crate::parse::{self, Document, Role, SpeakerKind, names};
-use crate::store::write::{Edits, Imported};
+use crate::parse::{self, Document, Role, SpeakerKind};
+use crate::store::write::{self, Edits, Imported};
 use crate::store::{self, editors, edits, read};
 use askama::Template;
 use askama_web::WebTemplate;
@@ -371,13 +371,12 @@ async fn review_page(
     let doc = &ds.doc;
     let choices = read::speaker_choices(&state.pool).await?;
     let mut labels = Vec::new();
-    for (index, (label, resolved, kind)) in labels_of(doc).into_iter().enumerate() {
-        let key = match kind {
-            SpeakerKind::Person => names::fold(&resolved),
-            SpeakerKind::Outlet => format!("outlet:{}", names::fold(&resolved)),
-            SpeakerKind::Anonymous => format!("anonymous:{}", names::fold(&resolved)),
-        };
-        let status = match read::speaker_by_key(&state.pool, &key).await? {
+    let found = labels_of(doc);
+    let names: Vec<(String, SpeakerKind)> = found.iter().map(|(_, r, k)| (r.clone(), *k)).collect();
+    // The same rules publishing follows, so that the page says what publishing will do.
+    let matches = write::speaker_matches(&state.pool, &names).await?;
+    for (index, ((label, resolved, kind), matched)) in found.into_iter().zip(matches).enumerate() {
+        let status = match matched {
             Some((_, name, n)) => format!(
                 "matches {name}, {n} transcript{}",
                 if n == 1 { "" } else { "s" }

@@ -147,23 +147,23 @@ impl Scope {
         self.transcript_slugs.push(slug.to_string());
     }
 
+    /// A speaker's name, as a reading resolved it.
+    pub(super) fn speaker(&mut self, name: &str, kind: SpeakerKind) {
+        if !self.seen.insert((name.to_string(), kind.as_str())) {
+            return;
+        }
+        let folded = names::fold(name);
+        if kind == SpeakerKind::Person {
+            self.surnames.insert(names::match_surname(name));
+        }
+        self.speaker_keys.insert(speaker_key(&folded, kind));
+        self.speaker_slugs.insert(base_slug(name, "speaker"));
+    }
+
     /// The speakers, topics and phrases of a reading.
     pub(super) fn reading(&mut self, prepared: &Prepared) {
         for turn in &prepared.doc.turns {
-            if !self
-                .seen
-                .insert((turn.speaker.clone(), turn.speaker_kind.as_str()))
-            {
-                continue;
-            }
-            let folded = names::fold(&turn.speaker);
-            if turn.speaker_kind == SpeakerKind::Person {
-                self.surnames.insert(names::match_surname(&turn.speaker));
-            }
-            self.speaker_keys
-                .insert(speaker_key(&folded, turn.speaker_kind));
-            self.speaker_slugs
-                .insert(base_slug(&turn.speaker, "speaker"));
+            self.speaker(&turn.speaker, turn.speaker_kind);
         }
         for name in prepared.topic_names() {
             let seen = (name, "topic");
@@ -186,6 +186,13 @@ fn speaker_key(folded: &str, kind: SpeakerKind) -> String {
         SpeakerKind::Outlet => format!("outlet:{folded}"),
         SpeakerKind::Anonymous => format!("anonymous:{folded}"),
     }
+}
+
+/// How [`Known::find`] found a stored speaker: by its key, or as the one person of a surname
+/// (the surname and the index among that surname's people).
+enum Found {
+    Key(i64),
+    Form(String, usize),
 }
 
 /// A slug from a name, or `fallback` for a name with no letters or digits.
@@ -284,7 +291,9 @@ const LOAD: &str = "SELECT json_object(\
         UNION SELECT r.slug FROM json_each(?) b JOIN topic_redirect r ON r.slug >= b.value AND r.slug < b.value || '.'))), \
     'speakers', json((SELECT json_group_array(json_array(id, name, key, surname)) FROM speaker \
         WHERE key IN (SELECT value FROM json_each(?)) OR (kind = 'person' AND surname IN (SELECT value FROM json_each(?))))), \
-    'topics', json((SELECT json_group_object(key, id) FROM topic WHERE key IN (SELECT value FROM json_each(?)))), \
+    'topics', json((SELECT json_group_object(key, id) FROM (\
+        SELECT key, id FROM topic WHERE key IN (SELECT value FROM json_each(?)) \
+        UNION ALL SELECT key, topic_id FROM topic_alias WHERE key IN (SELECT value FROM json_each(?))))), \
     'phrases', json((SELECT json_group_object(phrase, transcripts) FROM phrase_frequency \
         WHERE phrase IN (SELECT value FROM json_each(?)))))";
 
@@ -303,6 +312,7 @@ impl Known {
             .bind(json_array(&scope.topic_slugs))
             .bind(json_array(&scope.speaker_keys))
             .bind(json_array(&scope.surnames))
+            .bind(json_array(&scope.topic_keys))
             .bind(json_array(&scope.topic_keys))
             .bind(json_array(&scope.phrases))
             .fetch_one(&mut *conn)
@@ -343,30 +353,48 @@ impl Known {
         take(&mut self.next.transcript)
     }
 
-    /// The speaker a resolved name stands for, across the whole archive: the same key, else
-    /// the one person of that surname whose name is a short or full form of this one (a fuller
-    /// spelling takes over the display name; the slug stays), else a new speaker.
+    /// The stored speaker a resolved name stands for, without creating one: the same key,
+    /// else the one person of that surname whose name is a short or full form of this one.
+    fn find(&self, name: &str, kind: SpeakerKind) -> Option<Found> {
+        let key = speaker_key(&names::fold(name), kind);
+        if let Some(id) = self.speakers.get(&key) {
+            return Some(Found::Key(*id));
+        }
+        let surname = names::match_surname(name);
+        if kind != SpeakerKind::Person || surname.is_empty() {
+            return None;
+        }
+        let candidates = self.persons.get(&surname)?;
+        let same: Vec<usize> = (0..candidates.len())
+            .filter(|&i| {
+                let other = &candidates[i].1;
+                names::short_form_of(name, other) || names::short_form_of(other, name)
+            })
+            .collect();
+        match same.as_slice() {
+            [i] => Some(Found::Form(surname, *i)),
+            _ => None,
+        }
+    }
+
+    /// The id of the stored speaker a name would be given, by the rules publishing follows;
+    /// `None` when publishing would create a new speaker.
+    pub(super) fn existing_speaker(&self, name: &str, kind: SpeakerKind) -> Option<i64> {
+        match self.find(name, kind)? {
+            Found::Key(id) => Some(id),
+            Found::Form(surname, i) => Some(self.persons[&surname][i].0),
+        }
+    }
+
+    /// The speaker a resolved name stands for, across the whole archive (see [`Self::find`];
+    /// a fuller spelling takes over the display name, the slug stays), else a new speaker.
     fn speaker(&mut self, rows: &mut Rows, name: &str, kind: SpeakerKind) -> i64 {
         let folded = names::fold(name);
         let key = speaker_key(&folded, kind);
-        if let Some(id) = self.speakers.get(&key) {
-            return *id;
-        }
-        let surname = if kind == SpeakerKind::Person {
-            names::match_surname(name)
-        } else {
-            names::surname(&folded).to_string()
-        };
-        if kind == SpeakerKind::Person && !surname.is_empty() {
-            let candidates = self.persons.entry(surname.clone()).or_default();
-            let same: Vec<usize> = (0..candidates.len())
-                .filter(|&i| {
-                    let other = &candidates[i].1;
-                    names::short_form_of(name, other) || names::short_form_of(other, name)
-                })
-                .collect();
-            if let [i] = same.as_slice() {
-                let (id, other) = &mut candidates[*i];
+        match self.find(name, kind) {
+            Some(Found::Key(id)) => return id,
+            Some(Found::Form(surname, i)) => {
+                let (id, other) = &mut self.persons.get_mut(&surname).expect("found")[i];
                 let id = *id;
                 // A fuller name (more of its parts printed) takes over; another spelling
                 // of the same parts does not.
@@ -374,14 +402,20 @@ impl Known {
                     && names::match_words(name) != names::match_words(other)
                     && name.len() > other.len()
                 {
+                    *other = name.to_string();
                     self.speakers.retain(|_, v| *v != id);
                     self.speakers.insert(key.clone(), id);
-                    *other = name.to_string();
                     rows.rename_speaker(id, name, &key);
                 }
                 return id;
             }
+            None => {}
         }
+        let surname = if kind == SpeakerKind::Person {
+            names::match_surname(name)
+        } else {
+            names::surname(&folded).to_string()
+        };
         let id = take(&mut self.next.speaker);
         let slug = claim_slug(&mut self.speaker_slugs, &base_slug(name, "speaker"));
         self.speakers.insert(key.clone(), id);

@@ -95,7 +95,21 @@ pub async fn merge_topics(pool: &SqlitePool, from: &str, into: &str) -> Result<b
         .bind(from_id)
         .execute(&mut *tx)
         .await?;
-    // The merged topic's name stays as an alias: found again on reindex, it resolves to the kept one.
+    // The merged topic's name and aliases stay as aliases of the kept one: a later reading that
+    // finds them (reindex, a new import) gives their exchanges to it.
+    sqlx::query("UPDATE topic_alias SET topic_id = ? WHERE topic_id = ?")
+        .bind(into_id)
+        .bind(from_id)
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query(
+        "INSERT OR REPLACE INTO topic_alias (key, topic_id) SELECT key, ? FROM topic WHERE id = ?",
+    )
+    .bind(into_id)
+    .bind(from_id)
+    .execute(&mut *tx)
+    .await?;
+    // Its address answers with a redirect to the kept one.
     sqlx::query("UPDATE topic_redirect SET topic_id = ? WHERE topic_id = ?")
         .bind(into_id)
         .bind(from_id)

@@ -640,15 +640,15 @@ pub async fn speaker_choices(
     .await
 }
 
-/// Speakers already in the archive under a folded name: (id, name, transcripts).
-pub async fn speaker_by_key(
+/// A speaker by id: (id, name, transcripts).
+pub async fn speaker_by_id(
     db: impl SqliteExecutor<'_>,
-    key: &str,
+    id: i64,
 ) -> Result<Option<(i64, String, i64)>, sqlx::Error> {
     sqlx::query_as(
-        "SELECT s.id, s.name, coalesce((SELECT transcripts FROM speaker_stat WHERE speaker_id = s.id), 0) FROM speaker s WHERE s.key = ?",
+        "SELECT s.id, s.name, coalesce((SELECT transcripts FROM speaker_stat WHERE speaker_id = s.id), 0) FROM speaker s WHERE s.id = ?",
     )
-    .bind(key.to_string())
+    .bind(id)
     .fetch_optional(db)
     .await
 }

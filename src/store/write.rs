@@ -8,7 +8,7 @@ use super::derive::{
     claim_slug, derive, json_array,
 };
 use super::{sha256_hex, slugify};
-use crate::parse::{self, Document, ParseError, names};
+use crate::parse::{self, Document, ParseError, SpeakerKind, names};
 use sqlx::{SqliteConnection, SqlitePool};
 use std::collections::{HashMap, HashSet};
 
@@ -377,15 +377,17 @@ async fn free_slug(
         .unwrap_or_else(|| base.to_string()))
 }
 
-/// Finds or creates a topic by name.
+/// Finds or creates a topic by name; the name of a topic merged into another finds the kept one.
 pub async fn resolve_topic(
     conn: &mut SqliteConnection,
     name: &str,
     kind: &str,
 ) -> Result<i64, sqlx::Error> {
     let key = names::fold(name);
-    if let Some(id) = sqlx::query_scalar::<_, i64>("SELECT id FROM topic WHERE key = ?")
-        .bind(key.clone())
+    if let Some(id) = sqlx::query_scalar::<_, i64>(
+        "SELECT id FROM topic WHERE key = ?1 UNION ALL SELECT topic_id FROM topic_alias WHERE key = ?1 LIMIT 1",
+    )
+    .bind(key.clone())
         .fetch_optional(&mut *conn)
         .await?
     {
@@ -411,6 +413,30 @@ pub async fn resolve_topic(
         .bind(kind.to_string())
         .fetch_one(&mut *conn)
         .await
+}
+
+/// The stored speaker each resolved name would be given on publishing, found by the rules
+/// publishing follows (the same key, else the one person of that surname whose name is a
+/// short or full form of it): its id, name and number of transcripts, or `None` where
+/// publishing would create a new speaker.
+pub async fn speaker_matches(
+    pool: &SqlitePool,
+    speakers: &[(String, SpeakerKind)],
+) -> Result<Vec<Option<(i64, String, i64)>>, sqlx::Error> {
+    let mut scope = Scope::default();
+    for (name, kind) in speakers {
+        scope.speaker(name, *kind);
+    }
+    let mut conn = pool.acquire().await?;
+    let known = Known::load(&mut conn, scope).await?;
+    let mut out = Vec::with_capacity(speakers.len());
+    for (name, kind) in speakers {
+        out.push(match known.existing_speaker(name, *kind) {
+            Some(id) => super::read::speaker_by_id(&mut *conn, id).await?,
+            None => None,
+        });
+    }
+    Ok(out)
 }
 
 /// Reads a transcript's stored source again with the current parser: the reading, the file
