@@ -341,13 +341,35 @@ fn every_kremlin_page_reads_without_error_and_finds_its_questions() {
         )
         .unwrap();
         let want: usize = cols[5].parse().unwrap();
-        let found = doc
-            .turns
-            .iter()
-            .filter(|t| t.role == Role::Question)
-            .count();
+        let labelled: usize = cols[4].parse().unwrap();
+        let count = |role: Role| doc.turns.iter().filter(|t| t.role == role).count();
+        let (found, answers) = (count(Role::Question), count(Role::Answer));
         // Named interviewers' questions count here and not in the manifest, so at least as many.
         assert!(found >= want, "{}: {found} < {want}", cols[0]);
+        // And no more than can be: every question but a last one is answered, questions are at
+        // most half of the labelled turns, and whoever answers most never asks.
+        assert!(
+            found <= answers + 1,
+            "{}: {found} questions, {answers} answers",
+            cols[0]
+        );
+        assert!(
+            found <= labelled.div_ceil(2),
+            "{}: {found} of {labelled} turns",
+            cols[0]
+        );
+        let mut answered: std::collections::HashMap<&str, usize> = Default::default();
+        for t in doc.turns.iter().filter(|t| t.role == Role::Answer) {
+            *answered.entry(t.speaker.as_str()).or_default() += 1;
+        }
+        if let Some((principal, _)) = answered.iter().max_by_key(|(name, n)| (**n, **name)) {
+            let asked = doc
+                .turns
+                .iter()
+                .filter(|t| t.role == Role::Question && t.speaker == *principal)
+                .count();
+            assert_eq!(asked, 0, "{}: {principal} asks {asked} questions", cols[0]);
+        }
         with_questions += usize::from(want > 0 && found > 0);
         assert!(doc.title.is_some() && doc.date.is_some(), "{}", cols[0]);
     }
