@@ -880,3 +880,186 @@ fn expand_from_text(name: &str, texts: &[&str]) -> Option<String> {
     }
     counts.into_iter().max_by_key(|(_, c)| *c).map(|(n, _)| n)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn blocks(paragraphs: &[&str]) -> Vec<Block> {
+        paragraphs
+            .iter()
+            .enumerate()
+            .map(|(i, p)| Block {
+                text: p.to_string(),
+                line: 2 * i + 1,
+                bold_label: None,
+                heading: false,
+            })
+            .collect()
+    }
+
+    fn read(paragraphs: &[&str]) -> Document {
+        build(Meta::default(), blocks(paragraphs), Offices::default())
+    }
+
+    fn roles(doc: &Document) -> Vec<(&str, Role)> {
+        doc.turns
+            .iter()
+            .map(|t| (t.speaker.as_str(), t.role))
+            .collect()
+    }
+
+    #[test]
+    fn read_items_sets_separators_disclaimers_and_trailing_editors_notes_apart() {
+        let items = read_items(blocks(&[
+            "* * *",
+            "Question: Will the talks go on?",
+            "Sergey Lavrov: They will, as we said. [My Emphasis]",
+        ]));
+        let shape: Vec<(Option<&str>, &str, bool)> = items
+            .iter()
+            .map(|i| (i.label.as_deref(), i.text.as_str(), i.note))
+            .collect();
+        assert_eq!(
+            shape,
+            [
+                (None, "* * *", true),
+                (Some("Question"), "Will the talks go on?", false),
+                (Some("Sergey Lavrov"), "They will, as we said.", false),
+                (None, "[My Emphasis]", true),
+            ]
+        );
+        // A bracket that is part of what was said stays in the paragraph.
+        assert_eq!(
+            trailing_note(
+                "He said so [in Minsk, in 2015, at the summit, to all of them and more].",
+                true
+            ),
+            None
+        );
+        assert!(is_separator("-----") && !is_separator("- No."));
+    }
+
+    #[test]
+    fn accept_labels_drops_one_off_headlines_and_splits_at_known_labels_mid_paragraph() {
+        let items = accept_labels(read_items(blocks(&[
+            "Moscow: Talks",
+            "Question: What was agreed? Sergey Lavrov: Nothing yet, we go on talking.",
+            "Question: And next week?",
+            "Sergey Lavrov: More talks.",
+        ])));
+        let shape: Vec<(Option<&str>, &str)> = items
+            .iter()
+            .map(|i| (i.label.as_deref(), i.text.as_str()))
+            .collect();
+        assert_eq!(
+            shape,
+            [
+                (None, "Moscow: Talks"),
+                (Some("Question"), "What was agreed?"),
+                (Some("Sergey Lavrov"), "Nothing yet, we go on talking."),
+                (Some("Question"), "And next week?"),
+                (Some("Sergey Lavrov"), "More talks."),
+            ]
+        );
+    }
+
+    #[test]
+    fn resolve_pairs_each_question_with_its_answers_and_keeps_the_rest_apart() {
+        let doc = read(&[
+            "Sergey Lavrov: Good afternoon. I would like to begin with a few words about our talks today.",
+            "Question: What did you agree on the ceasefire?",
+            "Sergey Lavrov: We agreed to go on talking.",
+            "Sergey Lavrov: And to meet again in a month.",
+            "Moderator: Next question, please.",
+            "Question: And on sanctions?",
+            "Sergey Lavrov: Nothing has changed there.",
+        ]);
+        assert_eq!(
+            roles(&doc),
+            [
+                ("Sergey Lavrov", Role::Statement),
+                ("Unnamed questioner", Role::Question),
+                ("Sergey Lavrov", Role::Answer),
+                ("Sergey Lavrov", Role::Answer),
+                ("Moderator", Role::Remark),
+                ("Unnamed questioner", Role::Question),
+                ("Sergey Lavrov", Role::Answer),
+            ]
+        );
+        let exchanges: Vec<(u32, usize, &[usize])> = doc
+            .exchanges
+            .iter()
+            .map(|e| (e.number, e.question, e.answers.as_slice()))
+            .collect();
+        assert_eq!(exchanges, [(1, 1, &[2, 3][..]), (2, 5, &[6][..])]);
+    }
+
+    #[test]
+    fn resolve_keeps_anonymous_officials_anonymous_and_never_a_principal() {
+        let doc = read(&[
+            "Background press call, 2 February 2022",
+            "SENIOR ADMINISTRATION OFFICIAL: Thanks, everyone. The President spoke with President Putin today.",
+            "Q: Did the President raise the troops at the border?",
+            "SENIOR ADMINISTRATION OFFICIAL: He did, at length.",
+            "Q: And the sanctions?",
+            "SENIOR ADMINISTRATION OFFICIAL: Those are ready.",
+        ]);
+        for t in &doc.turns {
+            if t.label.as_deref() == Some("SENIOR ADMINISTRATION OFFICIAL") {
+                assert_eq!(t.speaker_kind, SpeakerKind::Anonymous, "{}", t.speaker);
+                assert!(!t.speaker.contains("Biden") && !t.speaker.contains("Putin"));
+            }
+        }
+        assert_eq!(doc.exchanges.len(), 2);
+        assert!(
+            doc.title
+                .as_deref()
+                .unwrap()
+                .starts_with("Background press call")
+        );
+        assert_eq!(doc.date.as_deref(), Some("2022-02-02"));
+    }
+
+    #[test]
+    fn the_roles_helpers_tell_asking_from_running_the_event() {
+        let p = |s: &str| vec![s.to_string()];
+        assert!(logistics(&p("I'll try to unmute Chris. Chris?")));
+        assert!(logistics(&p("Do we have time for one more question?")));
+        assert!(!logistics(&p(
+            "Will the sanctions stay in place after the summit?"
+        )));
+        assert!(asks_in_last(&p("中方对此有何评论？")));
+        assert!(ends_with_question(&p("He asked: \"Why now?\"")));
+        assert!(!ends_with_question(&p("Why now? We know why.")));
+        assert!(statement_like(
+            "Ladies and gentlemen, friends, I am glad to welcome you."
+        ));
+    }
+
+    #[test]
+    fn a_surname_takes_the_full_name_the_title_prints_and_never_a_title() {
+        assert_eq!(
+            expand_from_text("Lavrov", &["Sergey Lavrov's remarks after the talks"]).as_deref(),
+            Some("Sergey Lavrov")
+        );
+        assert_eq!(
+            expand_from_text("Lavrov", &["Minister Lavrov's remarks"]),
+            None
+        );
+        assert_eq!(expand_from_text("Lavrov", &["Talks in Minsk"]), None);
+    }
+
+    #[test]
+    fn the_language_is_the_script_most_of_the_text_is_in() {
+        let turn = |s: &str| (None, vec![s.to_string()], 1);
+        assert_eq!(
+            guess_language(&[turn("Мы продолжим переговоры в Минске.")]),
+            "ru"
+        );
+        assert_eq!(
+            guess_language(&[turn("We will go on talking in Minsk.")]),
+            "en"
+        );
+    }
+}

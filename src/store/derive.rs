@@ -960,3 +960,265 @@ async fn insert_bound<R>(
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// An archive that holds these speakers (id, name, kind) and topics (id, name).
+    fn known(speakers: &[(i64, &str, SpeakerKind)], stored_topics: &[(i64, &str)]) -> Known {
+        let mut k = Known {
+            next: NextIds {
+                source: 1,
+                transcript: 1,
+                speaker: 100,
+                turn: 1,
+                exchange: 1,
+                topic: 100,
+            },
+            transcripts: 1,
+            shas: HashMap::new(),
+            transcript_slugs: HashSet::new(),
+            speaker_slugs: HashSet::new(),
+            topic_slugs: HashSet::new(),
+            speakers: HashMap::new(),
+            persons: HashMap::new(),
+            topics: HashMap::new(),
+            phrases: HashMap::new(),
+        };
+        for (id, name, kind) in speakers {
+            k.speakers
+                .insert(speaker_key(&names::fold(name), *kind), *id);
+            k.speaker_slugs.insert(slugify(name, 60));
+            if *kind == SpeakerKind::Person {
+                k.persons
+                    .entry(names::match_surname(name))
+                    .or_default()
+                    .push((*id, name.to_string()));
+            }
+        }
+        for (id, name) in stored_topics {
+            k.topics.insert(names::fold(name), *id);
+            k.topic_slugs.insert(slugify(name, 60));
+        }
+        k
+    }
+
+    fn prepared(text: &str) -> Prepared {
+        Prepared::new(crate::parse::parse_bytes(text.as_bytes(), Some("t.txt")).unwrap())
+    }
+
+    fn context<'a>(
+        assignments: &'a HashMap<String, i64>,
+        previous: &'a HashMap<String, (i64, String, String)>,
+        topic_edits: &'a [TopicEdit],
+    ) -> Context<'a> {
+        Context {
+            transcript_id: 1,
+            assignments,
+            previous,
+            topic_edits,
+            count_phrases: true,
+        }
+    }
+
+    const TALKS: &str = "Talks in Minsk, 3 March 2024\n\nQuestion: What did you agree with Belarus on the gas prices?\n\nSergei Lavrov: We agreed with Belarus to keep the gas prices as they are.\n\nQuestion: And the Minsk agreements?\n\nSergei Lavrov: The Minsk agreements stand, we said so in Minsk.\n";
+
+    #[test]
+    fn a_stored_speaker_is_found_across_romanisations_and_only_new_speakers_are_rows() {
+        let mut k = known(&[(5, "Sergey Lavrov", SpeakerKind::Person)], &[]);
+        let p = prepared(TALKS);
+        let mut rows = Rows::default();
+        let none = HashMap::new();
+        derive(&mut k, &mut rows, &p, &context(&HashMap::new(), &none, &[]));
+        let new: Vec<(&str, &str)> = rows
+            .speakers
+            .iter()
+            .map(|s| (s.name.as_str(), s.kind))
+            .collect();
+        assert_eq!(new, [("Unnamed questioner", "anonymous")]);
+        let lavrov: Vec<i64> = rows
+            .turns
+            .iter()
+            .filter(|t| t.label == Some("Sergei Lavrov"))
+            .map(|t| t.speaker_id)
+            .collect();
+        assert_eq!(lavrov, [5, 5]);
+        assert!(rows.aliases.contains(&(5, "Sergei Lavrov".to_string())));
+        // Another spelling of the same parts is not a fuller name: the stored one stays.
+        assert!(rows.renamed.is_empty());
+    }
+
+    #[test]
+    fn turns_carry_their_positions_roles_and_exchange_numbers() {
+        let mut k = known(&[], &[]);
+        let p = prepared(TALKS);
+        let mut rows = Rows::default();
+        let none = HashMap::new();
+        derive(&mut k, &mut rows, &p, &context(&HashMap::new(), &none, &[]));
+        let turns: Vec<(i64, &str, Option<i64>)> = rows
+            .turns
+            .iter()
+            .map(|t| (t.position, t.role, t.exchange))
+            .collect();
+        assert_eq!(
+            turns,
+            [
+                (0, "question", Some(1)),
+                (1, "answer", Some(1)),
+                (2, "question", Some(2)),
+                (3, "answer", Some(2)),
+            ]
+        );
+        let exchanges: Vec<(u32, usize)> = rows.exchanges.iter().map(|e| (e.2, e.3)).collect();
+        assert_eq!(exchanges, [(1, 0), (2, 2)]);
+        // Ids are handed out from the archive's next free one, one per row.
+        let ids: Vec<i64> = rows.turns.iter().map(|t| t.id).collect();
+        assert_eq!(ids, [1, 2, 3, 4]);
+    }
+
+    #[test]
+    fn a_fuller_name_renames_the_stored_speaker_and_namesakes_are_never_guessed() {
+        let mut k = known(&[(7, "Jean-Pierre", SpeakerKind::Person)], &[]);
+        let p = prepared("Question: Any news?\n\nKarine Jean-Pierre: None today, thank you all.\n");
+        let mut rows = Rows::default();
+        let none = HashMap::new();
+        derive(&mut k, &mut rows, &p, &context(&HashMap::new(), &none, &[]));
+        assert_eq!(
+            rows.renamed.get(&7).map(|r| r.0.as_str()),
+            Some("Karine Jean-Pierre")
+        );
+        // Two stored people the surname could be: a new speaker rather than a guess.
+        let mut k = known(
+            &[
+                (1, "Alexander Novak", SpeakerKind::Person),
+                (2, "Andrei Novak", SpeakerKind::Person),
+            ],
+            &[],
+        );
+        let p = prepared("Question: Any news?\n\nNovak: None today, thank you all.\n");
+        let mut rows = Rows::default();
+        derive(&mut k, &mut rows, &p, &context(&HashMap::new(), &none, &[]));
+        assert!(
+            rows.speakers.iter().any(|s| s.name == "Novak"),
+            "{:?}",
+            rows.speakers.iter().map(|s| &s.name).collect::<Vec<_>>()
+        );
+        // An anonymous label never becomes the person of the same words.
+        let mut k = known(
+            &[(3, "Senior Administration Official", SpeakerKind::Person)],
+            &[],
+        );
+        let p = prepared(
+            "SENIOR ADMINISTRATION OFFICIAL: Thanks, everyone, for joining.\n\nQ: Any news?\n\nSENIOR ADMINISTRATION OFFICIAL: None today.\n",
+        );
+        let mut rows = Rows::default();
+        derive(&mut k, &mut rows, &p, &context(&HashMap::new(), &none, &[]));
+        assert!(rows.turns.iter().all(|t| t.speaker_id != 3));
+    }
+
+    #[test]
+    fn an_editors_assignment_and_the_previous_readings_speaker_win() {
+        let mut k = known(&[(5, "Sergey Lavrov", SpeakerKind::Person)], &[]);
+        let p = prepared(TALKS);
+        let assignments = HashMap::from([("Sergei Lavrov".to_string(), 42)]);
+        let none = HashMap::new();
+        let mut rows = Rows::default();
+        derive(&mut k, &mut rows, &p, &context(&assignments, &none, &[]));
+        assert!(
+            rows.turns
+                .iter()
+                .filter(|t| t.role == "answer")
+                .all(|t| t.speaker_id == 42)
+        );
+        // Re-read, the label keeps the speaker it stood for when the new reading names them.
+        let previous = HashMap::from([(
+            "Sergei Lavrov".to_string(),
+            (9, "Sergei Lavrov".to_string(), "person".to_string()),
+        )]);
+        let mut rows = Rows::default();
+        derive(
+            &mut k,
+            &mut rows,
+            &p,
+            &context(&HashMap::new(), &previous, &[]),
+        );
+        assert!(
+            rows.turns
+                .iter()
+                .filter(|t| t.role == "answer")
+                .all(|t| t.speaker_id == 9)
+        );
+    }
+
+    #[test]
+    fn topics_are_found_an_alias_finds_the_kept_topic_and_editors_choices_win() {
+        // `belarus` was merged into Ukraine: its key finds Ukraine's id.
+        let mut k = known(&[], &[(1, "Ukraine")]);
+        k.topics.insert("belarus".into(), 1);
+        let p = prepared(TALKS);
+        let fp = p.fingerprints()[1].clone();
+        let edits = [TopicEdit {
+            fingerprint: fp.clone(),
+            topic_id: 77,
+            add: true,
+        }];
+        let none = HashMap::new();
+        let mut rows = Rows::default();
+        derive(
+            &mut k,
+            &mut rows,
+            &p,
+            &context(&HashMap::new(), &none, &edits),
+        );
+        let first: Vec<i64> = rows
+            .exchange_topics
+            .iter()
+            .filter(|t| t.0 == rows.exchanges[0].0)
+            .map(|t| t.1)
+            .collect();
+        assert!(
+            first.contains(&1),
+            "Belarus's exchange is Ukraine's: {first:?}"
+        );
+        assert!(
+            !rows.topics.iter().any(|t| t.3 == "belarus"),
+            "no second Belarus"
+        );
+        let second: Vec<(i64, &str)> = rows
+            .exchange_topics
+            .iter()
+            .filter(|t| t.0 == rows.exchanges[1].0)
+            .map(|t| (t.1, t.2))
+            .collect();
+        assert!(second.contains(&(77, "editor")), "{second:?}");
+        // An editor's removal takes a found topic off, and only there.
+        let minsk = rows
+            .topics
+            .iter()
+            .find(|t| t.3 == "minsk agreements")
+            .map(|t| t.0)
+            .expect("the Minsk agreements are found");
+        let mut k2 = known(&[], &[(1, "Ukraine"), (minsk, "Minsk agreements")]);
+        k2.topics.insert("belarus".into(), 1);
+        let removal = [TopicEdit {
+            fingerprint: fp,
+            topic_id: minsk,
+            add: false,
+        }];
+        let mut rows = Rows::default();
+        derive(
+            &mut k2,
+            &mut rows,
+            &p,
+            &context(&HashMap::new(), &none, &removal),
+        );
+        let second = rows.exchanges[1].0;
+        assert!(
+            !rows
+                .exchange_topics
+                .iter()
+                .any(|t| t.0 == second && t.1 == minsk)
+        );
+    }
+}
