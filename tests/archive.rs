@@ -401,6 +401,7 @@ async fn reindex_keeps_every_permalink_answering(pool: sqlx::SqlitePool) {
             .unwrap();
     }
     let report = write::reindex(&pool).await.unwrap();
+    assert_eq!(misdated(&pool).await, (0, 0));
     assert_eq!(report.transcripts, 1);
     assert_eq!(report.redirects, 2);
     assert_eq!(
@@ -441,9 +442,10 @@ async fn reindex_keeps_every_permalink_answering(pool: sqlx::SqlitePool) {
 }
 
 #[sqlx::test]
-async fn reindex_keeps_an_editors_title(pool: sqlx::SqlitePool) {
+async fn reindex_keeps_an_editors_title_and_date(pool: sqlx::SqlitePool) {
     let edits = write::Edits {
         title: Some("Lavrov and Ryzhenkov after the collegium".into()),
+        date: Some("2025-11-27".into()),
         ..Default::default()
     };
     let slug = store_seed(&pool, &edits, &HashMap::new())
@@ -451,11 +453,24 @@ async fn reindex_keeps_an_editors_title(pool: sqlx::SqlitePool) {
         .unwrap()
         .slug()
         .to_string();
+    assert_eq!(misdated(&pool).await, (0, 0));
     write::reindex(&pool).await.unwrap();
-    assert_eq!(
-        read::transcript(&pool, &slug).await.unwrap().unwrap().title,
-        "Lavrov and Ryzhenkov after the collegium"
-    );
+    let t = read::transcript(&pool, &slug).await.unwrap().unwrap();
+    assert_eq!(t.title, "Lavrov and Ryzhenkov after the collegium");
+    assert_eq!(t.date.as_deref(), Some("2025-11-27"));
+    assert_eq!(misdated(&pool).await, (0, 0));
+}
+
+/// Turns and topic links whose copy of the date differs from their transcript's.
+async fn misdated(pool: &sqlx::SqlitePool) -> (i64, i64) {
+    sqlx::query_as(
+        "SELECT (SELECT count(*) FROM turn t JOIN transcript tr ON tr.id = t.transcript_id WHERE t.date != coalesce(tr.date, '')), \
+                (SELECT count(*) FROM exchange_topic et JOIN exchange e ON e.id = et.exchange_id JOIN transcript tr ON tr.id = e.transcript_id \
+                 WHERE et.date != coalesce(tr.date, ''))",
+    )
+    .fetch_one(pool)
+    .await
+    .unwrap()
 }
 
 #[sqlx::test]
@@ -477,6 +492,13 @@ async fn the_seed_and_the_white_house_sample_import_with_their_counts(pool: sqlx
     }
     assert_eq!(count(&pool, "exchange").await, exchanges);
     assert!(exchanges > 9000, "{exchanges}");
+    // The copies of each transcript's date that the speaker and topic pages sort by.
+    let dated: i64 = sqlx::query_scalar("SELECT count(*) FROM turn WHERE date > ''")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert!(dated > 0);
+    assert_eq!(misdated(&pool).await, (0, 0));
     let again =
         stenogram::commands::import(&pool, &[root.join("seed"), root.join("wh-briefings")]).await;
     assert_eq!((again.imported, again.existing), (0, 301));

@@ -1,5 +1,5 @@
 //! What keeps pages fast at any size, checked for what it answers: counts kept by the
-//! database's triggers agree with counting the rows, lists come in the order promised, every
+//! database's triggers and the writers agree with counting the rows, lists come in the order promised, every
 //! query a page makes reads an index, and search's two ways of listing newest first agree.
 
 use sqlx::SqlitePool;
@@ -100,24 +100,50 @@ async fn counts_kept_beside_the_rows_agree_with_counting_them_after_every_kind_o
         .await
         .unwrap();
     stats_agree(&pool).await;
-    // A topic merged into another moves its exchanges.
-    let topics: Vec<i64> = sqlx::query_scalar(
-        "SELECT topic_id FROM topic_stat WHERE exchanges > 0 ORDER BY topic_id LIMIT 2",
+    // An editor adds a topic to an exchange, new and existing, and takes one off.
+    use stenogram::store::edits::{self, TopicChange};
+    let (slug, number): (String, i64) = sqlx::query_as(
+        "SELECT tr.slug, e.number FROM exchange e JOIN transcript tr ON tr.id = e.transcript_id \
+         WHERE EXISTS (SELECT 1 FROM exchange_topic WHERE exchange_id = e.id) LIMIT 1",
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    let topics: Vec<(i64, String)> = sqlx::query_as(
+        "SELECT s.topic_id, tp.slug FROM topic_stat s JOIN topic tp ON tp.id = s.topic_id WHERE s.exchanges > 1 ORDER BY s.exchanges DESC LIMIT 2",
     )
     .fetch_all(&pool)
     .await
     .unwrap();
-    sqlx::query("INSERT OR IGNORE INTO exchange_topic (exchange_id, topic_id, origin, score) SELECT exchange_id, ?, origin, score FROM exchange_topic WHERE topic_id = ?")
-        .bind(topics[0])
-        .bind(topics[1])
-        .execute(&pool)
+    let existing: String = sqlx::query_scalar("SELECT name FROM topic WHERE id = ?")
+        .bind(topics[1].0)
+        .fetch_one(&pool)
         .await
         .unwrap();
-    sqlx::query("DELETE FROM topic WHERE id = ?")
-        .bind(topics[1])
-        .execute(&pool)
-        .await
-        .unwrap();
+    for change in [
+        TopicChange::Add {
+            name: "A topic no reading found",
+            kind: "theme",
+        },
+        TopicChange::Add {
+            name: &existing,
+            kind: "theme",
+        },
+        TopicChange::Remove { slug: &topics[0].1 },
+    ] {
+        assert!(
+            edits::change_exchange_topic(&pool, &slug, number, change)
+                .await
+                .unwrap()
+        );
+        stats_agree(&pool).await;
+    }
+    // A topic merged into another moves its exchanges.
+    assert!(
+        edits::merge_topics(&pool, &topics[1].1, &topics[0].1)
+            .await
+            .unwrap()
+    );
     stats_agree(&pool).await;
 }
 

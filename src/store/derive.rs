@@ -10,6 +10,7 @@ use crate::topics;
 use sqlx::sqlite::{Sqlite, SqliteArguments};
 use sqlx::{SqliteConnection, query::Query};
 use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
 
 /// What can be worked out from a reading without the database, done before the write
 /// transaction (on another core during a bulk import).
@@ -533,6 +534,8 @@ struct SpeakerRow {
 
 struct TurnRow<'a> {
     id: i64,
+    /// The transcript's date, '' when undated (see migration 0004).
+    date: Arc<str>,
     transcript_id: i64,
     position: i64,
     speaker_id: i64,
@@ -562,7 +565,8 @@ pub(super) struct Rows<'a> {
     turns: Vec<TurnRow<'a>>,
     exchanges: Vec<(i64, i64, u32, usize, String)>,
     topics: Vec<(i64, String, String, String, &'static str)>,
-    exchange_topics: Vec<(i64, i64, &'static str, f64)>,
+    /// Exchange, topic, origin, score, and the exchange's date (see migration 0006).
+    exchange_topics: Vec<(i64, i64, &'static str, f64, Arc<str>)>,
     /// Key phrase -> how many of the batch's transcripts use it.
     phrases: HashMap<String, i64>,
 }
@@ -671,10 +675,8 @@ impl Rows<'_> {
         insert_json(conn, "INSERT OR IGNORE INTO alias (speaker_id, label) SELECT value ->> 0, value ->> 1 FROM json_each(?)", &self.aliases).await?;
         insert_bound(
             conn,
-            // Each turn carries its transcript's date (see migration 0004), read from the row
-            // this batch or an earlier one wrote.
             "INSERT INTO turn (id, transcript_id, position, speaker_id, label, role, exchange, paragraphs, date) VALUES",
-            "(?, ?, ?, ?, ?, ?, ?, ?, coalesce((SELECT date FROM transcript WHERE id = ?), ''))",
+            "(?, ?, ?, ?, ?, ?, ?, ?, ?)",
             &self.turns,
             |q, t| {
                 q.bind(t.id)
@@ -685,7 +687,7 @@ impl Rows<'_> {
                     .bind(t.role)
                     .bind(t.exchange)
                     .bind(t.paragraphs)
-                    .bind(t.transcript_id)
+                    .bind(t.date.to_string())
             },
         )
         .await?;
@@ -720,19 +722,25 @@ impl Rows<'_> {
         .await?;
         insert_bound(
             conn,
-            // Each link carries its exchange's date (see migration 0006).
             "INSERT INTO exchange_topic (exchange_id, topic_id, origin, score, date) VALUES",
-            "(?, ?, ?, ?, coalesce((SELECT tr.date FROM exchange e JOIN transcript tr ON tr.id = e.transcript_id WHERE e.id = ?), ''))",
+            "(?, ?, ?, ?, ?)",
             &self.exchange_topics,
-            |q, (exchange_id, topic_id, origin, score)| {
+            |q, (exchange_id, topic_id, origin, score, date)| {
                 q.bind(*exchange_id)
                     .bind(*topic_id)
                     .bind(*origin)
                     .bind(*score)
-                    .bind(*exchange_id)
+                    .bind(date.to_string())
             },
         )
         .await?;
+        // Each topic's count once, not once per link (migration 0009).
+        let mut added: HashMap<i64, i64> = HashMap::new();
+        for link in &self.exchange_topics {
+            *added.entry(link.1).or_default() += 1;
+        }
+        let added: Vec<(i64, i64)> = added.into_iter().collect();
+        insert_json(conn, "UPDATE topic_stat SET exchanges = exchanges + j.value ->> 1 FROM json_each(?) j WHERE topic_stat.topic_id = j.value ->> 0", &added).await?;
         let phrases: Vec<_> = self.phrases.iter().collect();
         insert_json(conn, "INSERT INTO phrase_frequency (phrase, transcripts) SELECT value ->> 0, value ->> 1 FROM json_each(?) WHERE true ON CONFLICT (phrase) DO UPDATE SET transcripts = transcripts + excluded.transcripts", &phrases).await?;
         Ok(())
@@ -742,6 +750,8 @@ impl Rows<'_> {
 /// What `derive` works from besides the reading.
 pub(super) struct Context<'a> {
     pub transcript_id: i64,
+    /// The transcript's date as stored (an editor's, else the reading's).
+    pub date: Option<&'a str>,
     /// Label as printed -> speaker id, chosen by an editor.
     pub assignments: &'a HashMap<String, i64>,
     /// Label as printed -> the speaker (id, name, kind) it stood for in the reading being
@@ -772,6 +782,7 @@ pub(super) fn derive<'a>(
 ) {
     let doc = &prepared.doc;
     let transcript_id = cx.transcript_id;
+    let date: Arc<str> = cx.date.unwrap_or_default().into();
 
     // Speakers, once per distinct name.
     let mut speaker_ids: HashMap<(&str, SpeakerKind), i64> = HashMap::new();
@@ -819,6 +830,7 @@ pub(super) fn derive<'a>(
     for (position, (turn, speaker_id)) in doc.turns.iter().zip(turn_speakers).enumerate() {
         rows.turns.push(TurnRow {
             id: take(&mut known.next.turn),
+            date: date.clone(),
             transcript_id,
             position: position as i64,
             speaker_id,
@@ -868,7 +880,7 @@ pub(super) fn derive<'a>(
         if let std::collections::hash_map::Entry::Vacant(v) = pairs.entry((exchange_id, topic_id)) {
             v.insert(rows.exchange_topics.len());
             rows.exchange_topics
-                .push((exchange_id, topic_id, origin, score));
+                .push((exchange_id, topic_id, origin, score, date.clone()));
         }
     }
     // Editors' choices, kept by fingerprint, win over what was found.
@@ -884,7 +896,8 @@ pub(super) fn derive<'a>(
                 }
                 (None, true) => {
                     pairs.insert(pair, rows.exchange_topics.len());
-                    rows.exchange_topics.push((pair.0, pair.1, "editor", 10.0));
+                    rows.exchange_topics
+                        .push((pair.0, pair.1, "editor", 10.0, date.clone()));
                 }
                 (Some(&i), false) => {
                     // Marked rather than removed, so that the other positions stay right.
@@ -1015,6 +1028,7 @@ mod tests {
     ) -> Context<'a> {
         Context {
             transcript_id: 1,
+            date: Some("2024-03-03"),
             assignments,
             previous,
             topic_edits,

@@ -2,7 +2,7 @@
 //! an exchange's topics, topic merges. Each runs in one transaction of its own.
 
 use super::write::{Edits, resolve_topic};
-use sqlx::SqlitePool;
+use sqlx::{SqliteConnection, SqlitePool};
 
 /// What an editor does to one exchange's topics.
 pub enum TopicChange<'a> {
@@ -40,6 +40,7 @@ pub async fn change_exchange_topic(
                 .bind(id)
                 .execute(&mut *tx)
                 .await?;
+            recount_topic(&mut tx, id).await?;
             (id, "add")
         }
         TopicChange::Remove { slug } => {
@@ -69,6 +70,16 @@ pub async fn change_exchange_topic(
     Ok(true)
 }
 
+/// Sets a topic's count of exchanges from its links (migration 0009: inserts are counted by
+/// their writers).
+async fn recount_topic(conn: &mut SqliteConnection, topic_id: i64) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE topic_stat SET exchanges = (SELECT count(*) FROM exchange_topic WHERE topic_id = ?1) WHERE topic_id = ?1")
+        .bind(topic_id)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
 /// Merges the topic `from` into `into` (slugs): its exchanges and editors' choices move, its
 /// address redirects. `false` when either does not exist (nothing is written).
 pub async fn merge_topics(pool: &SqlitePool, from: &str, into: &str) -> Result<bool, sqlx::Error> {
@@ -90,6 +101,7 @@ pub async fn merge_topics(pool: &SqlitePool, from: &str, into: &str) -> Result<b
         .bind(from_id)
         .execute(&mut *tx)
         .await?;
+    recount_topic(&mut tx, into_id).await?;
     sqlx::query("INSERT OR IGNORE INTO topic_edit (transcript_id, fingerprint, topic_id, action) SELECT transcript_id, fingerprint, ?, action FROM topic_edit WHERE topic_id = ?")
         .bind(into_id)
         .bind(from_id)

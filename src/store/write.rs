@@ -236,12 +236,13 @@ pub async fn store_batch(
             bytes,
             uploaded_by,
         });
+        let date = head.date;
         rows.transcripts.push(TranscriptInsert {
             id,
             source_id,
             slug: slug.clone(),
             title: head.title,
-            date: head.date,
+            date: date.clone(),
             place: item.edits.place.clone().or_else(|| doc.place.clone()),
             source_url: item
                 .edits
@@ -263,6 +264,7 @@ pub async fn store_batch(
             item.prepared,
             &Context {
                 transcript_id: id,
+                date: date.as_deref(),
                 assignments: item.assignments,
                 previous: &HashMap::new(),
                 topic_edits: &[],
@@ -599,12 +601,13 @@ pub async fn reindex(pool: &SqlitePool) -> Result<Reindexed, sqlx::Error> {
             .unwrap_or_else(|| fallback_title(file_name.as_deref(), &prepared.doc));
         let doc = &prepared.doc;
         let fields = ReadingFields::of(doc);
+        let date = edits.date.clone().or_else(|| doc.date.clone());
         sqlx::query(
             "UPDATE transcript SET title = ?, date = ?, place = ?, source_url = ?, header = ?, preface = ?, notes = ?, exchange_count = ?, \
              language = coalesce(language, ?), updated_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now') WHERE id = ?",
         )
         .bind(title)
-        .bind(edits.date.clone().or_else(|| doc.date.clone()))
+        .bind(date.clone())
         .bind(edits.place.clone().or_else(|| doc.place.clone()))
         .bind(edits.source_url.clone().or_else(|| doc.source_url.clone()))
         .bind(fields.header)
@@ -648,6 +651,7 @@ pub async fn reindex(pool: &SqlitePool) -> Result<Reindexed, sqlx::Error> {
             &prepared,
             &Context {
                 transcript_id: id,
+                date: date.as_deref(),
                 assignments: &assignments,
                 previous: &previous,
                 topic_edits: &topic_edits,
