@@ -23,7 +23,7 @@ static ISO: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"\b(\d{4})-(\d{1,2})-(\d{1,2})").unwrap());
 static MONTH_DAY_YEAR: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&format!(
-        r"(?i)\b({MONTHS})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s*(\d{{4}})"
+        r"(?i)\b({MONTHS})\.?\s*(\d{{1,2}})(?:st|nd|rd|th)?,?\s*(\d{{4}})"
     ))
     .unwrap()
 });
@@ -267,6 +267,10 @@ mod tests {
         );
         assert_eq!(date("March 3, 2021").as_deref(), Some("2021-03-03"));
         assert_eq!(date("Mar. 3rd, 2021").as_deref(), Some("2021-03-03"));
+        // The space after the month lost in a page's markup.
+        assert_eq!(date("June13, 2018").as_deref(), Some("2018-06-13"));
+        assert_eq!(date("Mayor 12, 2018"), None);
+        assert_eq!(date("in June 2018"), None);
         assert_eq!(date("3 March 2021").as_deref(), Some("2021-03-03"));
         assert_eq!(
             date("Wednesday, 26 November 2025, 14:00").as_deref(),
