@@ -752,32 +752,13 @@ async fn a_form_without_its_csrf_token_is_refused() {
 async fn an_editor_uploads_reviews_corrects_and_publishes() {
     let s = site().await;
     let who = sign_in(&s).await;
-    let r = upload(
-        &s,
-        &who,
-        &[
-            ("csrf", None, who.csrf.as_bytes()),
-            ("file", Some("seed.txt"), SEED),
-        ],
-    )
-    .await;
-    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
-    let draft = r.header("location");
+    let (draft, review) = draft_for_review(&s, &who, "seed.txt", SEED).await;
     assert!(draft.starts_with("/drafts/"));
     assert_eq!(
         transcripts(&s.pool).await,
         0,
         "nothing is published before review"
     );
-    let review = send(
-        &s.app,
-        Request::get(&draft)
-            .header(header::COOKIE, who.cookie.clone())
-            .body(Body::empty())
-            .unwrap(),
-    )
-    .await;
-    assert_eq!(review.status, StatusCode::OK);
     assert_eq!(review.select("[data-test=turns] tbody tr").len(), 9);
     assert!(review.select("[data-test=labels]")[0].contains("new speaker"));
     let body = format!(
@@ -820,13 +801,13 @@ async fn an_editor_uploads_reviews_corrects_and_publishes() {
 }
 
 /// Uploads a text file as a draft: the draft's address and its review page.
-async fn draft_for_review(s: &Site, who: &Signed, file: &str, text: &str) -> (String, Reply) {
+async fn draft_for_review(s: &Site, who: &Signed, file: &str, bytes: &[u8]) -> (String, Reply) {
     let r = upload(
         s,
         who,
         &[
             ("csrf", None, who.csrf.as_bytes()),
-            ("file", Some(file), text.as_bytes()),
+            ("file", Some(file), bytes),
         ],
     )
     .await;
@@ -850,7 +831,7 @@ async fn the_review_says_what_publishing_does_with_each_speaker() {
     let who = sign_in(&s).await;
     // Another romanisation of a stored speaker's name, and a speaker the archive has not seen.
     let text = "Press statements, 3 March 2026\n\nSergei Lavrov: Good afternoon. We spoke about the talks at length today.\n\nQuestion: What of the talks?\n\nSergei Lavrov: They go on.\n\nMinister Okonkwo-Smith: We agree on all of it.\n";
-    let (draft, review) = draft_for_review(&s, &who, "statements.txt", text).await;
+    let (draft, review) = draft_for_review(&s, &who, "statements.txt", text.as_bytes()).await;
     let status = |label: &str| -> String {
         let sel = Selector::parse("[data-test=labels] tbody tr").unwrap();
         let td = Selector::parse("td").unwrap();
@@ -969,7 +950,7 @@ async fn the_review_page_lists_the_archives_speakers_once_and_a_label_is_assigne
     let (s, _) = seeded().await;
     let who = sign_in(&s).await;
     let text = "Briefing\n2024-05-01\n\nQuestion: A?\n\nMr Speaker One: B.\n\nQuestion: C?\n\nMs Speaker Two: D.\n";
-    let (draft, review) = draft_for_review(&s, &who, "b.txt", text).await;
+    let (draft, review) = draft_for_review(&s, &who, "b.txt", text.as_bytes()).await;
     let speakers: i64 = sqlx::query_scalar("SELECT count(*) FROM speaker")
         .fetch_one(&s.pool)
         .await

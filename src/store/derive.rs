@@ -361,16 +361,13 @@ impl Known {
         if let Some(id) = self.speakers.get(&key) {
             return Some(Found::Key(*id));
         }
-        let surname = names::match_surname(name);
-        if kind != SpeakerKind::Person || surname.is_empty() {
+        if kind != SpeakerKind::Person {
             return None;
         }
-        let candidates = self.persons.get(&surname)?;
+        let surname = names::match_surname(name);
+        let candidates = self.persons.get(&surname).filter(|_| !surname.is_empty())?;
         let same: Vec<usize> = (0..candidates.len())
-            .filter(|&i| {
-                let other = &candidates[i].1;
-                names::short_form_of(name, other) || names::short_form_of(other, name)
-            })
+            .filter(|&i| same_speaker(&candidates[i].1, name))
             .collect();
         match same.as_slice() {
             [i] => Some(Found::Form(surname, *i)),
@@ -687,7 +684,7 @@ impl Rows<'_> {
                     .bind(t.role)
                     .bind(t.exchange)
                     .bind(t.paragraphs)
-                    .bind(t.date.to_string())
+                    .bind(t.date.clone())
             },
         )
         .await?;
@@ -730,7 +727,7 @@ impl Rows<'_> {
                     .bind(*topic_id)
                     .bind(*origin)
                     .bind(*score)
-                    .bind(date.to_string())
+                    .bind(date.clone())
             },
         )
         .await?;

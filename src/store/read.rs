@@ -640,17 +640,22 @@ pub async fn speaker_choices(
     .await
 }
 
-/// A speaker by id: (id, name, transcripts).
-pub async fn speaker_by_id(
+/// Speakers by id: id -> (name, transcripts).
+pub async fn speakers_by_id(
     db: impl SqliteExecutor<'_>,
-    id: i64,
-) -> Result<Option<(i64, String, i64)>, sqlx::Error> {
-    sqlx::query_as(
-        "SELECT s.id, s.name, coalesce((SELECT transcripts FROM speaker_stat WHERE speaker_id = s.id), 0) FROM speaker s WHERE s.id = ?",
+    ids: &[i64],
+) -> Result<std::collections::HashMap<i64, (String, i64)>, sqlx::Error> {
+    let rows: Vec<(i64, String, i64)> = sqlx::query_as(
+        "SELECT s.id, s.name, coalesce((SELECT transcripts FROM speaker_stat WHERE speaker_id = s.id), 0) \
+         FROM speaker s WHERE s.id IN (SELECT value FROM json_each(?))",
     )
-    .bind(id)
-    .fetch_optional(db)
-    .await
+    .bind(serde_json::to_string(ids).unwrap_or_else(|_| "[]".into()))
+    .fetch_all(db)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, name, n)| (id, (name, n)))
+        .collect())
 }
 
 /// A speaker's name by slug.

@@ -431,14 +431,19 @@ pub async fn speaker_matches(
     }
     let mut conn = pool.acquire().await?;
     let known = Known::load(&mut conn, scope).await?;
-    let mut out = Vec::with_capacity(speakers.len());
-    for (name, kind) in speakers {
-        out.push(match known.existing_speaker(name, *kind) {
-            Some(id) => super::read::speaker_by_id(&mut *conn, id).await?,
-            None => None,
-        });
-    }
-    Ok(out)
+    let ids: Vec<Option<i64>> = speakers
+        .iter()
+        .map(|(name, kind)| known.existing_speaker(name, *kind))
+        .collect();
+    let found: Vec<i64> = ids.iter().flatten().copied().collect();
+    let stored = super::read::speakers_by_id(&mut *conn, &found).await?;
+    Ok(ids
+        .into_iter()
+        .map(|id| {
+            let id = id?;
+            stored.get(&id).map(|(name, n)| (id, name.clone(), *n))
+        })
+        .collect())
 }
 
 /// Reads a transcript's stored source again with the current parser: the reading, the file
