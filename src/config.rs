@@ -1,4 +1,4 @@
-//! The command line: `serve`, `import`, `parse`, `reindex`, `user`, `token`.
+//! The command line: `serve`, `import`, `parse`, `reindex`, `backup`, `check`, `user`, `token`.
 
 use clap::{Parser, Subcommand, ValueEnum};
 use std::net::SocketAddr;
@@ -44,6 +44,18 @@ pub enum Command {
         #[command(flatten)]
         db: DbArg,
     },
+    /// Write a consistent copy of the archive to a new file, while it serves and imports.
+    Backup {
+        #[command(flatten)]
+        db: DbArg,
+        /// The new file (it must not exist yet).
+        dest: PathBuf,
+    },
+    /// Check an archive: file integrity, foreign keys, search index, sources' hashes, turns.
+    Check {
+        #[command(flatten)]
+        db: DbArg,
+    },
     /// Manage editor accounts.
     User {
         #[command(subcommand)]
@@ -72,6 +84,30 @@ pub struct ServeArgs {
     /// The most connections open at once; more are closed as they arrive.
     #[arg(long, env = "STENOGRAM_MAX_CONNECTIONS", default_value_t = 4096)]
     pub max_connections: usize,
+    /// The address readers reach the archive at (`https://archive.example.org`), used for
+    /// canonical links, feeds, OpenGraph and citations; without it, the request's own host.
+    #[arg(long, env = "STENOGRAM_BASE_URL", value_parser = parse_base_url)]
+    pub base_url: Option<String>,
+    /// Serve a copy of the archive (a replica) without writing to it: no sign-in, uploads or
+    /// edits; nothing is created or migrated.
+    #[arg(long, env = "STENOGRAM_READ_ONLY")]
+    pub read_only: bool,
+}
+
+/// A base URL: `http` or `https`, a host, no query or fragment; kept without a trailing slash.
+fn parse_base_url(s: &str) -> Result<String, String> {
+    let s = s.trim().trim_end_matches('/');
+    let rest = s
+        .strip_prefix("https://")
+        .or_else(|| s.strip_prefix("http://"))
+        .ok_or_else(|| format!("`{s}` does not start with http:// or https://"))?;
+    let host = rest.split('/').next().unwrap_or("");
+    if host.is_empty() || rest.contains(['?', '#', ' ']) {
+        return Err(format!(
+            "`{s}` is not a base URL; give one such as https://archive.example.org"
+        ));
+    }
+    Ok(s.to_string())
 }
 
 #[derive(Debug, Subcommand)]

@@ -230,7 +230,12 @@ impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         self.0.log();
         let status = self.0.status();
-        let body = serde_json::json!({ "error": { "status": status.as_u16(), "message": self.0.public_message() } });
+        let body = crate::http::api::ErrorBody {
+            error: crate::http::api::ErrorDetail {
+                status: status.as_u16(),
+                message: self.0.public_message(),
+            },
+        };
         let mut response = (status, axum::Json(body)).into_response();
         self.0.retry_after(&mut response);
         if status == StatusCode::UNAUTHORIZED {

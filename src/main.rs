@@ -125,6 +125,42 @@ async fn run(command: Command) -> anyhow::Result<ExitCode> {
                 ExitCode::FAILURE
             })
         }
+        Command::Backup { db, dest } => {
+            let done = store::maintain::backup(&db.db, &dest).await?;
+            println!(
+                "backed up {} transcripts ({:.1} MB) to {}",
+                done.transcripts,
+                done.bytes as f64 / 1e6,
+                done.path.display()
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Check { db } => {
+            let findings = store::maintain::check(&db.db).await?;
+            let mut ok = true;
+            for f in &findings {
+                match &f.problem {
+                    None => println!("ok       {}: {}", f.what, f.detail),
+                    Some(p) => {
+                        ok = false;
+                        println!("PROBLEM  {}: {p}", f.what);
+                    }
+                }
+            }
+            println!(
+                "{}",
+                if ok {
+                    "the archive is sound"
+                } else {
+                    "the archive has problems (above); restore a backup or follow each line's advice"
+                }
+            );
+            Ok(if ok {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::FAILURE
+            })
+        }
         Command::User { action } => {
             let (db, name, stdin, add) = match action {
                 UserAction::Add {

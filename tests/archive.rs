@@ -775,3 +775,99 @@ async fn an_archive_of_an_earlier_schema_opens_with_every_migration_applied_and_
         before.iter().map(|(s, _)| s.clone()).collect::<Vec<_>>()
     );
 }
+
+// ---- Backups and checks ----
+
+/// A backup taken while an import writes is a consistent archive: it passes every check, and
+/// holds whole transcripts only (each with its turns and exchanges), however many were in.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_backup_taken_during_an_import_restores_to_a_consistent_archive() {
+    use stenogram::store::maintain;
+    let dir = tempfile::tempdir().unwrap();
+    let live = dir.path().join("live.db");
+    let pool = store::open(&live).await.unwrap();
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    let importing = {
+        let pool = pool.clone();
+        let paths = vec![root.join("seed"), root.join("wh-briefings")];
+        tokio::spawn(async move { stenogram::commands::import(&pool, &paths).await })
+    };
+    let mut backups = Vec::new();
+    while !importing.is_finished() || backups.is_empty() {
+        let dest = dir.path().join(format!("backup-{}.db", backups.len()));
+        let done = maintain::backup(&live, &dest).await.unwrap();
+        backups.push(done);
+        if backups.len() > 50 {
+            break;
+        }
+    }
+    let summary = importing.await.unwrap();
+    assert!(summary.failed.is_empty(), "{:?}", summary.failed);
+    assert!(
+        backups.iter().any(|b| b.transcripts < 301),
+        "no backup was taken while the import ran: {:?}",
+        backups.iter().map(|b| b.transcripts).collect::<Vec<_>>()
+    );
+    for b in &backups {
+        let findings = maintain::check(&b.path).await.unwrap();
+        let problems: Vec<_> = findings.iter().filter_map(|f| f.problem.as_ref()).collect();
+        assert!(problems.is_empty(), "{}: {problems:?}", b.path.display());
+        // The copy opens as an archive of its own, with the transcripts counted when it was taken.
+        let restored = store::open(&b.path).await.unwrap();
+        assert_eq!(count(&restored, "transcript").await, b.transcripts);
+        restored.close().await;
+    }
+    // A backup never overwrites a file.
+    let err = maintain::backup(&live, &backups[0].path).await.unwrap_err();
+    assert!(err.to_string().contains("exists already"), "{err}");
+}
+
+#[tokio::test]
+async fn the_check_finds_a_changed_source_a_lost_index_entry_and_an_empty_transcript() {
+    use stenogram::store::maintain;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("archive.db");
+    let pool = store::open(&path).await.unwrap();
+    write::import_bytes(&pool, SEED, Some("seed.txt"), None, None)
+        .await
+        .unwrap();
+    let problems = |findings: Vec<maintain::Finding>| -> Vec<&'static str> {
+        findings
+            .into_iter()
+            .filter(|f| f.problem.is_some())
+            .map(|f| f.what)
+            .collect()
+    };
+    assert!(problems(maintain::check(&path).await.unwrap()).is_empty());
+    sqlx::query("UPDATE source SET bytes = X'00'")
+        .execute(&pool)
+        .await
+        .unwrap();
+    assert_eq!(problems(maintain::check(&path).await.unwrap()), ["sources"]);
+    // A turn removed behind the index's back: the index keeps an entry with no turn, and the
+    // transcript is left without turns once all are gone.
+    sqlx::query("PRAGMA foreign_keys = OFF")
+        .execute(&pool)
+        .await
+        .unwrap();
+    let mut conn = pool.acquire().await.unwrap();
+    sqlx::query("PRAGMA foreign_keys = OFF")
+        .execute(&mut *conn)
+        .await
+        .unwrap();
+    sqlx::query("DELETE FROM turn")
+        .execute(&mut *conn)
+        .await
+        .unwrap();
+    drop(conn);
+    let found = problems(maintain::check(&path).await.unwrap());
+    assert!(found.contains(&"search index"), "{found:?}");
+    assert!(found.contains(&"transcripts"), "{found:?}");
+    assert!(
+        maintain::check(&dir.path().join("none.db"))
+            .await
+            .unwrap_err()
+            .to_string()
+            .contains("no archive")
+    );
+}

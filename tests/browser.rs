@@ -314,6 +314,38 @@ async fn a_reader_follows_an_exchange_permalink_and_goes_back_into_context() {
         .unwrap();
     assert!(answer.len() > 20, "{answer}");
     h.record("exchange").await;
+    // Selecting words of the answer offers a link to them as a URL text fragment.
+    c.execute(
+        "const p = document.querySelector('[data-role=answer] p[id]');\n\
+         const range = document.createRange(); range.selectNodeContents(p.lastChild);\n\
+         const s = window.getSelection(); s.removeAllRanges(); s.addRange(range);\n\
+         document.dispatchEvent(new MouseEvent('mouseup', {bubbles: true}));\n\
+         return true;",
+        vec![],
+    )
+    .await
+    .unwrap();
+    let quote = c
+        .wait()
+        .for_element(Locator::Css("[data-test=quote-link]"))
+        .await
+        .unwrap()
+        .attr("data-link")
+        .await
+        .unwrap()
+        .unwrap();
+    let (page, words) = quote.split_once("#:~:text=").expect("a text fragment");
+    assert_eq!(url::Url::parse(page).unwrap().path(), permalink.path());
+    let start = words.split(',').next().unwrap();
+    let start = url::form_urlencoded::parse(format!("w={start}").as_bytes())
+        .next()
+        .unwrap()
+        .1
+        .into_owned();
+    assert!(
+        answer.contains(&start),
+        "{start:?} is not in the answer: {answer}"
+    );
     c.find(Locator::Css("[data-test=context]"))
         .await
         .unwrap()

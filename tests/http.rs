@@ -260,6 +260,7 @@ async fn a_page_that_has_not_changed_answers_304() {
     let again = send(
         &s.app,
         Request::get(format!("/transcripts/{slug}"))
+            .header(header::HOST, "archive.test")
             .header(header::IF_NONE_MATCH, etag.clone())
             .body(Body::empty())
             .unwrap(),
@@ -1452,4 +1453,546 @@ async fn a_speaker_a_reindex_empties_redirects_to_where_its_turns_went() {
     assert_eq!(r.status, StatusCode::OK);
     let r = get(&s.app, "/api/v1/speakers").await;
     assert!(!r.body.contains("\"Biden\""), "{}", r.body);
+}
+
+// ---- Data out: feeds, exports, the OpenAPI description ----
+
+/// The `href` of the page's `<link rel="alternate" type=...>`.
+fn alternate(r: &Reply, media_type: &str) -> Option<String> {
+    r.attrs(
+        &format!("link[rel=alternate][type=\"{media_type}\"]"),
+        "href",
+    )
+    .into_iter()
+    .next()
+}
+
+/// An Atom feed's entries as (id, link, title), read with an XML parser; panics when the
+/// document is not an Atom feed with the elements RFC 4287 requires.
+fn atom_entries(body: &str) -> Vec<(String, String, String)> {
+    const ATOM: &str = "http://www.w3.org/2005/Atom";
+    let doc = roxmltree::Document::parse(body).unwrap_or_else(|e| panic!("{e}: {body}"));
+    let feed = doc.root_element();
+    assert!(feed.has_tag_name((ATOM, "feed")), "{body}");
+    fn child<'a, 'i>(n: roxmltree::Node<'a, 'i>, name: &str) -> roxmltree::Node<'a, 'i> {
+        n.children()
+            .find(|c| c.has_tag_name((ATOM, name)))
+            .unwrap_or_else(|| panic!("no {name} in {:?}", n.tag_name()))
+    }
+    for required in ["id", "title", "updated"] {
+        child(feed, required);
+    }
+    feed.children()
+        .filter(|c| c.has_tag_name((ATOM, "entry")))
+        .map(|e| {
+            for required in ["updated", "author", "summary"] {
+                child(e, required);
+            }
+            (
+                child(e, "id").text().unwrap_or("").to_string(),
+                child(e, "link").attribute("href").unwrap_or("").to_string(),
+                child(e, "title").text().unwrap_or("").to_string(),
+            )
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn home_speaker_topic_and_search_pages_announce_atom_feeds_of_permalinks() {
+    let (s, slug) = seeded().await;
+    let topic = get(&s.app, "/api/v1/topics").await.json()["topics"][0]["slug"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    for page in [
+        "/".to_string(),
+        "/transcripts".to_string(),
+        "/speakers/sergey-lavrov".to_string(),
+        format!("/topics/{topic}"),
+        "/search?q=Ukrainian&role=answer".to_string(),
+    ] {
+        let r = get(&s.app, &page).await;
+        let feed = alternate(&r, "application/atom+xml")
+            .unwrap_or_else(|| panic!("{page} announces no feed"));
+        let f = get(&s.app, &feed).await;
+        assert_eq!(f.status, StatusCode::OK, "{feed}");
+        assert!(f.header("content-type").starts_with("application/atom+xml"));
+        let entries = atom_entries(&f.body);
+        assert!(!entries.is_empty(), "{feed} has no entries");
+        for (id, link, title) in &entries {
+            assert!(
+                link.starts_with(&format!("http://archive.test/transcripts/{slug}")),
+                "{feed}: {link}"
+            );
+            assert!(id.starts_with("http://archive.test/"), "{id}");
+            assert!(!title.is_empty());
+        }
+        if page.starts_with("/topics") || page.starts_with("/search") {
+            assert!(
+                entries
+                    .iter()
+                    .all(|(_, l, _)| l.contains("/questions/") || l.contains("#p")),
+                "{feed}: {entries:?}"
+            );
+        }
+    }
+    // The search's filters travel into its feed.
+    let r = get(&s.app, "/search?q=Ukrainian&role=answer&sort=newest&page=1").await;
+    assert_eq!(
+        alternate(&r, "application/atom+xml").unwrap(),
+        "/search/feed?q=Ukrainian&role=answer"
+    );
+    assert_eq!(
+        get(&s.app, "/search/feed?q=").await.status,
+        StatusCode::BAD_REQUEST
+    );
+    assert_eq!(
+        get(&s.app, "/speakers/nobody-at-all/feed").await.status,
+        StatusCode::NOT_FOUND
+    );
+}
+
+#[tokio::test]
+async fn a_feed_answers_conditional_requests() {
+    let (s, _) = seeded().await;
+    let first = get(&s.app, "/speakers/sergey-lavrov/feed").await;
+    let etag = first.header("etag");
+    let modified = first.header("last-modified");
+    assert!(!etag.is_empty() && modified.ends_with(" GMT"), "{modified}");
+    for (name, value) in [("if-none-match", &etag), ("if-modified-since", &modified)] {
+        let again = send(
+            &s.app,
+            Request::get("/speakers/sergey-lavrov/feed")
+                .header(header::HOST, "archive.test")
+                .header(name, value.as_str())
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
+        assert_eq!(again.status, StatusCode::NOT_MODIFIED, "{name}");
+        assert!(again.body.is_empty());
+    }
+    let stale = send(
+        &s.app,
+        Request::get("/speakers/sergey-lavrov/feed")
+            .header(header::HOST, "archive.test")
+            .header("if-modified-since", "Mon, 01 Jan 2001 00:00:00 GMT")
+            .body(Body::empty())
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(stale.status, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn a_reader_subscribed_to_a_search_sees_a_new_matching_transcript() {
+    let (s, _) = seeded().await;
+    let feed = "/search/feed?q=semiconductors";
+    let before = atom_entries(&get(&s.app, feed).await.body);
+    let text = "Press conference on chips, 3 March 2026\n\nQuestion: Will you restrict semiconductors?\n\nSergey Lavrov: We do not restrict semiconductors; others do.\n";
+    let slug = write::import_bytes(&s.pool, text.as_bytes(), Some("chips.txt"), None, None)
+        .await
+        .unwrap()
+        .slug()
+        .to_string();
+    // Written outside the server, as `stenogram import` does: seen within a tenth of a second.
+    tokio::time::sleep(Duration::from_millis(150)).await;
+    let after = atom_entries(&get(&s.app, feed).await.body);
+    let new: Vec<_> = after.iter().filter(|e| !before.contains(e)).collect();
+    assert!(!new.is_empty(), "{after:?}");
+    assert!(
+        new.iter().all(|(_, link, _)| link.starts_with(&format!(
+            "http://archive.test/transcripts/{slug}/questions/"
+        ))),
+        "{new:?}"
+    );
+}
+
+#[tokio::test]
+async fn a_transcript_is_exported_as_text_csv_json_and_akoma_ntoso() {
+    let (s, slug) = seeded().await;
+    let page = get(&s.app, &format!("/transcripts/{slug}")).await;
+    let json = get(&s.app, &format!("/api/v1/transcripts/{slug}"))
+        .await
+        .json();
+    let turns = json["turns"].as_array().unwrap();
+    let exchanges = json["exchanges"].as_array().unwrap().len();
+
+    let text_url = alternate(&page, "text/plain").unwrap();
+    let text = get(&s.app, &text_url).await;
+    assert!(text.header("content-type").starts_with("text/plain"));
+    assert!(
+        text.body.contains("Sergey Lavrov (answer):"),
+        "{}",
+        text.body
+    );
+    assert!(text.body.contains(&format!("== Exchange {exchanges} ==")));
+    assert!(
+        !text
+            .body
+            .contains(&format!("== Exchange {} ==", exchanges + 1))
+    );
+
+    let csv = get(&s.app, &alternate(&page, "text/csv").unwrap()).await;
+    let rows = csv_rows(&csv.body);
+    assert_eq!(
+        rows[0],
+        [
+            "exchange",
+            "position",
+            "speaker",
+            "speaker_slug",
+            "role",
+            "label",
+            "text"
+        ]
+    );
+    assert_eq!(rows.len(), turns.len() + 1);
+    for (row, turn) in rows[1..].iter().zip(turns) {
+        assert_eq!(row[1], turn["position"].to_string());
+        assert_eq!(row[2], turn["speaker"].as_str().unwrap());
+        assert_eq!(row[4], turn["role"].as_str().unwrap());
+        let paragraphs: Vec<&str> = turn["paragraphs"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| p.as_str().unwrap())
+            .collect();
+        assert_eq!(row[6], paragraphs.join("\n\n"));
+    }
+
+    assert_eq!(
+        alternate(&page, "application/json").unwrap(),
+        format!("/api/v1/transcripts/{slug}")
+    );
+
+    let akn = get(&s.app, &alternate(&page, "application/akn+xml").unwrap()).await;
+    assert!(
+        akn.header("content-type")
+            .starts_with("application/akn+xml")
+    );
+    const AKN: &str = "http://docs.oasis-open.org/legaldocml/ns/akn/3.0";
+    let doc = roxmltree::Document::parse(&akn.body).unwrap();
+    let sections: Vec<_> = doc
+        .descendants()
+        .filter(|n| {
+            n.has_tag_name((AKN, "debateSection")) && n.attribute("name") == Some("exchange")
+        })
+        .collect();
+    assert_eq!(sections.len(), exchanges);
+    let people: Vec<String> = doc
+        .descendants()
+        .filter(|n| n.has_tag_name((AKN, "TLCPerson")) || n.has_tag_name((AKN, "TLCOrganization")))
+        .filter_map(|n| n.attribute("eId").map(str::to_string))
+        .collect();
+    for section in &sections {
+        let question = section
+            .children()
+            .filter(|c| c.has_tag_name((AKN, "question")))
+            .count();
+        let answers = section
+            .children()
+            .filter(|c| c.has_tag_name((AKN, "answer")))
+            .count();
+        assert_eq!(
+            (question, answers > 0),
+            (1, true),
+            "{:?}",
+            section.attribute("eId")
+        );
+        for speech in section
+            .children()
+            .filter(|c| c.is_element() && c.attribute("by").is_some())
+        {
+            let by = speech.attribute("by").unwrap().trim_start_matches('#');
+            assert!(
+                people.iter().any(|p| p == by),
+                "{by} is not in the references"
+            );
+        }
+    }
+    assert!(doc.descendants().any(|n| n.has_tag_name((AKN, "FRBRWork"))));
+    assert_eq!(
+        get(&s.app, "/transcripts/no-such/export.csv").await.status,
+        StatusCode::NOT_FOUND
+    );
+}
+
+/// CSV as RFC 4180 writes it: quoted fields may hold commas, quotes and line breaks.
+fn csv_rows(body: &str) -> Vec<Vec<String>> {
+    let mut rows = vec![];
+    let mut row = vec![];
+    let mut field = String::new();
+    let mut quoted = false;
+    let mut chars = body.chars().peekable();
+    while let Some(c) = chars.next() {
+        match (quoted, c) {
+            (true, '"') if chars.peek() == Some(&'"') => {
+                chars.next();
+                field.push('"');
+            }
+            (true, '"') => quoted = false,
+            (true, c) => field.push(c),
+            (false, '"') => quoted = true,
+            (false, ',') => row.push(std::mem::take(&mut field)),
+            (false, '\r') => {}
+            (false, '\n') => {
+                row.push(std::mem::take(&mut field));
+                rows.push(std::mem::take(&mut row));
+            }
+            (false, c) => field.push(c),
+        }
+    }
+    rows
+}
+
+#[tokio::test]
+async fn the_openapi_description_covers_every_api_route_and_answers_match_it() {
+    let (s, slug) = seeded().await;
+    let spec = get(&s.app, "/api/v1/openapi.json").await.json();
+    assert!(spec["openapi"].as_str().unwrap().starts_with("3.1"));
+    let paths: Vec<&str> = spec["paths"]
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(|k| k.as_str())
+        .collect();
+    for path in [
+        "/api/v1/transcripts",
+        "/api/v1/transcripts/{slug}",
+        "/api/v1/transcripts/{slug}/questions/{n}",
+        "/api/v1/speakers",
+        "/api/v1/speakers/{slug}",
+        "/api/v1/topics",
+        "/api/v1/topics/{slug}",
+        "/api/v1/search",
+    ] {
+        assert!(paths.contains(&path), "{path} is not described: {paths:?}");
+    }
+    assert!(spec["components"]["securitySchemes"]["token"].is_object());
+    assert!(spec["paths"]["/api/v1/transcripts"]["post"]["security"].is_array());
+    // Every described GET answers at the address described, filled in from the archive.
+    let topic = get(&s.app, "/api/v1/topics").await.json()["topics"][0]["slug"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    for path in &paths {
+        if spec["paths"][path]["get"].is_null() {
+            continue;
+        }
+        let uri = path
+            .replace("{n}", "1")
+            .replace("transcripts/{slug}", &format!("transcripts/{slug}"))
+            .replace("speakers/{slug}", "speakers/sergey-lavrov")
+            .replace("topics/{slug}", &format!("topics/{topic}"))
+            .replace("/search", "/search?q=Lavrov");
+        let r = get(&s.app, &uri).await;
+        assert_eq!(r.status, StatusCode::OK, "{uri}: {}", r.body);
+        // The fields the description requires are there.
+        let op = &spec["paths"][path]["get"]["responses"]["200"]["content"]["application/json"]["schema"]
+            ["$ref"];
+        let name = op.as_str().unwrap().rsplit('/').next().unwrap();
+        let schema = &spec["components"]["schemas"][name];
+        for field in schema["required"].as_array().unwrap() {
+            let field = field.as_str().unwrap();
+            assert!(
+                !r.json()[field].is_null()
+                    || schema["properties"][field]["type"]
+                        .as_array()
+                        .is_some_and(|t| t.iter().any(|t| t == "null")),
+                "{uri}: {field} missing"
+            );
+        }
+    }
+}
+
+#[tokio::test]
+async fn the_base_url_makes_canonical_links_feeds_and_citations_absolute() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("archive.db");
+    let pool = store::open(&path).await.unwrap();
+    let slug = write::import_bytes(&pool, SEED, Some("seed.txt"), None, None)
+        .await
+        .unwrap()
+        .slug()
+        .to_string();
+    let state = AppState::new(pool, path, 1 << 20, Duration::from_secs(30))
+        .with_base_url(Some("https://archive.example.org".into()));
+    let app = stenogram::app(state);
+    let page = get(&app, &format!("/transcripts/{slug}")).await;
+    assert_eq!(
+        page.attrs("link[rel=canonical]", "href"),
+        [format!("https://archive.example.org/transcripts/{slug}")]
+    );
+    assert!(!page.attrs("meta[name=description]", "content")[0].is_empty());
+    let exchange = get(&app, &format!("/transcripts/{slug}/questions/1")).await;
+    assert!(
+        exchange.select("[data-test=citation]")[0].contains(&format!(
+            "https://archive.example.org/transcripts/{slug}/questions/1"
+        ))
+    );
+    let feed = get(&app, "/transcripts/feed").await;
+    assert!(
+        atom_entries(&feed.body)
+            .iter()
+            .all(|(id, _, _)| id.starts_with("https://archive.example.org/"))
+    );
+}
+
+#[tokio::test]
+async fn a_read_only_replica_serves_pages_and_refuses_every_write_with_why() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("replica.db");
+    let pool = store::open(&path).await.unwrap();
+    let slug = write::import_bytes(&pool, SEED, Some("seed.txt"), None, None)
+        .await
+        .unwrap()
+        .slug()
+        .to_string();
+    let token = store::editors::create_token(&pool, "bot").await.unwrap();
+    pool.close().await;
+    let before = std::fs::read(&path).unwrap();
+    let pool = store::maintain::open_read_only(&path).await.unwrap();
+    let app = stenogram::app(
+        AppState::new(pool.clone(), path.clone(), 1 << 20, Duration::from_secs(30)).read_only(true),
+    );
+    for page in [
+        format!("/transcripts/{slug}"),
+        format!("/transcripts/{slug}/questions/1"),
+        "/search?q=Ukrainian".to_string(),
+        "/transcripts/feed".to_string(),
+        format!("/api/v1/transcripts/{slug}"),
+    ] {
+        assert_eq!(get(&app, &page).await.status, StatusCode::OK, "{page}");
+    }
+    for page in ["/upload", "/login", &format!("/transcripts/{slug}/edit")] {
+        let r = get(&app, page).await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN, "{page}");
+        assert!(r.body.contains("read-only copy"), "{page}: {}", r.body);
+    }
+    let api = send(
+        &app,
+        Request::post("/api/v1/transcripts")
+            .header(header::AUTHORIZATION, format!("Bearer {token}"))
+            .header(header::CONTENT_TYPE, "text/plain")
+            .body(Body::from("Question: New?\n\nSergey Lavrov: Yes."))
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(api.status, StatusCode::FORBIDDEN);
+    assert!(
+        api.json()["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("read-only")
+    );
+    // The connection itself cannot write, whatever a handler tried.
+    assert!(
+        sqlx::query("DELETE FROM transcript")
+            .execute(&pool)
+            .await
+            .is_err()
+    );
+    pool.close().await;
+    assert!(
+        std::fs::read(&path).unwrap() == before,
+        "the replica's file changed"
+    );
+}
+
+#[tokio::test]
+async fn metrics_count_requests_by_route_and_status_and_say_what_the_archive_holds() {
+    let (s, slug) = seeded().await;
+    for _ in 0..3 {
+        assert_eq!(
+            get(&s.app, &format!("/transcripts/{slug}")).await.status,
+            StatusCode::OK
+        );
+    }
+    get(&s.app, "/transcripts/no-such-transcript").await;
+    let m = get(&s.app, "/metrics").await;
+    assert_eq!(m.status, StatusCode::OK);
+    assert!(
+        m.header("content-type")
+            .starts_with("application/openmetrics-text")
+    );
+    let line = |prefix: &str| -> f64 {
+        m.body
+            .lines()
+            .find(|l| l.starts_with(prefix))
+            .unwrap_or_else(|| panic!("no {prefix} in\n{}", m.body))
+            .rsplit(' ')
+            .next()
+            .unwrap()
+            .parse()
+            .unwrap()
+    };
+    assert_eq!(
+        line(
+            "stenogram_http_requests_total{route=\"/transcripts/{slug}\",method=\"GET\",status=\"200\"}"
+        ),
+        3.0
+    );
+    assert_eq!(
+        line(
+            "stenogram_http_requests_total{route=\"/transcripts/{slug}\",method=\"GET\",status=\"404\"}"
+        ),
+        1.0
+    );
+    assert_eq!(
+        line("stenogram_http_request_duration_seconds_count{route=\"/transcripts/{slug}\"}"),
+        4.0
+    );
+    assert_eq!(line("stenogram_archive_items{kind=\"transcripts\"}"), 1.0);
+    assert!(line("stenogram_database_bytes") > 0.0);
+    assert!(m.body.trim_end().ends_with("# EOF"));
+}
+
+#[tokio::test]
+async fn an_exchange_is_cited_as_text_bibtex_and_csl_json_with_who_asked_and_where() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("archive.db");
+    let pool = store::open(&path).await.unwrap();
+    let text = "Press conference in Geneva, 3 March 2026\n\nQuestion (Reuters): Will the talks resume?\n\nSergey Lavrov: They will, in April.\n";
+    let slug = write::import_bytes(&pool, text.as_bytes(), Some("geneva.txt"), None, None)
+        .await
+        .unwrap()
+        .slug()
+        .to_string();
+    sqlx::query("UPDATE transcript SET source_url = 'https://www.mid.ru/en/press/1'")
+        .execute(&pool)
+        .await
+        .unwrap();
+    let app = stenogram::app(AppState::new(pool, path, 1 << 20, Duration::from_secs(30)));
+    let r = get(&app, &format!("/transcripts/{slug}/questions/1")).await;
+    let permalink = format!("http://archive.test/transcripts/{slug}/questions/1");
+    let citation = r.select("[data-test=citation]").join("");
+    for part in [
+        "Sergey Lavrov",
+        "Reuters",
+        "3 March 2026",
+        "mid.ru",
+        "https://www.mid.ru/en/press/1",
+        &permalink,
+        "accessed 20",
+    ] {
+        assert!(citation.contains(part), "{part} is not in {citation}");
+    }
+    assert_eq!(r.select("[data-test=print-cite]").join(""), citation);
+    let bibtex = r.select("[data-test=bibtex]").join("");
+    assert!(
+        bibtex.starts_with(&format!("@misc{{{slug}-q1,")),
+        "{bibtex}"
+    );
+    assert!(
+        bibtex.contains(&format!("url = {{{permalink}}}")),
+        "{bibtex}"
+    );
+    let csl: serde_json::Value =
+        serde_json::from_str(&r.select("[data-test=csl-json]").join("")).unwrap();
+    assert_eq!(csl[0]["URL"], permalink.as_str());
+    assert_eq!(
+        csl[0]["issued"]["date-parts"][0],
+        serde_json::json!([2026, 3, 3])
+    );
 }

@@ -12,7 +12,8 @@ use axum::routing::get;
 use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
-use serde_json::{Value, json};
+use utoipa::{IntoParams, OpenApi, ToSchema};
+use utoipa_axum::{router::OpenApiRouter, routes};
 
 type ApiResult<T> = std::result::Result<T, ApiError>;
 
@@ -25,55 +26,165 @@ struct Path<T>(T);
 #[from_request(via(axum::extract::Query), rejection(ApiError))]
 struct Query<T>(T);
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/transcripts", get(list).post(create))
-        .route("/transcripts/{slug}", get(transcript))
-        .route("/transcripts/{slug}/questions/{n}", get(exchange))
-        .route("/speakers", get(speakers))
-        .route("/speakers/{slug}", get(speaker))
-        .route("/topics", get(topics))
-        .route("/topics/{slug}", get(topic))
-        .route("/search", get(search_api))
+/// The description of the API, made from the handlers and the types they answer with.
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Stenogram API",
+        description = "Read a Stenogram archive of diplomatic transcripts: transcripts, exchanges (a question and its answers), speakers, topics and full-text search; add transcripts with an API token (`stenogram token create NAME`).\n\nLists are paginated: `page` counts from 1, and every list says its `total`, `page` and `pages`. Errors answer with their HTTP status and `{\"error\": {\"status\", \"message\"}}`; 503 comes with `Retry-After`. Addresses that moved (a merged speaker or topic) answer 301 with `Location`.",
+        license(name = "AGPL-3.0-or-later", identifier = "AGPL-3.0-or-later")
+    ),
+    modifiers(&BearerToken),
+    tags((name = "read", description = "Reading the archive; no authentication."),
+         (name = "write", description = "Adding transcripts; needs an API token."))
+)]
+struct ApiDoc;
+
+struct BearerToken;
+
+impl utoipa::Modify for BearerToken {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "token",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .description(Some("An API token from `stenogram token create NAME`."))
+                    .build(),
+            ),
+        );
+    }
+}
+
+/// The API's routes, and its OpenAPI description made from the same handlers, so that the two
+/// cannot differ. `prefix` is where the router is nested (`/api/v1`).
+pub fn router(prefix: &str) -> Router<AppState> {
+    let (routes, mut spec) = OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .routes(routes!(list, create))
+        .routes(routes!(transcript))
+        .routes(routes!(exchange))
+        .routes(routes!(speakers))
+        .routes(routes!(speaker))
+        .routes(routes!(topics))
+        .routes(routes!(topic))
+        .routes(routes!(search_api))
+        .split_for_parts();
+    // Paths are given whole (`/api/v1/...`), so that the description holds for the server's
+    // own address whatever base a client joins them to.
+    spec.paths.paths = std::mem::take(&mut spec.paths.paths)
+        .into_iter()
+        .map(|(path, item)| (format!("{prefix}{path}"), item))
+        .collect();
+    let spec = std::sync::Arc::new(spec.to_pretty_json().unwrap_or_else(|_| "{}".into()));
+    routes
+        .route(
+            "/openapi.json",
+            get(move || {
+                let spec = spec.clone();
+                async move {
+                    (
+                        [(header::CONTENT_TYPE, "application/json")],
+                        spec.as_str().to_string(),
+                    )
+                }
+            }),
+        )
         .fallback(|| async { ApiError(AppError::NotFound) })
 }
 
-#[derive(Deserialize)]
+/// An error: its HTTP status again, and what to do about it.
+#[derive(Serialize, ToSchema)]
+pub struct ErrorBody {
+    pub error: ErrorDetail,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ErrorDetail {
+    pub status: u16,
+    pub message: String,
+}
+
+/// The pages of a list: `page` of `pages`, `total` items in all.
+#[derive(Serialize, ToSchema)]
+struct TranscriptList {
+    total: i64,
+    page: i64,
+    pages: i64,
+    transcripts: Vec<TranscriptSummary>,
+}
+
+#[derive(Serialize, ToSchema)]
+struct TranscriptSummary {
+    slug: String,
+    title: String,
+    /// `YYYY-MM-DD`.
+    date: Option<String>,
+    place: Option<String>,
+    /// How many exchanges (a question and its answers) it has.
+    exchanges: i64,
+    /// Its principal speakers, comma-separated.
+    speakers: Option<String>,
+    url: String,
+}
+
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 struct ListParams {
+    /// Only transcripts of this year.
     year: Option<i32>,
+    /// The page, from 1; 100 transcripts a page.
     page: Option<i64>,
 }
 
+/// The transcripts, newest first, 100 a page.
+#[utoipa::path(get, path = "/transcripts", tag = "read", params(ListParams),
+    responses((status = 200, body = TranscriptList), (status = 400, body = ErrorBody), (status = 503, body = ErrorBody)))]
 async fn list(
     State(state): State<AppState>,
     Query(p): Query<ListParams>,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Json<TranscriptList>> {
     let total = read::count_transcripts(&state.pool, p.year).await?;
     let pager = Pager::new(p.page, 100, total, String::new());
     let rows = read::list(&state.pool, p.year, pager.offset(), 100).await?;
-    let items: Vec<Value> = rows
-        .iter()
-        .map(|r| json!({"slug": r.slug, "title": r.title, "date": r.date, "place": r.place, "exchanges": r.exchange_count, "speakers": r.speakers, "url": format!("/transcripts/{}", r.slug)}))
+    let transcripts = rows
+        .into_iter()
+        .map(|r| TranscriptSummary {
+            url: format!("/transcripts/{}", r.slug),
+            slug: r.slug,
+            title: r.title,
+            date: r.date,
+            place: r.place,
+            exchanges: r.exchange_count,
+            speakers: r.speakers,
+        })
         .collect();
-    Ok(Json(
-        json!({"total": total, "page": pager.page, "pages": pager.pages(), "transcripts": items}),
-    ))
+    Ok(Json(TranscriptList {
+        total,
+        page: pager.page,
+        pages: pager.pages(),
+        transcripts,
+    }))
 }
 
-fn turn_json(t: &read::TurnRow) -> Value {
-    json!({"position": t.position, "speaker": t.speaker, "speaker_slug": t.speaker_slug, "speaker_kind": t.speaker_kind, "label": t.label, "role": t.role, "exchange": t.exchange, "paragraphs": t.paragraphs()})
-}
-
-/// A turn as the API gives it; its paragraphs are the stored JSON, copied, never parsed.
-#[derive(Serialize)]
+/// A turn: one speaker's uninterrupted speech; its paragraphs are the stored JSON, copied,
+/// never parsed.
+#[derive(Serialize, ToSchema)]
 struct TurnOut<'a> {
+    /// Its place in the transcript, from 0.
     position: i64,
     speaker: &'a str,
     speaker_slug: &'a str,
+    /// `person`, `outlet` or `anonymous`.
     speaker_kind: &'a str,
+    /// The label as printed.
     label: Option<&'a str>,
+    /// `statement`, `question`, `answer` or `remark`.
     role: &'a str,
+    /// The exchange it belongs to, from 1.
     exchange: Option<i64>,
+    #[schema(value_type = Vec<String>)]
     paragraphs: &'a RawValue,
 }
 
@@ -98,33 +209,45 @@ fn raw_list(json: &str) -> &RawValue {
         .unwrap_or_else(|_| serde_json::from_str::<&RawValue>("[]").expect("an empty list is JSON"))
 }
 
-#[derive(Serialize)]
+/// An exchange: a question and the answers that follow it.
+#[derive(Serialize, ToSchema)]
 struct ExchangeOut<'a> {
     number: usize,
+    /// The position of its question turn.
     question: Option<i64>,
+    /// The positions of its answer turns.
     answers: &'a [i64],
+    /// The positions of every turn in it.
     turns: &'a [i64],
     url: String,
     topics: &'a [read::TopicRef],
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
 struct TranscriptOut<'a> {
     slug: &'a str,
     title: &'a str,
     date: Option<&'a str>,
     place: Option<&'a str>,
     source_url: Option<&'a str>,
+    /// The language of the text (BCP 47), when known.
     language: Option<&'a str>,
+    /// The publisher's editorial paragraphs before the transcript.
+    #[schema(value_type = Vec<String>)]
     preface: &'a RawValue,
+    /// Text that belongs to no turn.
+    #[schema(value_type = Vec<String>)]
     notes: &'a RawValue,
     url: String,
     turns: Vec<TurnOut<'a>>,
     exchanges: Vec<ExchangeOut<'a>>,
 }
 
-/// `GET /api/v1/transcripts/{slug}`: the whole transcript, written out in one pass over its
-/// turns; what it holds is copied into the answer rather than built up as a tree first.
+/// The whole transcript, written out in one pass over its turns; what it holds is copied into
+/// the answer rather than built up as a tree first.
+#[utoipa::path(get, path = "/transcripts/{slug}", tag = "read",
+    params(("slug" = String, Path, description = "The transcript's slug, `YYYY-MM-DD-short-title`.")),
+    responses((status = 200, body = TranscriptOut), (status = 404, body = ErrorBody), (status = 503, body = ErrorBody)))]
 async fn transcript(
     State(state): State<AppState>,
     Path(slug): Path<String>,
@@ -190,11 +313,35 @@ async fn transcript(
         .into_response())
 }
 
+/// The transcript an exchange belongs to.
+#[derive(Serialize, ToSchema)]
+struct TranscriptBrief {
+    slug: String,
+    title: String,
+    date: Option<String>,
+    place: Option<String>,
+}
+
+#[derive(Serialize, ToSchema)]
+struct ExchangeDetail<'a> {
+    transcript: TranscriptBrief,
+    number: i64,
+    /// The exchange's permalink, absolute.
+    url: String,
+    turns: Vec<TurnOut<'a>>,
+    topics: Vec<read::TopicRef>,
+}
+
+/// One exchange: its question, its answers and the remarks between them.
+#[utoipa::path(get, path = "/transcripts/{slug}/questions/{n}", tag = "read",
+    params(("slug" = String, Path, description = "The transcript's slug."),
+           ("n" = i64, Path, description = "The exchange's number, from 1.")),
+    responses((status = 200, body = ExchangeDetail), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody), (status = 503, body = ErrorBody)))]
 async fn exchange(
     State(state): State<AppState>,
     Origin(origin): Origin,
     Path((slug, n)): Path<(String, i64)>,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Response> {
     let t = read::transcript(&state.pool, &slug)
         .await?
         .ok_or(AppError::NotFound)?;
@@ -203,21 +350,36 @@ async fn exchange(
         return Err(AppError::NotFound.into());
     }
     let topics = read::exchange_topics(&state.pool, t.id, n).await?;
-    Ok(Json(json!({
-        "transcript": {"slug": t.slug, "title": t.title, "date": t.date, "place": t.place},
-        "number": n, "url": format!("{origin}/transcripts/{}/questions/{n}", t.slug),
-        "turns": turns.iter().map(turn_json).collect::<Vec<_>>(), "topics": topics,
-    })))
+    let url = format!("{origin}/transcripts/{}/questions/{n}", t.slug);
+    let out = ExchangeDetail {
+        transcript: TranscriptBrief {
+            slug: t.slug,
+            title: t.title,
+            date: t.date,
+            place: t.place,
+        },
+        number: n,
+        url,
+        turns: turns.iter().map(TurnOut::of).collect(),
+        topics,
+    };
+    Ok(Json(out).into_response())
 }
 
 /// Items on one page of the API's speaker and topic lists.
 const API_PER_PAGE: i64 = 100;
 
-#[derive(Deserialize)]
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 struct IndexQuery {
+    /// Only this kind: for speakers `person`, `outlet` or `anonymous`; for topics `country`,
+    /// `person`, `organisation`, `theme`, `place`, `agreement` or `phrase`.
     kind: Option<String>,
+    /// Only names starting with this letter.
     letter: Option<String>,
+    /// Only names holding this text.
     filter: Option<String>,
+    /// The page, from 1; 100 a page.
     page: Option<i64>,
 }
 
@@ -232,22 +394,62 @@ impl IndexQuery {
     }
 }
 
-/// `GET /api/v1/speakers`: speakers who said something, most active first, a page at a time;
-/// `kind`, `letter` and `filter` narrow the list as on the page.
+#[derive(Serialize, ToSchema)]
+struct SpeakerList {
+    total: i64,
+    page: i64,
+    pages: i64,
+    speakers: Vec<read::SpeakerRow>,
+}
+
+/// Speakers who said something, most active first, a page at a time; `kind`, `letter` and
+/// `filter` narrow the list as on the page.
+#[utoipa::path(get, path = "/speakers", tag = "read", params(IndexQuery),
+    responses((status = 200, body = SpeakerList), (status = 400, body = ErrorBody), (status = 503, body = ErrorBody)))]
 async fn speakers(
     State(state): State<AppState>,
     Query(q): Query<IndexQuery>,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Json<SpeakerList>> {
     let params = q.params();
     let filter = params.list_filter(super::people::KINDS)?;
     let total = read::count_speakers(&state.pool, &filter).await?;
     let pager = Pager::new(params.page, API_PER_PAGE, total, String::new());
     let speakers = read::speakers(&state.pool, &filter, pager.offset(), API_PER_PAGE).await?;
-    Ok(Json(
-        json!({"total": total, "page": pager.page, "pages": pager.pages(), "speakers": speakers}),
-    ))
+    Ok(Json(SpeakerList {
+        total,
+        page: pager.page,
+        pages: pager.pages(),
+        speakers,
+    }))
 }
 
+/// One of a speaker's answers or statements.
+#[derive(Serialize, ToSchema)]
+struct SpeakerTurn {
+    /// The transcript's slug.
+    transcript: String,
+    title: String,
+    date: Option<String>,
+    role: String,
+    exchange: Option<i64>,
+    first_paragraph: String,
+}
+
+#[derive(Serialize, ToSchema)]
+struct SpeakerDetail {
+    speaker: read::SpeakerRow,
+    /// Every label that resolved to this speaker.
+    aliases: Vec<String>,
+    /// The newest 100 answers and statements.
+    answers_and_statements: Vec<SpeakerTurn>,
+}
+
+/// One speaker, the labels they were printed under, and their newest answers and statements.
+#[utoipa::path(get, path = "/speakers/{slug}", tag = "read",
+    params(("slug" = String, Path, description = "The speaker's slug.")),
+    responses((status = 200, body = SpeakerDetail),
+              (status = 301, description = "The speaker was merged into another; `Location` says where."),
+              (status = 404, body = ErrorBody), (status = 503, body = ErrorBody)))]
 async fn speaker(State(state): State<AppState>, Path(slug): Path<String>) -> ApiResult<Response> {
     let Some(s) = read::speaker(&state.pool, &slug).await? else {
         return match read::speaker_redirect(&state.pool, &slug).await? {
@@ -257,40 +459,122 @@ async fn speaker(State(state): State<AppState>, Path(slug): Path<String>) -> Api
     };
     let aliases = read::aliases(&state.pool, s.id).await?;
     let turns = read::speaker_turns(&state.pool, s.id, 0, 100).await?;
-    Ok(Json(
-        json!({"speaker": s, "aliases": aliases, "answers_and_statements": turns.iter().map(|t| json!({"transcript": t.slug, "title": t.title, "date": t.date, "role": t.role, "exchange": t.exchange, "first_paragraph": t.first_paragraph()})).collect::<Vec<_>>()}),
-    )
+    let answers_and_statements = turns
+        .iter()
+        .map(|t| SpeakerTurn {
+            first_paragraph: t.first_paragraph(),
+            transcript: t.slug.clone(),
+            title: t.title.clone(),
+            date: t.date.clone(),
+            role: t.role.clone(),
+            exchange: t.exchange,
+        })
+        .collect();
+    Ok(Json(SpeakerDetail {
+        speaker: s,
+        aliases,
+        answers_and_statements,
+    })
     .into_response())
 }
 
-/// `GET /api/v1/topics`: topics, most used first, a page at a time; narrowed as speakers are.
+#[derive(Serialize, ToSchema)]
+struct TopicList {
+    total: i64,
+    page: i64,
+    pages: i64,
+    topics: Vec<read::TopicRow>,
+}
+
+/// Topics, most used first, a page at a time; narrowed as speakers are.
+#[utoipa::path(get, path = "/topics", tag = "read", params(IndexQuery),
+    responses((status = 200, body = TopicList), (status = 400, body = ErrorBody), (status = 503, body = ErrorBody)))]
 async fn topics(
     State(state): State<AppState>,
     Query(q): Query<IndexQuery>,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Json<TopicList>> {
     let params = q.params();
     let filter = params.list_filter(super::topics::KINDS)?;
     let total = read::count_topics(&state.pool, &filter).await?;
     let pager = Pager::new(params.page, API_PER_PAGE, total, String::new());
     let topics = read::topics(&state.pool, &filter, pager.offset(), API_PER_PAGE).await?;
-    Ok(Json(
-        json!({"total": total, "page": pager.page, "pages": pager.pages(), "topics": topics}),
-    ))
+    Ok(Json(TopicList {
+        total,
+        page: pager.page,
+        pages: pager.pages(),
+        topics,
+    }))
 }
 
-async fn topic(State(state): State<AppState>, Path(slug): Path<String>) -> ApiResult<Json<Value>> {
-    let t = read::topic(&state.pool, &slug)
-        .await?
-        .ok_or(AppError::NotFound)?;
+#[derive(Serialize, ToSchema)]
+struct TopicMonth {
+    /// `YYYY-MM`.
+    month: String,
+    exchanges: i64,
+}
+
+#[derive(Serialize, ToSchema)]
+struct TopicExchange {
+    /// The transcript's slug.
+    transcript: String,
+    title: String,
+    date: Option<String>,
+    number: i64,
+    /// The first paragraph of its question.
+    question: String,
+    url: String,
+}
+
+#[derive(Serialize, ToSchema)]
+struct TopicDetail {
+    topic: read::TopicRow,
+    /// Exchanges a month.
+    months: Vec<TopicMonth>,
+    /// The newest 200 exchanges.
+    exchanges: Vec<TopicExchange>,
+}
+
+/// One topic: exchanges a month and its newest exchanges.
+#[utoipa::path(get, path = "/topics/{slug}", tag = "read",
+    params(("slug" = String, Path, description = "The topic's slug.")),
+    responses((status = 200, body = TopicDetail),
+              (status = 301, description = "The topic was merged into another; `Location` says where."),
+              (status = 404, body = ErrorBody), (status = 503, body = ErrorBody)))]
+async fn topic(State(state): State<AppState>, Path(slug): Path<String>) -> ApiResult<Response> {
+    let Some(t) = read::topic(&state.pool, &slug).await? else {
+        return match read::topic_redirect(&state.pool, &slug).await? {
+            Some(to) => Ok(crate::http::moved(&format!("/api/v1/topics/{to}"))),
+            None => Err(AppError::NotFound.into()),
+        };
+    };
     let exchanges = read::topic_exchanges(&state.pool, t.id, 0, 200).await?;
     let months = read::topic_months(&state.pool, t.id).await?;
-    Ok(Json(json!({
-        "topic": t,
-        "months": months.into_iter().map(|(m, n)| json!({"month": m, "exchanges": n})).collect::<Vec<_>>(),
-        "exchanges": exchanges.iter().map(|e| json!({"transcript": e.slug, "title": e.title, "date": e.date, "number": e.number, "question": e.question(), "url": format!("/transcripts/{}/questions/{}", e.slug, e.number)})).collect::<Vec<_>>(),
-    })))
+    Ok(Json(TopicDetail {
+        topic: t,
+        months: months
+            .into_iter()
+            .map(|(month, exchanges)| TopicMonth { month, exchanges })
+            .collect(),
+        exchanges: exchanges
+            .iter()
+            .map(|e| TopicExchange {
+                question: e.question(),
+                url: format!("/transcripts/{}/questions/{}", e.slug, e.number),
+                transcript: e.slug.clone(),
+                title: e.title.clone(),
+                date: e.date.clone(),
+                number: e.number,
+            })
+            .collect(),
+    })
+    .into_response())
 }
 
+/// Full-text search, grouped to exchanges, with the search page's filters.
+#[utoipa::path(get, path = "/search", tag = "read", params(search::Params),
+    responses((status = 200, body = search::Results),
+              (status = 400, description = "No query, or one too costly to run; the message says how to narrow it.", body = ErrorBody),
+              (status = 503, description = "Too many searches at once, or the search took too long; `Retry-After` says when to try again.", body = ErrorBody)))]
 async fn search_api(
     State(state): State<AppState>,
     Query(params): Query<search::Params>,
@@ -303,6 +587,23 @@ async fn search_api(
     }
     let _turn = state.expensive().await?;
     Ok(Json(search::search(&state.pool, &params).await?))
+}
+
+/// What adding a transcript made.
+#[derive(Serialize, ToSchema)]
+struct Created {
+    slug: String,
+    url: String,
+    exchanges: i64,
+    /// How many turns were read (new transcripts only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    turns: Option<usize>,
+    /// Whether speakers' labels were found; without them the text is one statement.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    labelled: Option<bool>,
+    /// Set when the same bytes were stored already.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    existing: Option<bool>,
 }
 
 /// The API token from `Authorization: Bearer TOKEN`.
@@ -322,9 +623,16 @@ async fn authorise(state: &AppState, headers: &HeaderMap) -> ApiResult<String> {
         .ok_or(AppError::Unauthorized.into())
 }
 
-/// `POST /api/v1/transcripts`: the file as the body. 201 with the new transcript; 200 with the
-/// existing one for bytes already stored. The token, the declared type and the declared length
-/// are checked before a byte of the body is read.
+/// Add a transcript: the file as the body (text, Markdown or HTML). 201 with the new transcript;
+/// 200 with the existing one for bytes already stored. The token, the declared type and the
+/// declared length are checked before a byte of the body is read.
+#[utoipa::path(post, path = "/transcripts", tag = "write", security(("token" = [])),
+    request_body(description = "The transcript file, verbatim.",
+                 content((String = "text/plain"), (String = "text/markdown"), (String = "text/html"))),
+    responses((status = 201, body = Created, headers(("Location" = String, description = "The new transcript's page."))),
+              (status = 200, description = "These bytes are stored already.", body = Created),
+              (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 413, body = ErrorBody),
+              (status = 415, body = ErrorBody), (status = 422, body = ErrorBody), (status = 503, body = ErrorBody)))]
 async fn create(
     State(state): State<AppState>,
     headers: HeaderMap,
@@ -393,7 +701,18 @@ async fn create(
             .await?
             .map(|t| t.exchange_count)
             .unwrap_or(0);
-        return Ok((StatusCode::OK, Json(json!({"slug": slug, "url": format!("/transcripts/{slug}"), "exchanges": exchanges, "existing": true}))).into_response());
+        return Ok((
+            StatusCode::OK,
+            Json(Created {
+                url: format!("/transcripts/{slug}"),
+                slug,
+                exchanges,
+                turns: None,
+                labelled: None,
+                existing: Some(true),
+            }),
+        )
+            .into_response());
     }
     let read = super::read_upload(body.clone(), declared.clone()).await?;
     let doc = read.map_err(|e| {
@@ -423,13 +742,27 @@ async fn create(
     let (status, slug, exchanges) = match outcome {
         Imported::New {
             slug, exchanges, ..
-        } => (StatusCode::CREATED, slug, exchanges as i64),
+        } => {
+            state.metrics.imported.inc();
+            (StatusCode::CREATED, slug, exchanges as i64)
+        }
         Imported::Existing { slug } => (StatusCode::OK, slug, 0),
     };
     let url = format!("/transcripts/{slug}");
     let doc = &prepared.doc;
     let labelled = doc.turns.iter().any(|t| t.label.is_some());
-    let mut response = (status, Json(json!({"slug": slug, "url": url, "exchanges": exchanges, "turns": doc.turns.len(), "labelled": labelled}))).into_response();
+    let mut response = (
+        status,
+        Json(Created {
+            slug,
+            url: url.clone(),
+            exchanges,
+            turns: Some(doc.turns.len()),
+            labelled: Some(labelled),
+            existing: None,
+        }),
+    )
+        .into_response();
     if let Ok(v) = header::HeaderValue::from_str(&url) {
         response.headers_mut().insert(header::LOCATION, v);
     }

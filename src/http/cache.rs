@@ -121,8 +121,14 @@ fn cacheable(request: &Request) -> bool {
 }
 
 /// The page's key: host, path and the parameters some page reads, in the order given.
+/// The key of a page: the day (citations carry the date they were read), the host (absolute
+/// links name it), the path and the query parameters pages read.
 fn key_of(host: &str, uri: &axum::http::Uri) -> String {
-    let mut key = format!("{host}{}", uri.path());
+    let day = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs() / 86_400)
+        .unwrap_or(0);
+    let mut key = format!("{day}|{host}{}", uri.path());
     let mut first = true;
     for pair in uri.query().unwrap_or("").split('&') {
         let name = pair.split('=').next().unwrap_or("");
@@ -141,11 +147,25 @@ fn etag_of(body: &[u8]) -> String {
     format!("W/\"{:016x}\"", hasher.finish())
 }
 
-fn not_modified(request_headers: &HeaderMap, etag: &str) -> bool {
-    request_headers
-        .get(header::IF_NONE_MATCH)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.split(',').any(|t| t.trim() == etag || t.trim() == "*"))
+/// Whether the client has this answer already: its `If-None-Match` names the ETag, or, when it
+/// sends none, its `If-Modified-Since` is the answer's own `Last-Modified` (feeds send one).
+fn not_modified(
+    request_headers: &HeaderMap,
+    etag: &str,
+    last_modified: Option<&HeaderValue>,
+) -> bool {
+    if let Some(v) = request_headers.get(header::IF_NONE_MATCH) {
+        return v
+            .to_str()
+            .is_ok_and(|v| v.split(',').any(|t| t.trim() == etag || t.trim() == "*"));
+    }
+    match (
+        request_headers.get(header::IF_MODIFIED_SINCE),
+        last_modified,
+    ) {
+        (Some(since), Some(lm)) => since.as_bytes().trim_ascii() == lm.as_bytes().trim_ascii(),
+        _ => false,
+    }
 }
 
 fn respond(request_headers: &HeaderMap, entry: &Entry) -> Response {
@@ -155,10 +175,14 @@ fn respond(request_headers: &HeaderMap, entry: &Entry) -> Response {
         .and_then(|v| v.to_str().ok())
         .unwrap_or("")
         .to_string();
-    if !etag.is_empty() && not_modified(request_headers, &etag) {
+    let last_modified = entry.headers.get(header::LAST_MODIFIED);
+    if !etag.is_empty() && not_modified(request_headers, &etag, last_modified) {
         let mut r = StatusCode::NOT_MODIFIED.into_response();
         r.headers_mut()
             .insert(header::ETAG, entry.headers[header::ETAG].clone());
+        if let Some(lm) = last_modified {
+            r.headers_mut().insert(header::LAST_MODIFIED, lm.clone());
+        }
         return r;
     }
     let mut r = Response::new(Body::from(entry.body.clone()));

@@ -1,10 +1,14 @@
 //! HTTP: the router with every address in one place, the middleware stack, and what handlers
 //! share (state, extractors, pagination, the page cache).
 
-mod api;
+pub mod api;
 mod auth;
 pub mod cache;
+mod cite;
+mod exports;
+mod feeds;
 pub mod listen;
+pub mod metrics;
 mod pages;
 mod people;
 mod search;
@@ -39,6 +43,9 @@ pub struct AppState {
     /// What the check of the database file found, once it has run: `None` while it runs or
     /// when it found nothing wrong, else what it found.
     pub damage: Arc<std::sync::Mutex<Option<String>>>,
+    /// The database file, whose size `/metrics` reports.
+    pub db_path: PathBuf,
+    pub metrics: Arc<metrics::Metrics>,
 }
 
 /// How many searches are answered at once; more wait their turn.
@@ -52,6 +59,10 @@ const SEARCH_QUEUE_WAIT: Duration = Duration::from_secs(3);
 pub struct Settings {
     pub max_upload: usize,
     pub request_timeout: Duration,
+    /// Where readers reach the archive, without a trailing slash; `None`: the request's host.
+    pub base_url: Option<String>,
+    /// A replica: nothing is written, and the editors' addresses say so.
+    pub read_only: bool,
 }
 
 impl AppState {
@@ -67,11 +78,31 @@ impl AppState {
             settings: Arc::new(Settings {
                 max_upload,
                 request_timeout,
+                base_url: None,
+                read_only: false,
             }),
-            cache: Arc::new(cache::PageCache::new(db_path)),
+            cache: Arc::new(cache::PageCache::new(db_path.clone())),
+            db_path,
+            metrics: Arc::new(metrics::Metrics::default()),
             searches: Arc::new(tokio::sync::Semaphore::new(SEARCHES_AT_ONCE)),
             damage: Arc::new(std::sync::Mutex::new(None)),
         }
+    }
+
+    /// Serves the archive as reached at `base_url` (absolute links, feeds, citations).
+    pub fn with_base_url(mut self, base_url: Option<String>) -> Self {
+        let mut settings = (*self.settings).clone();
+        settings.base_url = base_url;
+        self.settings = Arc::new(settings);
+        self
+    }
+
+    /// Serves a replica: every write and every editor's address is refused with why.
+    pub fn read_only(mut self, read_only: bool) -> Self {
+        let mut settings = (*self.settings).clone();
+        settings.read_only = read_only;
+        self.settings = Arc::new(settings);
+        self
     }
 
     /// Checks the database file in the background (`PRAGMA quick_check`, which reads every
@@ -96,6 +127,9 @@ impl AppState {
 
     /// Refuses a change to a damaged archive.
     pub fn writable(&self) -> Result<(), AppError> {
+        if self.settings.read_only {
+            return Err(AppError::Forbidden(READ_ONLY.into()));
+        }
         match self
             .damage
             .lock()
@@ -163,6 +197,40 @@ impl From<axum::extract::rejection::FormRejection> for AppError {
     }
 }
 
+/// What a replica answers to a write or an editor's address.
+const READ_ONLY: &str = "This server serves a read-only copy of the archive: signing in, uploads and edits are made on the primary server.";
+
+/// On a replica, refuses writes and editors' addresses before any handler runs.
+async fn read_only_guard(
+    axum::extract::State(state): axum::extract::State<AppState>,
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    if !state.settings.read_only {
+        return next.run(request).await;
+    }
+    let path = request.uri().path();
+    let editor = ["/upload", "/login", "/logout", "/drafts"]
+        .iter()
+        .any(|p| path == *p || path.starts_with(&format!("{p}/")))
+        || path.ends_with("/edit")
+        || path.ends_with("/topics") && path.contains("/questions/")
+        || path == "/topics/merge";
+    let writes = !matches!(
+        *request.method(),
+        axum::http::Method::GET | axum::http::Method::HEAD
+    );
+    if !(editor || writes) {
+        return next.run(request).await;
+    }
+    let error = AppError::Forbidden(READ_ONLY.into());
+    if path.starts_with("/api/") {
+        crate::error::ApiError(error).into_response()
+    } else {
+        error.into_response()
+    }
+}
+
 /// Builds the application: every address, then the middleware stack.
 pub fn app(state: AppState) -> Router {
     let max_body = state.settings.max_upload + 256 * 1024;
@@ -170,10 +238,18 @@ pub fn app(state: AppState) -> Router {
     let routes = Router::new()
         .route("/", get(pages::home))
         .route("/healthz", get(healthz))
+        .route("/metrics", get(metrics::show))
         .route("/transcripts", get(pages::transcripts))
+        .route("/transcripts/feed", get(feeds::transcripts))
         .route("/transcripts/{slug}", get(pages::transcript))
         .route("/transcripts/{slug}/questions/{n}", get(pages::exchange))
         .route("/transcripts/{slug}/source", get(pages::source))
+        .route("/transcripts/{slug}/export.txt", get(exports::text))
+        .route("/transcripts/{slug}/export.csv", get(exports::csv))
+        .route(
+            "/transcripts/{slug}/export.akn.xml",
+            get(exports::akoma_ntoso),
+        )
         .route(
             "/transcripts/{slug}/edit",
             get(upload::edit_form).post(upload::edit_save),
@@ -184,10 +260,13 @@ pub fn app(state: AppState) -> Router {
         )
         .route("/speakers", get(people::speakers))
         .route("/speakers/{slug}", get(people::speaker))
+        .route("/speakers/{slug}/feed", get(feeds::speaker))
         .route("/topics", get(topics::index))
         .route("/topics/merge", post(topics::merge))
         .route("/topics/{slug}", get(topics::topic))
+        .route("/topics/{slug}/feed", get(feeds::topic))
         .route("/search", get(search::page))
+        .route("/search/feed", get(feeds::search))
         .route("/login", get(auth::login_form).post(auth::login))
         .route("/logout", post(auth::logout))
         .route("/upload", get(upload::form).post(upload::submit))
@@ -200,7 +279,7 @@ pub fn app(state: AppState) -> Router {
         .route("/static/style.css", get(static_css))
         .route("/static/app.js", get(static_js))
         .route("/favicon.ico", get(favicon))
-        .nest("/api/v1", api::router())
+        .nest("/api/v1", api::router("/api/v1"))
         .fallback(fallback)
         .with_state(state.clone());
 
@@ -209,7 +288,12 @@ pub fn app(state: AppState) -> Router {
     // (which stores uncompressed bodies) and the body limit closest to the handlers.
     routes
         .layer(DefaultBodyLimit::max(max_body))
-        .layer(axum::middleware::from_fn_with_state(state, cache::layer))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            read_only_guard,
+        ))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), cache::layer))
+        .layer(axum::middleware::from_fn_with_state(state, metrics::layer))
         .layer(CompressionLayer::new().gzip(true).br(true))
         .layer(axum::middleware::from_fn_with_state(timeout, deadline))
         .layer(SetResponseHeaderLayer::if_not_present(
@@ -389,16 +473,20 @@ impl Pager {
     }
 }
 
-/// The scheme and host the request came to, for absolute links (canonical, OpenGraph).
+/// Where the archive is reached, for absolute links (canonical, OpenGraph, feeds, citations):
+/// the `--base-url` setting, else the scheme and host the request came to.
 pub struct Origin(pub String);
 
-impl<S: Send + Sync> FromRequestParts<S> for Origin {
+impl FromRequestParts<AppState> for Origin {
     type Rejection = std::convert::Infallible;
 
     async fn from_request_parts(
         parts: &mut axum::http::request::Parts,
-        _: &S,
+        state: &AppState,
     ) -> Result<Self, Self::Rejection> {
+        if let Some(base) = &state.settings.base_url {
+            return Ok(Origin(base.clone()));
+        }
         let host = parts
             .headers
             .get(header::HOST)

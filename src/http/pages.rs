@@ -178,6 +178,9 @@ pub struct TranscriptPage {
     pub notes: Vec<String>,
     pub opening: Vec<TurnView>,
     pub sections: Vec<Section>,
+    /// Where the archive is reached, for the canonical link.
+    pub origin: String,
+    pub description: String,
 }
 
 async fn find(pool: &SqlitePool, slug: &str) -> Result<Transcript> {
@@ -192,6 +195,7 @@ fn json_list(s: &str) -> Vec<String> {
 
 pub async fn transcript(
     State(pool): State<SqlitePool>,
+    Origin(origin): Origin,
     Path(slug): Path<String>,
 ) -> Result<TranscriptPage> {
     let t = find(&pool, &slug).await?;
@@ -218,8 +222,37 @@ pub async fn transcript(
             opening.push(view);
         }
     }
+    let date = human_date(t.date.as_deref());
+    let mut answerers: Vec<&str> = Vec::new();
+    for row in rows
+        .iter()
+        .filter(|r| matches!(r.role.as_str(), "answer" | "statement"))
+    {
+        if row.speaker_kind == "person" && !answerers.contains(&row.speaker.as_str()) {
+            answerers.push(&row.speaker);
+        }
+    }
+    let description = shorten(
+        &format!(
+            "{}, {date}{}: {} exchanges{}.",
+            t.title,
+            t.place
+                .as_deref()
+                .map(|p| format!(", {p}"))
+                .unwrap_or_default(),
+            sections.len(),
+            if answerers.is_empty() {
+                String::new()
+            } else {
+                format!(", with {}", answerers.join(", "))
+            }
+        ),
+        250,
+    );
     Ok(TranscriptPage {
-        date: human_date(t.date.as_deref()),
+        date,
+        origin,
+        description,
         header: json_list(&t.header),
         preface: json_list(&t.preface),
         notes: json_list(&t.notes),
@@ -244,6 +277,8 @@ pub struct ExchangePage {
     pub og_description: String,
     pub answerers: String,
     pub citation: String,
+    pub bibtex: String,
+    pub csl_json: String,
 }
 
 pub async fn exchange(
@@ -315,10 +350,32 @@ pub async fn exchange(
     } else {
         answerers.clone()
     };
-    let citation = format!(
-        "{who}, answer to question {number}, “{}”, {date}. {url}",
-        t.title
-    );
+    let asker = turns
+        .iter()
+        .find(|t| t.role == "question")
+        .map(|q| match &q.label {
+            // An unnamed questioner is best named by the label printed: `Question (Reuters)`.
+            Some(label) if q.speaker_kind == "anonymous" => label.clone(),
+            _ => q.speaker.clone(),
+        })
+        .unwrap_or_default();
+    let accessed = super::cite::today();
+    let cited = super::cite::Cited {
+        answerers: &answerers,
+        asker: &asker,
+        title: &t.title,
+        place: t.place.as_deref(),
+        date: t.date.as_deref(),
+        human_date: &date,
+        source_url: t.source_url.as_deref(),
+        permalink: &url,
+        slug: &t.slug,
+        number,
+        accessed: &accessed,
+    };
+    let citation = cited.text();
+    let bibtex = cited.bibtex();
+    let csl_json = cited.csl_json();
     let page = ExchangePage {
         og_title: shorten(&question, 90),
         og_description: if answer.is_empty() {
@@ -335,6 +392,8 @@ pub async fn exchange(
         url,
         answerers,
         citation,
+        bibtex,
+        csl_json,
         t,
     };
     Ok(page.into_response())

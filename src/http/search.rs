@@ -25,6 +25,16 @@ impl SearchPage {
     pub fn role_selected(&self, role: &str) -> bool {
         self.params.role.as_deref() == Some(role)
     }
+    /// This search's Atom feed: its words and filters, newest first.
+    pub fn feed_url(&self) -> String {
+        let mut feed = self.params.clone();
+        feed.sort = None;
+        feed.page = None;
+        let mut url = base_url(&feed).replacen("/search?", "/search/feed?", 1);
+        url.pop();
+        url
+    }
+
     /// The same search in the other order.
     pub fn sort_link(&self) -> String {
         let mut other = self.params.clone();

@@ -546,6 +546,9 @@ async fn publish_draft(state: &AppState, editor: &Editor, id: i64) -> Result<Res
     // deadlocks when every connection is held by a publish doing the same.
     editors::delete_draft(&mut *conn, id).await?;
     drop(conn);
+    if matches!(outcome, Imported::New { .. }) {
+        state.metrics.imported.inc();
+    }
     match outcome {
         Imported::New { slug, .. } | Imported::Existing { slug } => {
             Ok(Redirect::to(&format!("/transcripts/{slug}")).into_response())

@@ -10,9 +10,12 @@ use serde::{Deserialize, Serialize};
 use sqlx::SqlitePool;
 
 /// What was asked for.
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct Params {
+    /// Words, "exact phrases", prefix* and AND / OR / NOT.
     #[serde(default)]
+    #[param(required = true, min_length = 1, max_length = 500)]
     pub q: String,
     /// A speaker's slug.
     #[serde(default)]
@@ -22,6 +25,7 @@ pub struct Params {
     pub topic: Option<String>,
     /// `question`, `answer` or `statement`.
     #[serde(default)]
+    #[param(pattern = "^(question|answer|statement)?$")]
     pub role: Option<String>,
     /// Earliest date, `YYYY-MM-DD` (a year or month also works).
     #[serde(default)]
@@ -29,10 +33,12 @@ pub struct Params {
     /// Latest date, `YYYY-MM-DD`.
     #[serde(default)]
     pub to: Option<String>,
+    /// The page of results, from 1.
     #[serde(default)]
     pub page: Option<i64>,
     /// `relevance` (the default) or `newest`.
     #[serde(default)]
+    #[param(pattern = "^(relevance|newest)?$")]
     pub sort: Option<String>,
 }
 
@@ -52,7 +58,7 @@ impl Params {
 }
 
 /// One result: an exchange (or a statement), with the best-matching passage.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Hit {
     pub slug: String,
     pub title: String,
@@ -70,7 +76,7 @@ pub struct Hit {
 }
 
 /// A page of results.
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default, Serialize, utoipa::ToSchema)]
 pub struct Results {
     pub query: String,
     /// The FTS5 query that ran.

@@ -5,6 +5,7 @@
 mod derive;
 pub mod editors;
 pub mod edits;
+pub mod maintain;
 pub mod read;
 pub mod write;
 
@@ -111,17 +112,23 @@ pub async fn open(path: &Path) -> Result<SqlitePool, sqlx::Error> {
         .busy_timeout(Duration::from_secs(10))
         .pragma("cache_size", "-8192")
         .pragma("mmap_size", "1073741824");
-    let pool = SqlitePoolOptions::new()
+    let pool = pool_of(options).await?;
+    MIGRATOR.run(&pool).await?;
+    upgrade(&pool).await?;
+    Ok(pool)
+}
+
+/// The pool every server and command reads through: eight connections, each armed with the
+/// request's deadline when it is taken.
+pub(crate) async fn pool_of(options: SqliteConnectOptions) -> Result<SqlitePool, sqlx::Error> {
+    SqlitePoolOptions::new()
         .max_connections(8)
         // Arming a connection talks to it, which tells as much as the default ping would.
         .test_before_acquire(false)
         .after_connect(|conn, _| Box::pin(arm(conn)))
         .before_acquire(|conn, _| Box::pin(async move { arm(conn).await.map(|()| true) }))
         .connect_with(options)
-        .await?;
-    MIGRATOR.run(&pool).await?;
-    upgrade(&pool).await?;
-    Ok(pool)
+        .await
 }
 
 /// Upgrades of stored data that SQL alone cannot compute, each run once (`user_version`

@@ -94,7 +94,7 @@ const TURN_COLUMNS: &str = "t.id, t.position, t.speaker_id, s.slug AS speaker_sl
     t.label, t.role, t.exchange, t.paragraphs AS paragraphs_json";
 
 /// A topic as links show it.
-#[derive(Debug, Clone, FromRow, Serialize, PartialEq)]
+#[derive(Debug, Clone, FromRow, Serialize, PartialEq, utoipa::ToSchema)]
 pub struct TopicRef {
     pub slug: String,
     pub name: String,
@@ -273,7 +273,7 @@ pub async fn exchange_topics(
 }
 
 /// A speaker with what they said.
-#[derive(Debug, Clone, FromRow, Serialize)]
+#[derive(Debug, Clone, FromRow, Serialize, utoipa::ToSchema)]
 pub struct SpeakerRow {
     #[serde(skip)]
     pub id: i64,
@@ -468,7 +468,7 @@ pub async fn aliases(
 }
 
 /// A topic with how many exchanges carry it.
-#[derive(Debug, Clone, FromRow, Serialize)]
+#[derive(Debug, Clone, FromRow, Serialize, utoipa::ToSchema)]
 pub struct TopicRow {
     #[serde(skip)]
     pub id: i64,
