@@ -24,7 +24,8 @@ pub struct DbArg {
 pub enum Command {
     /// Serve the archive over HTTP.
     Serve(ServeArgs),
-    /// Import transcript files or folders (recursively: .txt, .md, .html, .htm).
+    /// Import transcript files or folders (recursively: .txt, .md, .html, .htm), or an export
+    /// made by `stenogram export`.
     Import {
         #[command(flatten)]
         db: DbArg,
@@ -49,6 +50,14 @@ pub enum Command {
         #[command(flatten)]
         db: DbArg,
         /// The new file (it must not exist yet).
+        dest: PathBuf,
+    },
+    /// Write the whole archive as JSON Lines (sources, editors' choices, redirects); `stenogram
+    /// import FILE` reads it back.
+    Export {
+        #[command(flatten)]
+        db: DbArg,
+        /// The file to write (`-`: standard output); it must not exist yet.
         dest: PathBuf,
     },
     /// Check an archive: file integrity, foreign keys, search index, sources' hashes, turns.

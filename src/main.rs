@@ -88,6 +88,46 @@ async fn run(command: Command) -> anyhow::Result<ExitCode> {
         }
         Command::Import { db, paths } => {
             let pool = store::open(&db.db).await?;
+            // Exports of an archive are read back whole; everything else is a transcript.
+            let (exports, paths): (Vec<_>, Vec<_>) = paths.into_iter().partition(|p| {
+                p.is_file()
+                    && std::fs::File::open(p)
+                        .and_then(|mut f| {
+                            let mut head = [0u8; 200];
+                            let n = std::io::Read::read(&mut f, &mut head)?;
+                            Ok(store::portable::is_export(&head[..n]))
+                        })
+                        .unwrap_or(false)
+            });
+            let mut failed_exports = 0;
+            for path in &exports {
+                let file = std::io::BufReader::new(std::fs::File::open(path)?);
+                match store::portable::import(&pool, file).await {
+                    Ok(r) => {
+                        println!(
+                            "{}: imported {}, already present {}",
+                            path.display(),
+                            r.imported,
+                            r.existing
+                        );
+                        for s in &r.skipped {
+                            eprintln!("not restored: {s}");
+                        }
+                    }
+                    Err(e) => {
+                        failed_exports += 1;
+                        eprintln!("failed: {}: {e}", path.display());
+                    }
+                }
+            }
+            if paths.is_empty() {
+                pool.close().await;
+                return Ok(if failed_exports == 0 {
+                    ExitCode::SUCCESS
+                } else {
+                    ExitCode::FAILURE
+                });
+            }
             let summary = commands::import(&pool, &paths).await;
             println!(
                 "imported {}, already present {}, failed {}",
@@ -99,7 +139,7 @@ async fn run(command: Command) -> anyhow::Result<ExitCode> {
                 eprintln!("failed: {}: {reason}", path.display());
             }
             pool.close().await;
-            Ok(if summary.failed.is_empty() {
+            Ok(if summary.failed.is_empty() && failed_exports == 0 {
                 ExitCode::SUCCESS
             } else {
                 ExitCode::FAILURE
@@ -133,6 +173,34 @@ async fn run(command: Command) -> anyhow::Result<ExitCode> {
                 done.bytes as f64 / 1e6,
                 done.path.display()
             );
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Export { db, dest } => {
+            if !db.db.exists() {
+                anyhow::bail!(
+                    "there is no archive at {}; give its path with --db",
+                    db.db.display()
+                );
+            }
+            let pool = store::open(&db.db).await?;
+            let n = if dest.as_os_str() == "-" {
+                let stdout = std::io::stdout();
+                let mut out = std::io::BufWriter::new(stdout.lock());
+                store::portable::export(&pool, &mut out).await?
+            } else {
+                if dest.exists() {
+                    anyhow::bail!("{} exists already; give a new file name", dest.display());
+                }
+                let partial = dest.with_extension("partial");
+                let mut out = std::io::BufWriter::new(std::fs::File::create(&partial)?);
+                let n = store::portable::export(&pool, &mut out).await?;
+                drop(out);
+                std::fs::rename(&partial, &dest)?;
+                eprintln!("exported {n} transcripts to {}", dest.display());
+                n
+            };
+            pool.close().await;
+            let _ = n;
             Ok(ExitCode::SUCCESS)
         }
         Command::Check { db } => {

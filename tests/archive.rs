@@ -871,3 +871,144 @@ async fn the_check_finds_a_changed_source_a_lost_index_entry_and_an_empty_transc
             .contains("no archive")
     );
 }
+
+// ---- The whole archive out and back ----
+
+/// An archive's export, with its editors' work in it, imports into an empty archive that
+/// exports the same file again: the same transcripts at the same addresses, the same turns and
+/// speakers, the same topics, the same redirects.
+#[tokio::test]
+async fn an_export_imported_into_an_empty_archive_gives_the_same_archive() {
+    use stenogram::store::{edits, portable};
+    let dir = tempfile::tempdir().unwrap();
+    let pool = store::open(&dir.path().join("a.db")).await.unwrap();
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    let summary = stenogram::commands::import(
+        &pool,
+        &[
+            root.join("seed"),
+            root.join("wh-briefings/press-briefings/2021-02"),
+            root.join("wh-briefings/press-briefings/2021-03"),
+        ],
+    )
+    .await;
+    assert!(
+        summary.failed.is_empty() && summary.imported > 2,
+        "{summary:?}"
+    );
+    // An editor's work: a corrected title and place, a label given to another speaker, a topic
+    // added to an exchange and one removed, two topics merged.
+    let (id, slug): (i64, String) =
+        sqlx::query_as("SELECT id, slug FROM transcript WHERE slug LIKE '2025-11-26%'")
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+    let psaki: i64 = sqlx::query_scalar("SELECT id FROM speaker WHERE slug = 'jen-psaki'")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    let label: String = sqlx::query_scalar(
+        "SELECT label FROM turn WHERE transcript_id = ? AND role = 'question' AND label IS NOT NULL LIMIT 1",
+    )
+    .bind(id)
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    let fixed = write::Edits {
+        title: Some("Remarks at the Collegium, corrected".into()),
+        place: Some("Moscow".into()),
+        ..Default::default()
+    };
+    edits::edit_transcript(&pool, id, &fixed, &[(label.clone(), psaki)])
+        .await
+        .unwrap();
+    assert!(
+        edits::change_exchange_topic(
+            &pool,
+            &slug,
+            1,
+            edits::TopicChange::Add {
+                name: "Arctic shipping",
+                kind: "theme"
+            }
+        )
+        .await
+        .unwrap()
+    );
+    let removed: String = sqlx::query_scalar(
+        "SELECT tp.slug FROM exchange e JOIN exchange_topic et ON et.exchange_id = e.id JOIN topic tp ON tp.id = et.topic_id \
+         WHERE e.transcript_id = ? AND e.number = 2 AND tp.slug != 'arctic-shipping' LIMIT 1",
+    )
+    .bind(id)
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert!(
+        edits::change_exchange_topic(
+            &pool,
+            &slug,
+            2,
+            edits::TopicChange::Remove { slug: &removed }
+        )
+        .await
+        .unwrap()
+    );
+    let two: Vec<String> = sqlx::query_scalar(
+        "SELECT slug FROM topic WHERE kind = 'country' AND exchanges > 0 ORDER BY exchanges DESC LIMIT 2",
+    )
+    .fetch_all(&pool)
+    .await
+    .unwrap_or_default();
+    if two.len() == 2 {
+        assert!(edits::merge_topics(&pool, &two[1], &two[0]).await.unwrap());
+    }
+    store::write::reindex(&pool).await.unwrap();
+
+    let mut first = Vec::new();
+    let n = portable::export(&pool, &mut first).await.unwrap();
+    assert_eq!(n, summary.imported as i64);
+    let fresh = store::open(&dir.path().join("b.db")).await.unwrap();
+    let restored = portable::import(&fresh, std::io::BufReader::new(&first[..]))
+        .await
+        .unwrap();
+    assert_eq!(restored.imported, summary.imported);
+    assert!(restored.skipped.is_empty(), "{:?}", restored.skipped);
+    let mut second = Vec::new();
+    portable::export(&fresh, &mut second).await.unwrap();
+    let (a, b) = (
+        String::from_utf8(first).unwrap(),
+        String::from_utf8(second).unwrap(),
+    );
+    for (i, (x, y)) in a.lines().zip(b.lines()).enumerate() {
+        assert_eq!(x, y, "line {} differs", i + 1);
+    }
+    assert_eq!(a.lines().count(), b.lines().count());
+    // The editor's work is in the copy, where a reader sees it.
+    let t = read::transcript(&fresh, &slug).await.unwrap().unwrap();
+    assert_eq!(t.title, "Remarks at the Collegium, corrected");
+    let given: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM turn WHERE transcript_id = ? AND label = ? AND speaker_id = (SELECT id FROM speaker WHERE slug = 'jen-psaki')",
+    )
+    .bind(t.id)
+    .bind(&label)
+    .fetch_one(&fresh)
+    .await
+    .unwrap();
+    assert!(given > 0);
+    if two.len() == 2 {
+        assert_eq!(
+            read::topic_redirect(&fresh, &two[1])
+                .await
+                .unwrap()
+                .as_deref(),
+            Some(two[0].as_str())
+        );
+    }
+    // A damaged line stops the import with its number.
+    let broken = a.replacen("\"base64\":\"", "\"base64\":\"!!", 1);
+    let other = store::open(&dir.path().join("c.db")).await.unwrap();
+    let err = portable::import(&other, std::io::BufReader::new(broken.as_bytes()))
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("line 2"), "{err}");
+}

@@ -375,6 +375,7 @@ async fn a_reader_follows_an_exchange_permalink_and_goes_back_into_context() {
         ("search-help", "/search"),
         ("not-found", "/no/such/page"),
         ("login", "/login"),
+        ("api", "/api"),
     ] {
         c.goto(&h.url(path)).await.unwrap();
         h.record(name).await;

@@ -1770,6 +1770,23 @@ async fn the_openapi_description_covers_every_api_route_and_answers_match_it() {
         assert!(paths.contains(&path), "{path} is not described: {paths:?}");
     }
     assert!(spec["components"]["securitySchemes"]["token"].is_object());
+    // The page for people lists the same operations.
+    let page = get(&s.app, "/api").await;
+    let listed = page.select("[data-test=api-operation] h2 code");
+    let described: usize = paths
+        .iter()
+        .map(|p| {
+            ["get", "post"]
+                .iter()
+                .filter(|m| !spec["paths"][p][**m].is_null())
+                .count()
+        })
+        .sum();
+    assert_eq!(listed.len(), described, "{listed:?}");
+    assert!(
+        listed.contains(&"POST /api/v1/transcripts".to_string()),
+        "{listed:?}"
+    );
     assert!(spec["paths"]["/api/v1/transcripts"]["post"]["security"].is_array());
     // Every described GET answers at the address described, filled in from the archive.
     let topic = get(&s.app, "/api/v1/topics").await.json()["topics"][0]["slug"]

@@ -11,6 +11,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
+use serde_json::Value;
 use serde_json::value::RawValue;
 use utoipa::{IntoParams, OpenApi, ToSchema};
 use utoipa_axum::{router::OpenApiRouter, routes};
@@ -61,6 +62,30 @@ impl utoipa::Modify for BearerToken {
 /// The API's routes, and its OpenAPI description made from the same handlers, so that the two
 /// cannot differ. `prefix` is where the router is nested (`/api/v1`).
 pub fn router(prefix: &str) -> Router<AppState> {
+    let (routes, spec) = parts(prefix);
+    let spec = std::sync::Arc::new(spec.to_pretty_json().unwrap_or_else(|_| "{}".into()));
+    routes
+        .route(
+            "/openapi.json",
+            get(move || {
+                let spec = spec.clone();
+                async move {
+                    (
+                        [(header::CONTENT_TYPE, "application/json")],
+                        spec.as_str().to_string(),
+                    )
+                }
+            }),
+        )
+        .fallback(|| async { ApiError(AppError::NotFound) })
+}
+
+/// The description of the API as JSON, for the page that shows it to people.
+pub fn description(prefix: &str) -> Value {
+    serde_json::to_value(parts(prefix).1).unwrap_or(Value::Null)
+}
+
+fn parts(prefix: &str) -> (Router<AppState>, utoipa::openapi::OpenApi) {
     let (routes, mut spec) = OpenApiRouter::with_openapi(ApiDoc::openapi())
         .routes(routes!(list, create))
         .routes(routes!(transcript))
@@ -77,21 +102,7 @@ pub fn router(prefix: &str) -> Router<AppState> {
         .into_iter()
         .map(|(path, item)| (format!("{prefix}{path}"), item))
         .collect();
-    let spec = std::sync::Arc::new(spec.to_pretty_json().unwrap_or_else(|_| "{}".into()));
-    routes
-        .route(
-            "/openapi.json",
-            get(move || {
-                let spec = spec.clone();
-                async move {
-                    (
-                        [(header::CONTENT_TYPE, "application/json")],
-                        spec.as_str().to_string(),
-                    )
-                }
-            }),
-        )
-        .fallback(|| async { ApiError(AppError::NotFound) })
+    (routes, spec)
 }
 
 /// An error: its HTTP status again, and what to do about it.

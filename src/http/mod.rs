@@ -5,6 +5,7 @@ pub mod api;
 mod auth;
 pub mod cache;
 mod cite;
+mod docs;
 mod exports;
 mod feeds;
 pub mod listen;
@@ -279,6 +280,7 @@ pub fn app(state: AppState) -> Router {
         .route("/static/style.css", get(static_css))
         .route("/static/app.js", get(static_js))
         .route("/favicon.ico", get(favicon))
+        .route("/api", get(docs::page))
         .nest("/api/v1", api::router("/api/v1"))
         .fallback(fallback)
         .with_state(state.clone());

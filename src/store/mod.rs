@@ -6,6 +6,7 @@ mod derive;
 pub mod editors;
 pub mod edits;
 pub mod maintain;
+pub mod portable;
 pub mod read;
 pub mod write;
 
