@@ -323,6 +323,25 @@ selector!(TAGS, "a[rel=tag], [itemprop=keywords] a, .tags a");
 selector!(HTML_ROOT, "html");
 selector!(BODY, "body");
 selector!(ANY, "div, section, td");
+selector!(
+    DATE_LIKE,
+    "[id*=time], [id*=Time], [id*=date], [id*=Date], [class*=time], [class*=date], [class*=Date]"
+);
+
+/// A page's `<title>` without the site's name after it (`Headline — Ministry of Foreign
+/// Affairs`, `Headline | Site`, `Headline_Site`): the part before the last separator, when
+/// the part after is the shorter.
+fn without_site(title: &str) -> String {
+    for sep in [" — ", " – ", " | ", " - ", "_", "｜", " :: "] {
+        if let Some((head, site)) = title.rsplit_once(sep) {
+            let (head, site) = (head.trim(), site.trim());
+            if !head.is_empty() && site.chars().count() < head.chars().count() {
+                return head.to_string();
+            }
+        }
+    }
+    title.trim().to_string()
+}
 
 /// HTML: a whole page saved from a ministry's site. Finds the element that holds the transcript,
 /// drops navigation, scripts and widgets, and keeps bold labels.
@@ -337,19 +356,35 @@ fn html(text: &str) -> (Meta, Vec<Block>) {
         .or_else(|| densest(&document))
         .or_else(|| document.select(&ARTICLE).next())
         .or_else(|| document.select(&BODY).next());
+    let page_title = document
+        .select(&TITLE)
+        .next()
+        .map(inline_text)
+        .filter(|t| !t.is_empty());
     meta.title = document
         .select(&H1)
         .next()
         .map(|h| inline_text(h))
         .filter(|t| !t.is_empty())
         .or_else(|| document.select(&OG_TITLE).next().and_then(content))
-        .or_else(|| document.select(&TITLE).next().map(inline_text))
+        .or_else(|| page_title.as_deref().map(without_site))
         .filter(|t| !t.is_empty());
     meta.date = document
         .select(&TIME)
         .next()
         .and_then(|t| t.value().attr("datetime").map(str::to_string))
-        .or_else(|| document.select(&DATE_META).next().and_then(content));
+        .or_else(|| document.select(&DATE_META).next().and_then(content))
+        .or_else(|| {
+            // An element of the page named for its date or time that holds a date and little
+            // else (`<span id="News_Body_Time">2017-02-03</span>`).
+            document.select(&DATE_LIKE).find_map(|el| {
+                let text = inline_text(el);
+                if text.chars().count() > 40 {
+                    return None;
+                }
+                super::header::find_date(&text).map(|d| d.iso)
+            })
+        });
     meta.place = document
         .select(&PLACE)
         .next()

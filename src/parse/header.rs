@@ -40,6 +40,10 @@ static YEAR_FIRST: LazyLock<Regex> =
 static RUSSIAN: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)(\d{1,2})\s+(января|февраля|марта|апреля|мая|июня|июля|августа|сентября|октября|ноября|декабря)\s+(\d{4})").unwrap()
 });
+/// `2019年7月10日` (Chinese, Japanese), and Japanese era years: `令和2年7月10日`, `平成31年`.
+static CJK: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(令和|平成)?\s*(\d{1,4}|元)\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日").unwrap()
+});
 static TIME_LINE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
         r"(?i)^\(?\s*(?:end\s+)?\d{1,2}[:.]\d{2}(?:\s*[ap]\.?\s*m\.?)?(?:\s+[a-z]{2,4})?\s*\)?\.?$",
@@ -139,6 +143,19 @@ pub fn find_date(text: &str) -> Option<FoundDate> {
             .position(|m| lower.starts_with(m) && (*m != "ма" || lower == "мая"));
         push(
             month.and_then(|m| make(&c[3], m as u8 + 1, &c[1])),
+            c.get(0).unwrap(),
+        );
+    }
+    if let Some(c) = CJK.captures(text) {
+        let year: Option<i32> = match (c.get(1).map(|m| m.as_str()), &c[2]) {
+            (Some(era), y) => {
+                let n = if y == "元" { Some(1) } else { y.parse().ok() };
+                n.map(|n: i32| n + if era == "令和" { 2018 } else { 1988 })
+            }
+            (None, y) => y.parse().ok().filter(|y: &i32| *y >= 1000),
+        };
+        push(
+            year.and_then(|y| make(&y.to_string(), c[3].parse().unwrap_or(0), &c[4])),
             c.get(0).unwrap(),
         );
     }
@@ -281,6 +298,15 @@ mod tests {
         assert_eq!(date("26.11.2025").as_deref(), Some("2025-11-26"));
         assert_eq!(date("2025/11/26").as_deref(), Some("2025-11-26"));
         assert_eq!(date("26 ноября 2025 года").as_deref(), Some("2025-11-26"));
+        assert_eq!(
+            date("2019年7月10日外交部发言人耿爽主持例行记者会").as_deref(),
+            Some("2019-07-10")
+        );
+        assert_eq!(
+            date("令和2年7月10日 外務大臣会見").as_deref(),
+            Some("2020-07-10")
+        );
+        assert_eq!(date("平成31年4月1日").as_deref(), Some("2019-04-01"));
         assert_eq!(
             date("2021-02-04T17:48:35-05:00").as_deref(),
             Some("2021-02-04")

@@ -196,6 +196,11 @@ pub fn line_may_start_label(line: &str) -> bool {
 /// A label at the start of `text`, judged on its own shape. `bold` is a label the source
 /// marked up itself, which is trusted more.
 pub fn at_start(text: &str, bold: Option<&str>) -> Option<Label> {
+    // Chinese and Japanese labels end in a full-width colon and have no spaces to count words
+    // by: they are read by their own rules, whatever is bold.
+    if text.chars().take(24).any(is_cjk) {
+        return cjk_label(text);
+    }
     if let Some(bold) = bold {
         let start = text.find(bold).map(|i| i + bold.len()).unwrap_or(0);
         let rest = &text[start..];
@@ -253,6 +258,160 @@ pub fn at_start(text: &str, bold: Option<&str>) -> Option<Label> {
     Some(Label {
         printed: clean(printed),
         speech_start: colon + 1 + skip,
+    })
+}
+
+/// A Han, kana or hangul character.
+pub fn is_cjk(c: char) -> bool {
+    matches!(c as u32,
+        0x3040..=0x30FF | 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0xAC00..=0xD7AF | 0x20000..=0x2FFFF)
+}
+
+/// Labels of Chinese and Japanese transcripts that name a role, not a person.
+const CJK_ROLES: &[&str] = &[
+    "问",
+    "答",
+    "追问",
+    "提问",
+    "记者",
+    "主持人",
+    "会后有记者问及",
+    "会后有记者问",
+    "问及",
+    "質問",
+    "問",
+    "記者",
+    "司会",
+    "回答",
+    "答复",
+    "大臣",
+    "外務大臣",
+    "報道官",
+    "外务大臣",
+    "副大臣",
+];
+
+/// Endings of labels that name a person by office or an outlet's reporter (`路透社记者`,
+/// `茂木大臣`, `外交部发言人`).
+const CJK_ROLE_ENDINGS: &[&str] = &[
+    "记者",
+    "記者",
+    "大臣",
+    "发言人",
+    "報道官",
+    "外长",
+    "部长",
+    "大使",
+    "主席",
+    "总理",
+    "总统",
+    "司会",
+    "长官",
+];
+
+/// Words that open prose with a colon (`例如：`, `对此：`), never a label.
+const CJK_PROSE: &[&str] = &[
+    "例如",
+    "比如",
+    "总之",
+    "对此",
+    "其中",
+    "注",
+    "附",
+    "附件",
+    "原文",
+    "如下",
+    "备注",
+    "说明",
+    "提示",
+    "关于",
+    "问题",
+    "一是",
+    "二是",
+    "三是",
+    "四是",
+    "首先",
+    "其次",
+    "最后",
+    "另外",
+    "同时",
+    "此外",
+    "因此",
+    "所以",
+    "但是",
+    "目前",
+    "今天",
+    "昨天",
+    "明天",
+    "来源",
+    "编者按",
+    "注意",
+    "详见",
+    "标题",
+];
+
+/// A label of a Chinese or Japanese transcript: up to 16 characters before a colon (full-width
+/// `：` or `:`) at the start of the paragraph, naming a role (`问`, `答`, `追问`,
+/// `会后有记者问及`), an outlet's reporter (`路透社记者`), an office (`茂木大臣`) or a person
+/// (`赵立坚`); not prose (no punctuation, pronoun or verb of saying in it).
+fn cjk_label(text: &str) -> Option<Label> {
+    let lead = text.len() - text.trim_start().len();
+    let body = &text[lead..];
+    let (colon, width) = body
+        .char_indices()
+        .take(18)
+        .find(|(_, c)| matches!(c, '：' | ':'))
+        .map(|(i, c)| (i, c.len_utf8()))?;
+    let printed = body[..colon].trim();
+    let chars: Vec<char> = printed.chars().collect();
+    if chars.is_empty() || chars.len() > 16 {
+        return None;
+    }
+    if printed.chars().any(|c| {
+        matches!(
+            c,
+            '，' | '。' | '？' | '！' | '、' | '；' | '“' | '”' | '"' | ',' | '.' | '?' | '!'
+        ) || c.is_ascii_digit()
+    }) {
+        return None;
+    }
+    if ["我", "你", "他", "她", "们", "它"]
+        .iter()
+        .any(|p| printed.contains(p))
+        || [
+            "说", "表示", "指出", "强调", "称", "道", "认为", "问道", "写道", "宣布", "提到",
+        ]
+        .iter()
+        .any(|v| printed.ends_with(v))
+        || CJK_PROSE.contains(&printed)
+    {
+        return None;
+    }
+    let bare = strip_brackets(printed);
+    let bare = bare
+        .trim_end_matches(['）', ')'])
+        .split(['（', '('])
+        .next()
+        .unwrap_or("")
+        .trim();
+    // An outlet's name in title marks (`《澳大利亚人报》记者`) is still an outlet's reporter;
+    // title marks anywhere else are prose.
+    if printed.contains(['《', '》']) && !(printed.starts_with('《') && bare.ends_with("记者"))
+    {
+        return None;
+    }
+    let han = bare.chars().filter(|c| is_cjk(*c)).count();
+    let role = CJK_ROLES.contains(&bare) || CJK_ROLE_ENDINGS.iter().any(|e| bare.ends_with(e));
+    // A person's name: two to four Han characters (a middle dot for a foreign name).
+    let name = (2..=4).contains(&han) && bare.chars().all(|c| is_cjk(c) || c == '·' || c == '•');
+    if !(role || name) {
+        return None;
+    }
+    let after = &body[colon + width..];
+    let skip = after.len() - after.trim_start().len();
+    Some(Label {
+        printed: printed.to_string(),
+        speech_start: lead + colon + width + skip,
     })
 }
 
@@ -503,6 +662,13 @@ mod tests {
     fn common_label_forms_are_recognised() {
         for (text, want) in [
             ("Question: Did you discuss it?", "Question"),
+            ("问：中方对此有何评论？", "问"),
+            ("　　答：中方支持和平解决。", "答"),
+            ("路透社记者：你能否证实？", "路透社记者"),
+            ("赵立坚：谢谢。", "赵立坚"),
+            ("追问：美方呢？", "追问"),
+            ("会后有记者问及：中方是否会派团？", "会后有记者问及"),
+            ("記者：大臣に伺います。", "記者"),
             ("Q: And?", "Q"),
             ("QUESTION: And?", "QUESTION"),
             ("Q  Thank you, Karine.", "Q"),

@@ -504,7 +504,61 @@ pub enum LabelKind {
 /// The display name every anonymous questioner resolves to.
 pub const QUESTIONER: &str = "Unnamed questioner";
 
+/// A Chinese or Japanese label: a role (`问`, `答`, `主持人`), an outlet's reporter
+/// (`路透社记者`), an office with or without a name (`外交部发言人赵立坚`, `茂木大臣`), or a name.
+fn classify_cjk(head: &str) -> LabelKind {
+    let head = head.split(['（', '(']).next().unwrap_or(head).trim();
+    match head {
+        "问"
+        | "追问"
+        | "提问"
+        | "记者"
+        | "会后有记者问及"
+        | "会后有记者问"
+        | "问及"
+        | "質問"
+        | "問"
+        | "記者" => {
+            return LabelKind::Questioner;
+        }
+        "答" | "回答" | "答复" | "发言人" | "外交部发言人" | "大臣" | "外務大臣" | "報道官" =>
+        {
+            return LabelKind::Answerer;
+        }
+        "主持人" | "司会" => return LabelKind::Remarker(head.to_string()),
+        _ => {}
+    }
+    for reporter in ["记者", "記者"] {
+        if let Some(outlet) = head.strip_suffix(reporter).filter(|o| !o.is_empty()) {
+            return LabelKind::Outlet(outlet.trim_matches(['《', '》']).to_string());
+        }
+    }
+    for office in ["发言人", "大臣", "報道官", "外长", "部长", "大使"] {
+        if let Some((before, after)) = head.split_once(office) {
+            let name = if after.chars().count() >= 2 {
+                after
+            } else {
+                before
+            };
+            let name = name.trim_start_matches("外交部").trim_start_matches("外務");
+            if name.chars().count() >= 1 {
+                return LabelKind::Person {
+                    name: name.to_string(),
+                    title_only: false,
+                };
+            }
+        }
+    }
+    LabelKind::Person {
+        name: head.to_string(),
+        title_only: false,
+    }
+}
+
 pub fn classify(label: &str) -> LabelKind {
+    if label.chars().any(super::labels::is_cjk) {
+        return classify_cjk(label.trim().trim_end_matches(['：', ':']));
+    }
     let bare = strip_brackets(label);
     let head = bare
         .split(',')
@@ -886,6 +940,9 @@ pub fn people_in(text: &str) -> Vec<String> {
 /// The people a title or byline names, each with the words of office printed before the
 /// name (`Vice President` for `Remarks by Vice President Harris`; empty after `by`).
 pub fn people_with_offices(text: &str) -> Vec<(String, String)> {
+    if text.chars().any(super::labels::is_cjk) {
+        return cjk_people(text);
+    }
     let words: Vec<&str> = text.split_whitespace().collect();
     let mut people: Vec<(String, String)> = Vec::new();
     let mut i = 0;
@@ -953,9 +1010,75 @@ pub fn people_with_offices(text: &str) -> Vec<(String, String)> {
     people
 }
 
+/// The people a Chinese or Japanese title names after an office: `外交部发言人华春莹就……答记者问`
+/// names 华春莹 (spokesperson); the name runs from the office to the first word that follows
+/// names in such titles (`就`, `主持`, `答`, `在`, `发表`, `会见`, ...), two to four characters.
+fn cjk_people(text: &str) -> Vec<(String, String)> {
+    const OFFICES: &[&str] = &[
+        "发言人",
+        "外长",
+        "部长",
+        "总理",
+        "总统",
+        "主席",
+        "大使",
+        "報道官",
+        "外務大臣",
+        "大臣",
+        "首相",
+    ];
+    const AFTER: &[char] = &[
+        '就', '主', '答', '在', '发', '会', '表', '接', '举', '谈', '回', '对', '与', '同', '应',
+        '称', '说', '出', '访', '致', '于', '的', '为', '和', '及', '、', '，', ' ', '：', '(',
+        '（', '记', '談', 'の', '・',
+    ];
+    let mut people: Vec<(String, String)> = Vec::new();
+    for office in OFFICES {
+        let mut from = 0;
+        while let Some(i) = text[from..].find(office) {
+            let start = from + i + office.len();
+            let name: String = text[start..]
+                .chars()
+                .take_while(|c| super::labels::is_cjk(*c) && !AFTER.contains(c))
+                .take(4)
+                .collect();
+            let n = name.chars().count();
+            if (2..=4).contains(&n) && !people.iter().any(|(_, p)| *p == name) {
+                people.push((office.to_string(), name));
+            }
+            from = start;
+        }
+    }
+    people
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn chinese_titles_and_labels_name_the_spokesperson_roles_and_outlets() {
+        assert_eq!(
+            people_in("外交部发言人华春莹就美国军事打击叙利亚境内目标答记者问"),
+            ["华春莹"]
+        );
+        assert_eq!(
+            people_in("2020年4月16日外交部发言人赵立坚主持例行记者会"),
+            ["赵立坚"]
+        );
+        assert_eq!(people_in("外交部发言人陆慷答记者问"), ["陆慷"]);
+        assert_eq!(classify("问"), LabelKind::Questioner);
+        assert_eq!(classify("会后有记者问及"), LabelKind::Questioner);
+        assert_eq!(classify("答"), LabelKind::Answerer);
+        assert_eq!(classify("路透社记者"), LabelKind::Outlet("路透社".into()));
+        assert_eq!(
+            classify("外交部发言人赵立坚"),
+            LabelKind::Person {
+                name: "赵立坚".into(),
+                title_only: false
+            }
+        );
+    }
 
     fn person(label: &str) -> String {
         match classify(label) {

@@ -190,13 +190,28 @@ pub fn build(meta: Meta, blocks: Vec<Block>, offices: Offices) -> Document {
     let mut statement_line = 0;
     // Section headings before the first label (`Opening Remarks`) are notes, not preface.
     let content: Vec<&&Item> = pre.iter().filter(|i| !i.note && !i.heading).collect();
-    let terminator = content.iter().rposition(|i| {
+    // A paragraph ending in a colon ends an editorial preface, unless it leads in a quotation
+    // (the next paragraph opens with a quotation mark) or, in a text with no labels at all (a
+    // speech), it would file most of the text as preface.
+    let total: usize = content.iter().map(|i| i.text.len()).sum();
+    let unlabelled = first_label == items.len();
+    let terminator = content.iter().enumerate().rposition(|(k, i)| {
         let t = i.text.trim();
-        INTRO.is_match(t)
-            || (t.ends_with(':')
-                && !SALUTATION.is_match(t)
-                && content.len() > 1
-                && i.text.len() > 20)
+        if INTRO.is_match(t) {
+            return true;
+        }
+        let quoted_next = content.get(k + 1).is_some_and(|n| {
+            n.text
+                .trim_start()
+                .starts_with(['"', '“', '«', '„', '\'', '‘', '「', '『'])
+        });
+        let before: usize = content[..=k].iter().map(|i| i.text.len()).sum();
+        t.ends_with(':')
+            && !SALUTATION.is_match(t)
+            && content.len() > 1
+            && i.text.len() > 20
+            && !quoted_next
+            && !(unlabelled && before * 10 > total)
     });
     let statement_from = match terminator {
         Some(t) => t + 1,
@@ -286,21 +301,84 @@ pub fn build(meta: Meta, blocks: Vec<Block>, offices: Offices) -> Document {
     doc
 }
 
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Script {
+    Latin,
+    Cyrillic,
+    Cjk,
+}
+
+/// The script a name is written in.
+fn script_of(name: &str) -> Script {
+    if name.chars().any(super::labels::is_cjk) {
+        Script::Cjk
+    } else if name.chars().any(|c| ('\u{400}'..='\u{4ff}').contains(&c)) {
+        Script::Cyrillic
+    } else {
+        Script::Latin
+    }
+}
+
+/// The language most of the speech is in (whatlang, over the first turns' opening paragraphs),
+/// as a BCP 47 tag; English when there is too little text to tell.
 fn guess_language(turns: &[(Option<String>, Vec<String>, usize)]) -> String {
-    let mut cyrillic = 0usize;
-    let mut latin = 0usize;
+    let mut sample = String::new();
     for t in turns.iter().take(20) {
         for p in t.1.iter().take(3) {
-            for c in p.chars() {
-                if ('\u{400}'..='\u{4ff}').contains(&c) {
-                    cyrillic += 1;
-                } else if c.is_ascii_alphabetic() {
-                    latin += 1;
-                }
+            if sample.len() > 6000 {
+                break;
             }
+            sample.push_str(p);
+            sample.push('\n');
         }
     }
-    if cyrillic > latin { "ru" } else { "en" }.to_string()
+    let Some(info) = whatlang::detect(&sample) else {
+        return "en".into();
+    };
+    use whatlang::{Lang, Script};
+    // The script settles what a short text's words cannot.
+    match info.script() {
+        Script::Mandarin => return "zh".into(),
+        Script::Hiragana | Script::Katakana => return "ja".into(),
+        Script::Hangul => return "ko".into(),
+        Script::Cyrillic
+            if info.lang() != Lang::Ukr && info.lang() != Lang::Bul && info.lang() != Lang::Srp =>
+        {
+            return "ru".into();
+        }
+        Script::Arabic if info.lang() != Lang::Pes && info.lang() != Lang::Urd => {
+            return "ar".into();
+        }
+        _ => {}
+    }
+    if !info.is_reliable() && info.script() == Script::Latin {
+        return "en".into();
+    }
+    match info.lang() {
+        Lang::Eng => "en",
+        Lang::Rus => "ru",
+        Lang::Cmn => "zh",
+        Lang::Jpn => "ja",
+        Lang::Fra => "fr",
+        Lang::Spa => "es",
+        Lang::Deu => "de",
+        Lang::Ara => "ar",
+        Lang::Por => "pt",
+        Lang::Ita => "it",
+        Lang::Ukr => "uk",
+        Lang::Kor => "ko",
+        Lang::Tur => "tr",
+        Lang::Pes => "fa",
+        Lang::Nld => "nl",
+        Lang::Pol => "pl",
+        Lang::Heb => "he",
+        Lang::Hin => "hi",
+        Lang::Bul => "bg",
+        Lang::Srp => "sr",
+        Lang::Urd => "ur",
+        other => return other.code().to_string(),
+    }
+    .to_string()
 }
 
 /// Blocks to items: separators and disclaimers become notes; editor's notes are cut off the end
@@ -390,8 +468,8 @@ fn accept_labels(items: Vec<Item>) -> Vec<Item> {
         let head = bare.split(',').next().unwrap_or("");
         let head_words = words(head);
         let speech = item.text.trim();
-        let headline =
-            speech.chars().count() < 60 && !speech.ends_with(['.', '?', '!', '"', '”', '…']);
+        let headline = speech.chars().count() < 60
+            && !speech.ends_with(['.', '?', '!', '"', '”', '…', '。', '？', '！', '」', '』']);
         if headline {
             return false;
         }
@@ -525,6 +603,19 @@ fn resolve(doc: &mut Document, raw: Vec<(Option<String>, Vec<String>, usize)>, s
         let holder = setting
             .offices
             .named(setting.country?, name, setting.date?)?;
+        // A name printed in another script (`陆慷`, `Лавров`) stays in that script: the table's
+        // name in it, else as printed. The archive links it to the other spellings.
+        let script = script_of(name);
+        if script != Script::Latin {
+            return Some(
+                holder
+                    .other_names
+                    .iter()
+                    .find(|n| script_of(n) == script && words(n) >= words(name))
+                    .cloned()
+                    .unwrap_or_else(|| name.to_string()),
+            );
+        }
         Some(holder.name.clone())
     };
     let resolve_name = |name: &str| -> String {
