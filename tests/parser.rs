@@ -703,3 +703,121 @@ fn a_description_before_a_name_and_other_spellings_are_one_person() {
     let kleymenov: Vec<&&str> = names.iter().filter(|n| n.contains("Kle")).collect();
     assert_eq!(kleymenov.len(), 1, "{kleymenov:?}");
 }
+
+// ---- Chinese pages of the China MFA and speeches of the UN General Assembly ----
+
+/// The fixture's row in its folder's MANIFEST.tsv, by column name.
+fn manifest(folder: &str, file: &str) -> std::collections::HashMap<String, String> {
+    let path = format!(
+        "{}/tests/fixtures/{folder}/MANIFEST.tsv",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let text = std::fs::read_to_string(path).unwrap();
+    let mut lines = text.lines();
+    let names: Vec<&str> = lines.next().unwrap().split('\t').collect();
+    let row = lines
+        .find(|l| l.starts_with(file))
+        .unwrap_or_else(|| panic!("{file} is not in the manifest"));
+    names
+        .iter()
+        .map(|n| n.to_string())
+        .zip(row.split('\t').map(str::to_string))
+        .collect()
+}
+
+fn page(folder: &str, file: &str) -> Document {
+    let path = format!(
+        "{}/tests/fixtures/{folder}/{file}",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    parse::parse_bytes(&std::fs::read(path).unwrap(), Some(file)).expect("a transcript")
+}
+
+#[test]
+fn a_chinese_press_conference_reads_its_full_width_labels_date_title_and_spokesperson() {
+    // 问：/答： in bold (2017), an outlet's reporter and the spokesperson by name (2020), and a
+    // single question answered (……答记者问), from fmprc.gov.cn.
+    for file in ["t1435701.html", "t1780224.html", "t1452272.html"] {
+        let m = manifest("china-mfa-zh", file);
+        let doc = page("china-mfa-zh", file);
+        assert_eq!(doc.title.as_deref(), Some(m["title"].as_str()), "{file}");
+        assert_eq!(doc.date.as_deref(), Some(m["date"].as_str()), "{file}");
+        assert_eq!(doc.language.as_deref(), Some("zh"), "{file}");
+        let questions = doc
+            .turns
+            .iter()
+            .filter(|t| t.role == Role::Question)
+            .count();
+        let expected: usize = m["question_turns"].parse().unwrap();
+        assert!(
+            questions.abs_diff(expected) <= 1,
+            "{file}: {questions} questions, {expected} expected"
+        );
+        let answers: Vec<_> = doc
+            .turns
+            .iter()
+            .filter(|t| t.role == Role::Answer)
+            .collect();
+        assert!(!answers.is_empty(), "{file}");
+        for a in answers {
+            assert_eq!(
+                a.speaker,
+                m["spokesperson"],
+                "{file}: {:?}",
+                a.paragraphs.first()
+            );
+        }
+        assert!(doc.exchanges.len() >= expected.saturating_sub(1), "{file}");
+    }
+}
+
+#[test]
+fn a_chinese_outlet_label_names_the_outlet_and_a_follow_up_is_a_question() {
+    let doc = page("china-mfa-zh", "t1780224.html");
+    let asked: Vec<(&str, SpeakerKind)> = doc
+        .turns
+        .iter()
+        .filter(|t| t.role == Role::Question)
+        .map(|t| (t.speaker.as_str(), t.speaker_kind))
+        .collect();
+    assert!(
+        asked.contains(&("路透社", SpeakerKind::Outlet)),
+        "{asked:?}"
+    );
+    assert!(
+        asked.contains(&("澳大利亚人报", SpeakerKind::Outlet)),
+        "{asked:?}"
+    );
+    assert!(
+        doc.turns
+            .iter()
+            .any(|t| t.label.as_deref() == Some("追问") && t.role == Role::Question)
+    );
+}
+
+#[test]
+fn a_speech_quoting_someone_after_a_colon_stays_one_voice_with_no_preface() {
+    // UN General Debate Corpus (CC0): each quotes a leader after a line ending in a colon.
+    for file in ["KEN_44_1989.txt", "SEN_34_1979.txt", "BGR_24_1969.txt"] {
+        let doc = page("un-speeches", file);
+        let voices: std::collections::HashSet<&str> = doc
+            .turns
+            .iter()
+            .filter(|t| t.role != Role::Remark)
+            .map(|t| t.speaker.as_str())
+            .collect();
+        assert_eq!(voices.len(), 1, "{file}: {voices:?}");
+        let text: usize = doc
+            .turns
+            .iter()
+            .flat_map(|t| &t.paragraphs)
+            .map(|p| p.len())
+            .sum();
+        let aside: usize = doc.preface.iter().chain(&doc.notes).map(|p| p.len()).sum();
+        assert!(
+            aside * 10 <= text + aside,
+            "{file}: {aside} of {} set aside",
+            text + aside
+        );
+    }
+}
