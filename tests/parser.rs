@@ -821,3 +821,37 @@ fn a_speech_quoting_someone_after_a_colon_stays_one_voice_with_no_preface() {
         );
     }
 }
+
+#[test]
+fn a_russian_transcript_reads_its_headline_date_and_initialled_names() {
+    // Made in the form mid.ru prints its transcripts (a headline ending in place and date,
+    // `И.О.Фамилия:` labels), with the names of the seed's event.
+    let doc = read(
+        "Выступление и ответы на вопросы СМИ Министра иностранных дел Российской Федерации С.В.Лаврова в ходе совместной пресс-конференции с Министром иностранных дел Республики Беларусь М.В.Рыженковым, Москва, 26 ноября 2025 года\n\n\
+         С.В.Лавров: Уважаемые дамы и господа, мы провели переговоры.\n\n\
+         Вопрос: Как Вы оцениваете перспективы урегулирования?\n\n\
+         С.В.Лавров: Мы готовы к переговорам на основе реальности.\n",
+    );
+    assert!(
+        doc.title
+            .as_deref()
+            .unwrap()
+            .starts_with("Выступление и ответы")
+    );
+    assert_eq!(doc.date.as_deref(), Some("2025-11-26"));
+    assert_eq!(doc.language.as_deref(), Some("ru"));
+    assert_eq!(doc.turns[0].speaker, "Сергей Лавров");
+    assert_eq!(doc.turns[0].label.as_deref(), Some("С.В.Лавров"));
+    assert_eq!(doc.turns[1].role, Role::Question);
+    assert_eq!(doc.turns[2].role, Role::Answer);
+    assert_eq!(doc.turns[2].speaker, "Сергей Лавров");
+}
+
+#[test]
+fn a_chinese_spokesperson_s_opening_announcement_is_a_statement_not_a_preface() {
+    let doc = page("china-mfa-zh", "t1435701.html");
+    assert!(doc.preface.is_empty(), "{:?}", doc.preface);
+    assert_eq!(doc.turns[0].role, Role::Statement);
+    assert_eq!(doc.turns[0].speaker, "陆慷");
+    assert!(doc.turns[0].paragraphs[1].starts_with("首先，发布一则消息"));
+}

@@ -903,6 +903,18 @@ pub fn short_form_of(short: &str, full: &str) -> bool {
     if sw == fw {
         return true;
     }
+    // `С.В.Лавров`, `V.V. Putin`: the initials of a given name and a patronymic, against a
+    // full name printed without the patronymic.
+    let sw = if sw.len() >= 3
+        && sw.len() == fw.len() + 1
+        && sw[..sw.len() - 1].iter().all(|w| w.chars().count() == 1)
+    {
+        let mut s = sw.clone();
+        s.remove(sw.len() - 2);
+        s
+    } else {
+        sw
+    };
     if sw.len() > fw.len() || sw.last() != fw.last() {
         return false;
     }
@@ -1055,6 +1067,14 @@ fn cjk_people(text: &str) -> Vec<(String, String)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn russian_initials_with_a_patronymic_are_a_short_form_of_the_full_name() {
+        assert!(short_form_of("С.В.Лавров", "Сергей Лавров"));
+        assert!(short_form_of("С.В.Лавров", "Sergey Lavrov"));
+        assert!(short_form_of("В.В.Путин", "Владимир Путин"));
+        assert!(!short_form_of("М.В.Лавров", "Сергей Лавров"));
+    }
 
     #[test]
     fn chinese_titles_and_labels_name_the_spokesperson_roles_and_outlets() {

@@ -37,6 +37,11 @@ static INTRO: LazyLock<Regex> = LazyLock::new(|| {
 static SALUTATION: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)^(dear |ladies and gentlemen|good (morning|afternoon|evening)|colleagues|friends|distinguished|excellenc|your (excellenc|majesty|highness)|mr\.? (president|chairman|secretary)|madam|hello|hi,? (everyone|everybody|all)|welcome|thank you|thanks)").unwrap()
 });
+/// How a spokesperson opens a Chinese or Japanese briefing before the first question: greetings
+/// and announcements (`各位记者朋友，大家好`, `首先，发布一则消息`, `皆さん、こんにちは`).
+static CJK_OPENING: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(各位记者|记者朋友|希望记者朋友|大家好|女士们|先生们|首先[，,]|下面[，,]?我|现在发布|发布一则|我宣布|应.{1,40}邀请|皆さん|冒頭|本日は|私から)").unwrap()
+});
 static FIRST_PERSON: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"\b(I|we|We|our|Our|us|my|My|me|I'm|I’m|we’re|we're)\b").unwrap());
 static POSTSCRIPT: LazyLock<Regex> = LazyLock::new(|| {
@@ -93,8 +98,14 @@ fn words(text: &str) -> usize {
 }
 
 fn statement_like(text: &str) -> bool {
-    if SALUTATION.is_match(text) {
+    if SALUTATION.is_match(text) || CJK_OPENING.is_match(text.trim_start()) {
         return true;
+    }
+    if text.chars().take(40).any(super::labels::is_cjk) {
+        // No spaces to count words by: the first person against the characters.
+        let n = text.chars().count().max(1);
+        let first = text.matches(['我', '私']).count();
+        return first >= 2 && first * 60 >= n;
     }
     let n = words(text).max(1);
     let first = FIRST_PERSON.find_iter(text).count();
@@ -165,7 +176,16 @@ pub fn build(meta: Meta, blocks: Vec<Block>, offices: Offices) -> Document {
                 || (text.chars().count() < 150
                     && !text.ends_with(['.', ',', ':', ';', '!', '?'])
                     && words(text) <= 20
-                    && !SALUTATION.is_match(text)))
+                    && !SALUTATION.is_match(text))
+                // A ministry's long headline that ends in its date (mid.ru: `Выступление и
+                // ответы на вопросы СМИ ... , Москва, 26 ноября 2025 года`).
+                || (item.label.is_none()
+                    && text.chars().count() < 400
+                    && !text.ends_with([':', ';', '!', '?'])
+                    && header::find_date(text).is_some_and(|d| {
+                        let rest = text[d.end..].trim_matches(|c: char| !c.is_alphanumeric());
+                        rest.chars().count() <= 5
+                    })))
         {
             if title.is_none() || item.heading {
                 title.get_or_insert_with(|| text.to_string());
