@@ -328,6 +328,8 @@ pub async fn import(pool: &SqlitePool, paths: &[PathBuf]) -> ImportSummary {
                     prepared,
                     edits: &no_edits,
                     assignments: &no_assignments,
+                    // A folder of files is taken as it is: each file a transcript.
+                    join_republications: false,
                 })
                 .collect();
             let outcomes = if items.is_empty() {

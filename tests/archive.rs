@@ -153,6 +153,7 @@ async fn store_batch(
             prepared,
             edits: &edits,
             assignments,
+            join_republications: false,
         })
         .collect();
     let mut conn = pool.acquire().await.unwrap();
@@ -963,6 +964,12 @@ async fn an_export_imported_into_an_empty_archive_gives_the_same_archive() {
         assert!(edits::merge_topics(&pool, &two[1], &two[0]).await.unwrap());
     }
     store::write::reindex(&pool).await.unwrap();
+    // The seed published again with other spacing: another source of the same transcript.
+    let repost = String::from_utf8_lossy(SEED).replace("\n\n", "\n \n");
+    write::import_bytes(&pool, repost.as_bytes(), Some("repost.txt"), None, None)
+        .await
+        .unwrap();
+    assert_eq!(count(&pool, "republication").await, 1);
 
     let mut first = Vec::new();
     let n = portable::export(&pool, &mut first).await.unwrap();
@@ -983,6 +990,8 @@ async fn an_export_imported_into_an_empty_archive_gives_the_same_archive() {
         assert_eq!(x, y, "line {} differs", i + 1);
     }
     assert_eq!(a.lines().count(), b.lines().count());
+    assert_eq!(count(&fresh, "republication").await, 1);
+    assert_eq!(count(&fresh, "source").await, count(&pool, "source").await);
     // The editor's work is in the copy, where a reader sees it.
     let t = read::transcript(&fresh, &slug).await.unwrap().unwrap();
     assert_eq!(t.title, "Remarks at the Collegium, corrected");

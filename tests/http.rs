@@ -2013,3 +2013,51 @@ async fn an_exchange_is_cited_as_text_bibtex_and_csl_json_with_who_asked_and_whe
         serde_json::json!([2026, 3, 3])
     );
 }
+
+#[tokio::test]
+async fn a_republication_is_named_on_review_and_becomes_another_source_of_the_transcript() {
+    let (s, slug) = seeded().await;
+    let who = sign_in(&s).await;
+    // The seed saved again elsewhere: other line breaks and spacing, the same words.
+    let copy = String::from_utf8_lossy(SEED)
+        .replace("\n\n", "\n\n\n")
+        .replace(". ", ".  ");
+    let (_, review) = draft_for_review(&s, &who, "repost.txt", copy.as_bytes()).await;
+    let notice = review.select("[data-test=republication]").join(" ");
+    assert!(notice.contains("the same text"), "{}", review.body);
+    assert!(
+        review.attrs("[data-test=republication] a", "href") == [format!("/transcripts/{slug}")]
+    );
+    let stored = write::import_bytes(&s.pool, copy.as_bytes(), Some("repost.txt"), None, None)
+        .await
+        .unwrap();
+    assert_eq!(stored.slug(), slug);
+    assert!(matches!(
+        stored,
+        stenogram::store::Imported::Existing { .. }
+    ));
+    assert_eq!(transcripts(&s.pool).await, 1);
+    tokio::time::sleep(Duration::from_millis(150)).await;
+    let page = get(&s.app, &format!("/transcripts/{slug}")).await;
+    assert!(
+        page.select("[data-test=republications]")
+            .join("")
+            .contains("repost.txt"),
+        "{}",
+        page.body
+    );
+    // Search shows the text once.
+    let hits = get(&s.app, "/api/v1/search?q=%22Minsk+agreements%22")
+        .await
+        .json();
+    let slugs: Vec<&str> = hits["hits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h["slug"].as_str().unwrap())
+        .collect();
+    assert!(
+        slugs.iter().all(|s| *s == slug) && !slugs.is_empty(),
+        "{slugs:?}"
+    );
+}

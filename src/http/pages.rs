@@ -181,6 +181,8 @@ pub struct TranscriptPage {
     /// Where the archive is reached, for the canonical link.
     pub origin: String,
     pub description: String,
+    /// The same text published elsewhere: (address when it is a web address, what to show, day added).
+    pub republications: Vec<(Option<String>, String, String)>,
 }
 
 async fn find(pool: &SqlitePool, slug: &str) -> Result<Transcript> {
@@ -249,10 +251,26 @@ pub async fn transcript(
         ),
         250,
     );
+    let republications = read::republications(&pool, t.id)
+        .await?
+        .into_iter()
+        .map(|(url, file, added)| {
+            let shown = url
+                .clone()
+                .or(file)
+                .unwrap_or_else(|| "an upload".to_string());
+            (
+                url.filter(|u| read::is_web_address(u)),
+                shown,
+                added.chars().take(10).collect(),
+            )
+        })
+        .collect();
     Ok(TranscriptPage {
         date,
         origin,
         description,
+        republications,
         header: json_list(&t.header),
         preface: json_list(&t.preface),
         notes: json_list(&t.notes),

@@ -329,6 +329,8 @@ pub struct ReviewPage {
     pub exchanges: usize,
     pub no_labels: bool,
     pub error: Option<String>,
+    /// The transcript this text repeats: (slug, title, date as people read it).
+    pub republishes: Option<(String, String, String)>,
 }
 
 impl ReviewPage {
@@ -370,6 +372,9 @@ async fn review_page(
     let (draft, ds) = load(state, editor, id).await?;
     let doc = &ds.doc;
     let choices = read::speaker_choices(&state.pool).await?;
+    let republishes = write::republication_of(&state.pool, doc)
+        .await?
+        .map(|(slug, title, date)| (slug, title, super::human_date(date.as_deref())));
     let mut labels = Vec::new();
     let found = labels_of(doc);
     let names: Vec<(String, SpeakerKind)> = found.iter().map(|(_, r, k)| (r.clone(), *k)).collect();
@@ -421,6 +426,7 @@ async fn review_page(
     Ok(ReviewPage {
         id,
         choices,
+        republishes,
         csrf: editor.0.csrf.clone(),
         file_name: draft
             .file_name

@@ -483,6 +483,7 @@ pub(super) struct ReadingFields {
     pub preface: String,
     pub notes: String,
     pub exchange_count: i64,
+    pub text_key: Option<String>,
 }
 
 impl ReadingFields {
@@ -492,6 +493,11 @@ impl ReadingFields {
             preface: json_array(&doc.preface),
             notes: json_array(&doc.notes),
             exchange_count: doc.exchanges.len() as i64,
+            text_key: super::text_key(
+                doc.turns
+                    .iter()
+                    .flat_map(|t| t.paragraphs.iter().map(String::as_str)),
+            ),
         }
     }
 }
@@ -636,8 +642,8 @@ impl Rows<'_> {
         .await?;
         insert_bound(
             conn,
-            "INSERT INTO transcript (id, source_id, slug, title, date, place, source_url, language, edited, header, preface, notes, exchange_count) VALUES",
-            "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO transcript (id, source_id, slug, title, date, place, source_url, language, edited, header, preface, notes, exchange_count, text_key) VALUES",
+            "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             &self.transcripts,
             |q, t| {
                 q.bind(t.id)
@@ -653,6 +659,7 @@ impl Rows<'_> {
                     .bind(t.fields.preface.as_str())
                     .bind(t.fields.notes.as_str())
                     .bind(t.fields.exchange_count)
+                    .bind(t.fields.text_key.as_deref())
             },
         )
         .await?;

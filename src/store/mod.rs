@@ -132,6 +132,27 @@ pub(crate) async fn pool_of(options: SqliteConnectOptions) -> Result<SqlitePool,
         .await
 }
 
+/// Fewer letters and digits than this, and a text is too short to tell a republication by.
+const TEXT_KEY_MIN: usize = 200;
+
+/// The fingerprint of what was said: the letters and digits of every paragraph, in order,
+/// folded to lower case, so that whitespace, punctuation and markup do not change it; `None`
+/// for a text too short to tell apart from another.
+pub fn text_key<'a>(paragraphs: impl IntoIterator<Item = &'a str>) -> Option<String> {
+    let mut hasher = Sha256::new();
+    let mut n = 0usize;
+    let mut buf = [0u8; 4];
+    for p in paragraphs {
+        for c in p.chars().filter(|c| c.is_alphanumeric()) {
+            for l in c.to_lowercase() {
+                hasher.update(l.encode_utf8(&mut buf).as_bytes());
+            }
+            n += 1;
+        }
+    }
+    (n >= TEXT_KEY_MIN).then(|| hex::encode(hasher.finalize())[..32].to_string())
+}
+
 /// Upgrades of stored data that SQL alone cannot compute, each run once (`user_version`
 /// counts those done).
 async fn upgrade(pool: &SqlitePool) -> Result<(), sqlx::Error> {
@@ -156,6 +177,31 @@ async fn upgrade(pool: &SqlitePool) -> Result<(), sqlx::Error> {
             }
         }
         sqlx::query("PRAGMA user_version = 1")
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+    }
+    if done < 2 {
+        // 2: each transcript's text key, from its stored turns, so that republications of
+        // transcripts stored before find them.
+        let mut tx = pool.begin().await?;
+        let ids: Vec<i64> = sqlx::query_scalar("SELECT id FROM transcript WHERE text_key IS NULL")
+            .fetch_all(&mut *tx)
+            .await?;
+        for id in ids {
+            let paragraphs: Vec<String> = sqlx::query_scalar(
+                "SELECT p.value FROM turn t, json_each(t.paragraphs) p WHERE t.transcript_id = ? ORDER BY t.position, p.key",
+            )
+            .bind(id)
+            .fetch_all(&mut *tx)
+            .await?;
+            sqlx::query("UPDATE transcript SET text_key = ? WHERE id = ?")
+                .bind(text_key(paragraphs.iter().map(String::as_str)))
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+        }
+        sqlx::query("PRAGMA user_version = 2")
             .execute(&mut *tx)
             .await?;
         tx.commit().await?;

@@ -89,6 +89,9 @@ struct TranscriptLine {
     topics: Vec<TopicOf>,
     assignments: Vec<Assignment>,
     topic_edits: Vec<TopicEdit>,
+    /// The same text published elsewhere: more sources of this transcript.
+    #[serde(default)]
+    republications: Vec<Source>,
 }
 
 #[derive(Serialize, Deserialize, Default)]
@@ -109,6 +112,16 @@ enum Line {
     Transcript(Box<TranscriptLine>),
     Archive(ArchiveLine),
 }
+
+/// A source as read: sha256, media type, file name, uploaded by, uploaded at, bytes.
+type SourceRow = (
+    String,
+    String,
+    Option<String>,
+    Option<String>,
+    String,
+    Vec<u8>,
+);
 
 fn io(e: impl std::fmt::Display) -> anyhow::Error {
     anyhow::anyhow!("{e}")
@@ -208,6 +221,13 @@ pub async fn export(pool: &SqlitePool, out: &mut impl Write) -> anyhow::Result<i
         .bind(id)
         .fetch_all(pool)
         .await?;
+        let republished: Vec<SourceRow> = sqlx::query_as(
+            "SELECT s.sha256, s.media_type, s.file_name, s.uploaded_by, s.uploaded_at, s.bytes \
+             FROM republication r JOIN source s ON s.id = r.source_id WHERE r.transcript_id = ? ORDER BY s.id",
+        )
+        .bind(id)
+        .fetch_all(pool)
+        .await?;
         let line = Line::Transcript(Box::new(TranscriptLine {
             slug,
             title,
@@ -242,6 +262,19 @@ pub async fn export(pool: &SqlitePool, out: &mut impl Write) -> anyhow::Result<i
                         topic_name,
                         topic_kind,
                         action,
+                    },
+                )
+                .collect(),
+            republications: republished
+                .into_iter()
+                .map(
+                    |(sha256, media_type, file_name, uploaded_by, uploaded_at, bytes)| Source {
+                        sha256,
+                        media_type,
+                        file_name,
+                        uploaded_by,
+                        uploaded_at,
+                        base64: engine.encode(&bytes),
                     },
                 )
                 .collect(),
@@ -363,6 +396,38 @@ pub async fn import(pool: &SqlitePool, input: impl BufRead) -> anyhow::Result<Re
                             .bind(&t.source.sha256)
                             .execute(&mut *conn)
                             .await?;
+                        // Its other sources: the same text, so each joins this transcript.
+                        for r in &t.republications {
+                            let bytes = engine.decode(&r.base64).map_err(|e| {
+                                io(format!("line {n}: a republication is not base64: {e}"))
+                            })?;
+                            let Ok(doc) = crate::parse::parse_bytes(&bytes, r.file_name.as_deref())
+                            else {
+                                restored
+                                    .skipped
+                                    .push(format!("{}: a republication could not be read", t.slug));
+                                continue;
+                            };
+                            write::store(
+                                &mut conn,
+                                &Upload {
+                                    bytes: &bytes,
+                                    file_name: r.file_name.as_deref(),
+                                    declared_type: Some(&r.media_type),
+                                    uploaded_by: r.uploaded_by.as_deref(),
+                                },
+                                &Prepared::new(doc),
+                                &Edits::default(),
+                                &Default::default(),
+                            )
+                            .await
+                            .map_err(|e| io(format!("line {n} ({}): {e}", t.slug)))?;
+                            sqlx::query("UPDATE source SET uploaded_at = ? WHERE sha256 = ?")
+                                .bind(&r.uploaded_at)
+                                .bind(&r.sha256)
+                                .execute(&mut *conn)
+                                .await?;
+                        }
                         choices |= !t.assignments.is_empty() || !t.topic_edits.is_empty();
                         transcripts.push(t);
                     }

@@ -706,3 +706,18 @@ pub async fn labels(
     .fetch_all(db)
     .await
 }
+
+/// A transcript's other sources: the same text published elsewhere, oldest first, as
+/// (address, file name, when it was added).
+pub async fn republications(
+    db: impl SqliteExecutor<'_>,
+    transcript_id: i64,
+) -> Result<Vec<(Option<String>, Option<String>, String)>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT r.source_url, s.file_name, s.uploaded_at FROM republication r JOIN source s ON s.id = r.source_id \
+         WHERE r.transcript_id = ? ORDER BY s.id",
+    )
+    .bind(transcript_id)
+    .fetch_all(db)
+    .await
+}

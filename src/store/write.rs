@@ -133,6 +133,10 @@ pub struct NewTranscript<'a> {
     pub edits: &'a Edits,
     /// Label as printed -> speaker id, chosen by an editor.
     pub assignments: &'a HashMap<String, i64>,
+    /// Whether a text already stored (a republication) joins that transcript as another source,
+    /// as an upload reviewed by an editor does, rather than becoming a transcript of its own,
+    /// as a bulk import of files does.
+    pub join_republications: bool,
 }
 
 /// Stores a document read from `bytes`, with an editor's edits and speaker assignments
@@ -150,6 +154,7 @@ pub async fn store(
         prepared,
         edits,
         assignments,
+        join_republications: true,
     };
     let outcome = one(store_batch(&mut tx, &[item]).await?)?;
     if let Imported::New { id, .. } = &outcome {
@@ -209,9 +214,33 @@ pub async fn store_batch(
     }
     let mut tx = sqlx::Connection::begin(conn).await?;
     let mut known = Known::load(&mut tx, scope).await?;
+    // Transcripts whose text these readings repeat: (text key -> id, slug).
+    let keys: Vec<Option<String>> = items
+        .iter()
+        .map(|item| {
+            super::text_key(
+                item.prepared
+                    .doc
+                    .turns
+                    .iter()
+                    .flat_map(|t| t.paragraphs.iter().map(String::as_str)),
+            )
+        })
+        .collect();
+    let wanted: Vec<&str> = keys.iter().flatten().map(String::as_str).collect();
+    let mut texts: HashMap<String, (i64, String)> = sqlx::query_as::<_, (String, i64, String)>(
+        "SELECT text_key, id, slug FROM transcript WHERE text_key IN (SELECT value FROM json_each(?))",
+    )
+    .bind(serde_json::to_string(&wanted).unwrap_or_else(|_| "[]".into()))
+    .fetch_all(&mut *tx)
+    .await?
+    .into_iter()
+    .map(|(key, id, slug)| (key, (id, slug)))
+    .collect();
+    let mut republications: Vec<(i64, i64, Option<String>)> = Vec::new();
     let mut rows = Rows::default();
     let mut out = Vec::with_capacity(items.len());
-    for (item, head) in items.iter().zip(heads) {
+    for ((item, head), key) in items.iter().zip(heads).zip(keys) {
         if let Some(slug) = known.shas.get(&head.sha) {
             out.push(Imported::Existing { slug: slug.clone() });
             continue;
@@ -223,10 +252,41 @@ pub async fn store_batch(
             uploaded_by,
         } = item.upload;
         let doc = &item.prepared.doc;
+        if let Some((transcript_id, slug)) = key
+            .as_ref()
+            .filter(|_| item.join_republications)
+            .and_then(|k| texts.get(k))
+            .cloned()
+        {
+            // The same text again: another source of the transcript it repeats.
+            let source_id = known.next_source();
+            known.shas.insert(head.sha.clone(), slug.clone());
+            rows.sources.push(SourceInsert {
+                id: source_id,
+                sha: head.sha,
+                media_type: media_type(file_name, declared_type),
+                file_name,
+                bytes,
+                uploaded_by,
+            });
+            republications.push((
+                source_id,
+                transcript_id,
+                item.edits
+                    .source_url
+                    .clone()
+                    .or_else(|| doc.source_url.clone()),
+            ));
+            out.push(Imported::Existing { slug });
+            continue;
+        }
         let source_id = known.next_source();
         let id = known.next_transcript();
         let slug = claim_slug(&mut known.transcript_slugs, &head.slug);
         known.shas.insert(head.sha.clone(), slug.clone());
+        if let Some(k) = key {
+            texts.insert(k, (id, slug.clone()));
+        }
         known.transcripts += 1;
         rows.sources.push(SourceInsert {
             id: source_id,
@@ -279,8 +339,35 @@ pub async fn store_batch(
         });
     }
     rows.write(&mut tx).await?;
+    if !republications.is_empty() {
+        sqlx::query(
+            "INSERT INTO republication (source_id, transcript_id, source_url) \
+             SELECT value ->> 0, value ->> 1, value ->> 2 FROM json_each(?)",
+        )
+        .bind(serde_json::to_string(&republications).unwrap_or_else(|_| "[]".into()))
+        .execute(&mut *tx)
+        .await?;
+    }
     tx.commit().await?;
     Ok(out)
+}
+
+/// The transcript a reading repeats, when its text is one already stored: (slug, title, date).
+pub async fn republication_of(
+    db: impl sqlx::SqliteExecutor<'_>,
+    doc: &crate::parse::Document,
+) -> Result<Option<(String, String, Option<String>)>, sqlx::Error> {
+    let Some(key) = super::text_key(
+        doc.turns
+            .iter()
+            .flat_map(|t| t.paragraphs.iter().map(String::as_str)),
+    ) else {
+        return Ok(None);
+    };
+    sqlx::query_as("SELECT slug, title, date FROM transcript WHERE text_key = ? LIMIT 1")
+        .bind(key)
+        .fetch_optional(db)
+        .await
 }
 
 /// Stores each transcript, as [`store_batch`] does: all in one batch when that works, else one
@@ -609,7 +696,7 @@ pub async fn reindex(pool: &SqlitePool) -> Result<Reindexed, sqlx::Error> {
         let date = edits.date.clone().or_else(|| doc.date.clone());
         sqlx::query(
             "UPDATE transcript SET title = ?, date = ?, place = ?, source_url = ?, header = ?, preface = ?, notes = ?, exchange_count = ?, \
-             language = coalesce(language, ?), updated_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now') WHERE id = ?",
+             text_key = ?, language = coalesce(?, language), updated_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now') WHERE id = ?",
         )
         .bind(title)
         .bind(date.clone())
@@ -619,6 +706,7 @@ pub async fn reindex(pool: &SqlitePool) -> Result<Reindexed, sqlx::Error> {
         .bind(fields.preface)
         .bind(fields.notes)
         .bind(fields.exchange_count)
+        .bind(fields.text_key)
         .bind(doc.language.clone())
         .bind(id)
         .execute(&mut *tx)
