@@ -488,18 +488,28 @@ pub(super) struct ReadingFields {
 
 impl ReadingFields {
     pub(super) fn of(doc: &Document) -> Self {
+        Self::with_key(doc, doc_key(doc))
+    }
+
+    /// The fields, with the text key already computed.
+    pub(super) fn with_key(doc: &Document, text_key: Option<String>) -> Self {
         ReadingFields {
             header: json_array(&doc.header),
             preface: json_array(&doc.preface),
             notes: json_array(&doc.notes),
             exchange_count: doc.exchanges.len() as i64,
-            text_key: super::text_key(
-                doc.turns
-                    .iter()
-                    .flat_map(|t| t.paragraphs.iter().map(String::as_str)),
-            ),
+            text_key,
         }
     }
+}
+
+/// The text key of a reading: every turn's paragraphs.
+pub(super) fn doc_key(doc: &Document) -> Option<String> {
+    super::text_key(
+        doc.turns
+            .iter()
+            .flat_map(|t| t.paragraphs.iter().map(String::as_str)),
+    )
 }
 
 /// A new `source` row.

@@ -139,18 +139,24 @@ const TEXT_KEY_MIN: usize = 200;
 /// folded to lower case, so that whitespace, punctuation and markup do not change it; `None`
 /// for a text too short to tell apart from another.
 pub fn text_key<'a>(paragraphs: impl IntoIterator<Item = &'a str>) -> Option<String> {
-    let mut hasher = Sha256::new();
+    // Folded into one buffer, hashed once: hashing a character at a time costs more than the
+    // reading of the text.
+    let mut folded: Vec<u8> = Vec::new();
     let mut n = 0usize;
-    let mut buf = [0u8; 4];
     for p in paragraphs {
         for c in p.chars().filter(|c| c.is_alphanumeric()) {
-            for l in c.to_lowercase() {
-                hasher.update(l.encode_utf8(&mut buf).as_bytes());
+            if c.is_ascii() {
+                folded.push(c.to_ascii_lowercase() as u8);
+            } else {
+                let mut buf = [0u8; 4];
+                for l in c.to_lowercase() {
+                    folded.extend_from_slice(l.encode_utf8(&mut buf).as_bytes());
+                }
             }
             n += 1;
         }
     }
-    (n >= TEXT_KEY_MIN).then(|| hex::encode(hasher.finalize())[..32].to_string())
+    (n >= TEXT_KEY_MIN).then(|| hex::encode(Sha256::digest(&folded))[..32].to_string())
 }
 
 /// Upgrades of stored data that SQL alone cannot compute, each run once (`user_version`

@@ -217,15 +217,7 @@ pub async fn store_batch(
     // Transcripts whose text these readings repeat: (text key -> id, slug).
     let keys: Vec<Option<String>> = items
         .iter()
-        .map(|item| {
-            super::text_key(
-                item.prepared
-                    .doc
-                    .turns
-                    .iter()
-                    .flat_map(|t| t.paragraphs.iter().map(String::as_str)),
-            )
-        })
+        .map(|item| super::derive::doc_key(&item.prepared.doc))
         .collect();
     let wanted: Vec<&str> = keys.iter().flatten().map(String::as_str).collect();
     let mut texts: HashMap<String, (i64, String)> = sqlx::query_as::<_, (String, i64, String)>(
@@ -284,8 +276,8 @@ pub async fn store_batch(
         let id = known.next_transcript();
         let slug = claim_slug(&mut known.transcript_slugs, &head.slug);
         known.shas.insert(head.sha.clone(), slug.clone());
-        if let Some(k) = key {
-            texts.insert(k, (id, slug.clone()));
+        if let Some(k) = &key {
+            texts.insert(k.clone(), (id, slug.clone()));
         }
         known.transcripts += 1;
         rows.sources.push(SourceInsert {
@@ -311,7 +303,7 @@ pub async fn store_batch(
                 .or_else(|| doc.source_url.clone()),
             language: doc.language.clone(),
             edited: serde_json::to_string(item.edits).unwrap_or_else(|_| "{}".into()),
-            fields: ReadingFields::of(doc),
+            fields: ReadingFields::with_key(doc, key),
         });
         rows.assignments.extend(
             item.assignments
