@@ -2,6 +2,7 @@
 //! Akoma Ntoso 3.0 (the OASIS standard for parliamentary and legal documents) for other archives.
 //! Each is announced with `rel="alternate"` on the transcript's page.
 
+use super::pages::json_list;
 use super::{Origin, Path, human_date};
 use crate::error::{AppError, Result};
 use crate::store::read::{self, Transcript, TurnRow};
@@ -31,10 +32,6 @@ async fn load(pool: &SqlitePool, slug: &str) -> Result<Loaded> {
         })
         .collect();
     Ok(Loaded { t, turns })
-}
-
-fn json_list(s: &str) -> Vec<String> {
-    serde_json::from_str(s).unwrap_or_default()
 }
 
 /// `content_type` with `filename` as the name a browser saves it under; shown inline.

@@ -14,7 +14,6 @@ use axum::extract::State;
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use sqlx::SqlitePool;
-use std::collections::HashMap;
 use std::fmt::Write;
 
 /// Entries in one feed: the newest ones.
@@ -41,18 +40,6 @@ struct Feed {
     /// The feed's own address, absolute.
     this: String,
     entries: Vec<Entry>,
-}
-
-/// When each transcript last changed (RFC 3339), in one query for the feed's transcripts.
-async fn changed(pool: &SqlitePool, slugs: &[&str]) -> Result<HashMap<String, String>> {
-    let list = serde_json::to_string(slugs).map_err(|e| AppError::Internal(e.to_string()))?;
-    let rows: Vec<(String, String)> = sqlx::query_as(
-        "SELECT slug, updated_at FROM transcript WHERE slug IN (SELECT value FROM json_each(?))",
-    )
-    .bind(list)
-    .fetch_all(pool)
-    .await?;
-    Ok(rows.into_iter().collect())
 }
 
 /// The time of a day, for `published`.
@@ -91,24 +78,23 @@ async fn write(
     if_modified_since: Option<&HeaderValue>,
 ) -> Result<Response> {
     let slugs: Vec<&str> = feed.entries.iter().map(|e| e.slug.as_str()).collect();
-    let changed = changed(pool, &slugs).await?;
+    let changed = read::changed_at(pool, &slugs).await?;
     let updated = match changed.values().max() {
         Some(u) => u.clone(),
-        None => sqlx::query_scalar::<_, Option<String>>("SELECT max(updated_at) FROM transcript")
-            .fetch_one(pool)
+        None => read::last_change(pool)
             .await?
             .unwrap_or_else(|| "2000-01-01T00:00:00Z".to_string()),
     };
     let last_modified = http_date(&updated);
     if let (Some(since), Some(lm)) = (if_modified_since, last_modified.as_deref())
-        && let (Some(since), Some(lm)) = (
+        && let (Some(since), Some(changed)) = (
             since.to_str().ok().and_then(parse_http_date),
             parse_http_date(lm),
         )
-        && lm <= since
+        && changed <= since
     {
         let mut response = axum::http::StatusCode::NOT_MODIFIED.into_response();
-        if let Ok(v) = HeaderValue::from_str(&http_date(&updated).unwrap_or_default()) {
+        if let Ok(v) = HeaderValue::from_str(lm) {
             response.headers_mut().insert(header::LAST_MODIFIED, v);
         }
         return Ok(response);
@@ -325,11 +311,8 @@ pub async fn search(
             "A search feed needs words to look for: /search/feed?q=sanctions, with the search page's filters if you like.".into(),
         ));
     }
-    params.sort = None;
+    let query = super::search::feed_query(&params);
     params.page = None;
-    let mut page = super::search::base_url(&params);
-    page.pop();
-    let query = page.trim_start_matches("/search?").to_string();
     params.sort = Some("newest".into());
     let results = {
         let _turn = state.expensive().await?;

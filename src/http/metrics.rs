@@ -129,20 +129,8 @@ pub async fn show(State(state): State<AppState>) -> Response {
         .map(|m| m.len())
         .sum();
     metrics.database_bytes.set(size as i64);
-    let counts: Result<(i64, i64, i64, i64, i64), sqlx::Error> = sqlx::query_as(
-        "SELECT (SELECT count(*) FROM transcript), (SELECT count(*) FROM exchange), \
-         (SELECT count(*) FROM turn), (SELECT count(*) FROM speaker), (SELECT count(*) FROM topic)",
-    )
-    .fetch_one(&state.pool)
-    .await;
-    if let Ok((transcripts, exchanges, turns, speakers, topics)) = counts {
-        for (kind, n) in [
-            ("transcripts", transcripts),
-            ("exchanges", exchanges),
-            ("turns", turns),
-            ("speakers", speakers),
-            ("topics", topics),
-        ] {
+    if let Ok(sizes) = crate::store::read::sizes(&state.pool).await {
+        for (kind, n) in sizes {
             metrics
                 .archive
                 .get_or_create(&KindLabels { kind: kind.into() })

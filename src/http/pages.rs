@@ -191,7 +191,8 @@ async fn find(pool: &SqlitePool, slug: &str) -> Result<Transcript> {
         .ok_or(AppError::NotFound)
 }
 
-fn json_list(s: &str) -> Vec<String> {
+/// A stored JSON list of paragraphs; empty where it is not one.
+pub(super) fn json_list(s: &str) -> Vec<String> {
     serde_json::from_str(s).unwrap_or_default()
 }
 

@@ -27,12 +27,7 @@ impl SearchPage {
     }
     /// This search's Atom feed: its words and filters, newest first.
     pub fn feed_url(&self) -> String {
-        let mut feed = self.params.clone();
-        feed.sort = None;
-        feed.page = None;
-        let mut url = base_url(&feed).replacen("/search?", "/search/feed?", 1);
-        url.pop();
-        url
+        format!("/search/feed?{}", feed_query(&self.params))
     }
 
     /// The same search in the other order.
@@ -42,6 +37,17 @@ impl SearchPage {
         other.page = None;
         base_url(&other)
     }
+}
+
+/// The query string a search's feed is known by: its words and filters, without order or page.
+pub fn feed_query(p: &Params) -> String {
+    let mut feed = p.clone();
+    feed.sort = None;
+    feed.page = None;
+    let url = base_url(&feed);
+    url.trim_start_matches("/search?")
+        .trim_end_matches('&')
+        .to_string()
 }
 
 /// The query string of a search with every filter but the page.

@@ -721,3 +721,43 @@ pub async fn republications(
     .fetch_all(db)
     .await
 }
+
+/// When each of these transcripts last changed (RFC 3339), by slug, in one query.
+pub async fn changed_at(
+    db: impl SqliteExecutor<'_>,
+    slugs: &[&str],
+) -> Result<std::collections::HashMap<String, String>, sqlx::Error> {
+    let list = serde_json::to_string(slugs).unwrap_or_else(|_| "[]".into());
+    let rows: Vec<(String, String)> = sqlx::query_as(
+        "SELECT slug, updated_at FROM transcript WHERE slug IN (SELECT value FROM json_each(?))",
+    )
+    .bind(list)
+    .fetch_all(db)
+    .await?;
+    Ok(rows.into_iter().collect())
+}
+
+/// When the archive last changed: its newest transcript change.
+pub async fn last_change(db: impl SqliteExecutor<'_>) -> Result<Option<String>, sqlx::Error> {
+    sqlx::query_scalar("SELECT max(updated_at) FROM transcript")
+        .fetch_one(db)
+        .await
+}
+
+/// How many transcripts, exchanges, turns, speakers and topics the archive holds.
+pub async fn sizes(db: impl SqliteExecutor<'_>) -> Result<[(&'static str, i64); 5], sqlx::Error> {
+    let (transcripts, exchanges, turns, speakers, topics): (i64, i64, i64, i64, i64) =
+        sqlx::query_as(
+            "SELECT (SELECT count(*) FROM transcript), (SELECT count(*) FROM exchange), \
+         (SELECT count(*) FROM turn), (SELECT count(*) FROM speaker), (SELECT count(*) FROM topic)",
+        )
+        .fetch_one(db)
+        .await?;
+    Ok([
+        ("transcripts", transcripts),
+        ("exchanges", exchanges),
+        ("turns", turns),
+        ("speakers", speakers),
+        ("topics", topics),
+    ])
+}

@@ -244,6 +244,15 @@ pub async fn store_batch(
             uploaded_by,
         } = item.upload;
         let doc = &item.prepared.doc;
+        let source_id = known.next_source();
+        rows.sources.push(SourceInsert {
+            id: source_id,
+            sha: head.sha.clone(),
+            media_type: media_type(file_name, declared_type),
+            file_name,
+            bytes,
+            uploaded_by,
+        });
         if let Some((transcript_id, slug)) = key
             .as_ref()
             .filter(|_| item.join_republications)
@@ -251,16 +260,7 @@ pub async fn store_batch(
             .cloned()
         {
             // The same text again: another source of the transcript it repeats.
-            let source_id = known.next_source();
-            known.shas.insert(head.sha.clone(), slug.clone());
-            rows.sources.push(SourceInsert {
-                id: source_id,
-                sha: head.sha,
-                media_type: media_type(file_name, declared_type),
-                file_name,
-                bytes,
-                uploaded_by,
-            });
+            known.shas.insert(head.sha, slug.clone());
             republications.push((
                 source_id,
                 transcript_id,
@@ -272,22 +272,13 @@ pub async fn store_batch(
             out.push(Imported::Existing { slug });
             continue;
         }
-        let source_id = known.next_source();
         let id = known.next_transcript();
         let slug = claim_slug(&mut known.transcript_slugs, &head.slug);
-        known.shas.insert(head.sha.clone(), slug.clone());
+        known.shas.insert(head.sha, slug.clone());
         if let Some(k) = &key {
             texts.insert(k.clone(), (id, slug.clone()));
         }
         known.transcripts += 1;
-        rows.sources.push(SourceInsert {
-            id: source_id,
-            sha: head.sha,
-            media_type: media_type(file_name, declared_type),
-            file_name,
-            bytes,
-            uploaded_by,
-        });
         let date = head.date;
         rows.transcripts.push(TranscriptInsert {
             id,
