@@ -412,3 +412,31 @@ pub async fn import(pool: &SqlitePool, paths: &[PathBuf]) -> ImportSummary {
     }
     summary
 }
+
+/// Brings the search index beside the database up to date (`rebuild`: makes it anew), and says
+/// so. When a running server holds the index, it is left to the server, which catches up within
+/// seconds.
+pub async fn update_search_index(db: &Path, pool: &SqlitePool, rebuild: bool) {
+    let dir = crate::search::engine::index_dir(db);
+    let engine = match crate::search::engine::Engine::open(pool, Some(&dir)).await {
+        Ok(engine) => engine,
+        Err(e) => {
+            eprintln!("search index not updated here ({e}); a running server brings it up to date");
+            return;
+        }
+    };
+    let done = if rebuild {
+        engine.rebuild(pool).await
+    } else {
+        engine.sync(pool).await
+    };
+    match done {
+        Ok(n) => eprintln!(
+            "search index: {n} transcripts indexed, {} turns in all",
+            engine.turns()
+        ),
+        Err(e) => eprintln!(
+            "search index not updated ({e}); the server brings it up to date when it starts"
+        ),
+    }
+}

@@ -57,6 +57,7 @@ pub async fn serve(args: config::ServeArgs) -> anyhow::Result<()> {
     .with_base_url(args.base_url.clone())
     .read_only(args.read_only);
     state.check_database();
+    state.keep_search_index();
     let listener = tokio::net::TcpListener::bind(args.addr).await?;
     let limits = http::listen::Limits::new(args.max_connections);
     tracing::info!(

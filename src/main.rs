@@ -121,6 +121,7 @@ async fn run(command: Command) -> anyhow::Result<ExitCode> {
                 }
             }
             if paths.is_empty() {
+                commands::update_search_index(&db.db, &pool, false).await;
                 pool.close().await;
                 return Ok(if failed_exports == 0 {
                     ExitCode::SUCCESS
@@ -138,6 +139,7 @@ async fn run(command: Command) -> anyhow::Result<ExitCode> {
             for (path, reason) in &summary.failed {
                 eprintln!("failed: {}: {reason}", path.display());
             }
+            commands::update_search_index(&db.db, &pool, false).await;
             pool.close().await;
             Ok(if summary.failed.is_empty() && failed_exports == 0 {
                 ExitCode::SUCCESS
@@ -158,6 +160,7 @@ async fn run(command: Command) -> anyhow::Result<ExitCode> {
             for (slug, reason) in &report.failed {
                 eprintln!("failed: {slug}: {reason}");
             }
+            commands::update_search_index(&db.db, &pool, true).await;
             pool.close().await;
             Ok(if report.failed.is_empty() {
                 ExitCode::SUCCESS

@@ -590,14 +590,14 @@ async fn search_api(
     State(state): State<AppState>,
     Query(params): Query<search::Params>,
 ) -> ApiResult<Json<search::Results>> {
-    if params.q.trim().is_empty() {
+    if params.q.trim().is_empty() && params.quote_text().is_none() {
         return Err(AppError::BadRequest(
-            "Give a query as ?q=...; words, \"exact phrases\", prefix* and AND/OR/NOT work.".into(),
+            "Give a query as ?q=...; words, \"exact phrases\", prefix* and AND/OR/NOT work; or a quotation as ?quote=....".into(),
         )
         .into());
     }
     let _turn = state.expensive().await?;
-    Ok(Json(search::search(&state.pool, &params).await?))
+    Ok(Json(state.search(&params).await?))
 }
 
 /// What adding a transcript made.

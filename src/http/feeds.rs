@@ -8,7 +8,7 @@
 use super::exports::xml_escape;
 use super::{AppState, Origin, Path, Query, shorten};
 use crate::error::{AppError, Result};
-use crate::search::{self, Params};
+use crate::search::Params;
 use crate::store::read;
 use axum::extract::State;
 use axum::http::{HeaderValue, header};
@@ -316,7 +316,7 @@ pub async fn search(
     params.sort = Some("newest".into());
     let results = {
         let _turn = state.expensive().await?;
-        search::search(&state.pool, &params).await?
+        state.search(&params).await?
     };
     let entries = results
         .hits

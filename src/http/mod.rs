@@ -47,6 +47,9 @@ pub struct AppState {
     /// The database file, whose size `/metrics` reports.
     pub db_path: PathBuf,
     pub metrics: Arc<metrics::Metrics>,
+    /// The search engine, opened beside the database at the first search (none for a
+    /// read-only replica, or when another process holds it: SQLite's index answers then).
+    pub engine: Arc<tokio::sync::OnceCell<Option<Arc<crate::search::engine::Engine>>>>,
 }
 
 /// How many searches are answered at once; more wait their turn.
@@ -87,7 +90,59 @@ impl AppState {
             metrics: Arc::new(metrics::Metrics::default()),
             searches: Arc::new(tokio::sync::Semaphore::new(SEARCHES_AT_ONCE)),
             damage: Arc::new(std::sync::Mutex::new(None)),
+            engine: Arc::new(tokio::sync::OnceCell::new()),
         }
+    }
+
+    /// The search engine, opened on first use; `None` when it cannot be (see [`AppState::engine`]).
+    pub async fn search_engine(&self) -> Option<Arc<crate::search::engine::Engine>> {
+        if self.settings.read_only {
+            return None;
+        }
+        self.engine
+            .get_or_init(|| async {
+                let dir = crate::search::engine::index_dir(&self.db_path);
+                match crate::search::engine::Engine::open(&self.pool, Some(&dir)).await {
+                    Ok(engine) => Some(engine),
+                    Err(e) => {
+                        tracing::warn!(
+                            "the search index at {} cannot be opened ({e}); searches use SQLite's index",
+                            dir.display()
+                        );
+                        None
+                    }
+                }
+            })
+            .await
+            .clone()
+    }
+
+    /// Keeps the search engine up to date in the background: on start (a large archive, or one
+    /// written while the server was down) and whenever another process has written.
+    pub fn keep_search_index(&self) {
+        let state = self.clone();
+        tokio::spawn(async move {
+            let Some(engine) = state.search_engine().await else {
+                return;
+            };
+            loop {
+                match engine.sync(&state.pool).await {
+                    Ok(0) => {}
+                    Ok(n) => tracing::info!("search index: {n} transcripts indexed"),
+                    Err(e) => tracing::warn!("search index: catching up failed: {e}"),
+                }
+                tokio::time::sleep(Duration::from_secs(2)).await;
+            }
+        });
+    }
+
+    /// A search with the engine when it is ready, else SQLite's index.
+    pub async fn search(
+        &self,
+        params: &crate::search::Params,
+    ) -> Result<crate::search::Results, AppError> {
+        let engine = self.search_engine().await;
+        Ok(crate::search::indexed::find(&self.pool, engine.as_ref(), params).await?)
     }
 
     /// Serves the archive as reached at `base_url` (absolute links, feeds, citations).

@@ -6,6 +6,11 @@
 //! `president`) are listed newest first instead: transcripts are walked newest first and each
 //! passage is looked up in the index, which stops as soon as the page is full.
 
+pub mod engine;
+pub mod indexed;
+pub mod query;
+pub mod quote;
+
 use serde::{Deserialize, Serialize};
 use sqlx::SqlitePool;
 
@@ -36,10 +41,22 @@ pub struct Params {
     /// The page of results, from 1.
     #[serde(default)]
     pub page: Option<i64>,
-    /// `relevance` (the default) or `newest`.
+    /// `relevance` (the default), `newest` or `oldest`.
     #[serde(default)]
-    #[param(pattern = "^(relevance|newest)?$")]
+    #[param(pattern = "^(relevance|newest|oldest)?$")]
     pub sort: Option<String>,
+    /// One result an `exchange` (the default) or a `transcript`.
+    #[serde(default)]
+    #[param(pattern = "^(exchange|transcript)?$")]
+    pub group: Option<String>,
+    /// A language code of the transcripts (`en`, `ru`, `zh`).
+    #[serde(default)]
+    pub lang: Option<String>,
+    /// A quotation as someone wrote it down (a word changed or missing is fine): finds where
+    /// it was said, closest first, instead of searching for words.
+    #[serde(default)]
+    #[param(max_length = 2000)]
+    pub quote: Option<String>,
 }
 
 impl Params {
@@ -48,7 +65,23 @@ impl Params {
         Params::clean(&self.sort).as_deref() == Some("newest")
     }
 
-    fn clean(value: &Option<String>) -> Option<String> {
+    /// Whether oldest first was asked for.
+    pub fn oldest_first(&self) -> bool {
+        Params::clean(&self.sort).as_deref() == Some("oldest")
+    }
+
+    /// Whether one result is a transcript.
+    pub fn by_transcript(&self) -> bool {
+        Params::clean(&self.group).as_deref() == Some("transcript")
+    }
+
+    /// The quotation looked for, if any.
+    pub fn quote_text(&self) -> Option<String> {
+        Params::clean(&self.quote)
+    }
+
+    /// A parameter without surrounding spaces, `None` when empty.
+    pub fn clean(value: &Option<String>) -> Option<String> {
         value
             .as_deref()
             .map(str::trim)
@@ -73,6 +106,41 @@ pub struct Hit {
     /// The same passage as plain text, matches in «».
     pub snippet: String,
     pub url: String,
+    /// For a quotation: how much of it was found in this passage, from 0 to 1.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub closeness: Option<f64>,
+    /// The transcript's language.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub language: Option<String>,
+}
+
+/// One value to narrow a search by, with how many matching passages have it.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct FacetValue {
+    /// The value for the filter's parameter (a slug, a year, a role, a language code).
+    pub value: String,
+    pub label: String,
+    pub count: u64,
+}
+
+/// Counts of the matching passages by speaker, year, topic, role and language.
+#[derive(Debug, Clone, Default, Serialize, utoipa::ToSchema)]
+pub struct Facets {
+    pub speakers: Vec<FacetValue>,
+    pub years: Vec<FacetValue>,
+    pub topics: Vec<FacetValue>,
+    pub roles: Vec<FacetValue>,
+    pub languages: Vec<FacetValue>,
+    /// Whether the counts are over the first matches only (there were more than
+    /// `search::engine::COUNT_LIMIT`).
+    pub partial: bool,
+}
+
+/// A speaker a filter may have meant.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct Suggestion {
+    pub name: String,
+    pub slug: String,
 }
 
 /// A page of results.
@@ -99,6 +167,25 @@ pub struct Results {
     pub page: i64,
     pub per_page: i64,
     pub hits: Vec<Hit>,
+    /// `index` (the search engine) or `fts5` (SQLite's index, while the engine catches up).
+    pub engine: String,
+    /// `exchange` or `transcript`: what one hit stands for.
+    pub group: String,
+    /// Counts to narrow by; `None` when the engine was not used.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub facets: Option<Facets>,
+    /// Something the reader should know about the filters (a speaker not found).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub notice: Option<String>,
+    /// Speakers the speaker filter may have meant, when it named none.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub suggestions: Vec<Suggestion>,
+    /// The speaker the filter named (slug), once resolved from a name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub speaker: Option<Suggestion>,
+    /// The topic the filter named, once resolved from a name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub topic: Option<Suggestion>,
 }
 
 /// Above this many matching passages, results are listed newest first rather than ranked:
@@ -191,6 +278,8 @@ pub enum SearchError {
     TooCostly(String),
     #[error(transparent)]
     Db(#[from] sqlx::Error),
+    #[error("{0}")]
+    Engine(String),
 }
 
 impl From<SearchError> for crate::error::AppError {
@@ -198,6 +287,7 @@ impl From<SearchError> for crate::error::AppError {
         match e {
             SearchError::TooCostly(m) => crate::error::AppError::BadRequest(m),
             SearchError::Db(d) => d.into(),
+            SearchError::Engine(m) => crate::error::AppError::Internal(m),
         }
     }
 }
@@ -238,6 +328,8 @@ pub async fn search_tuned(
         query: q.clone(),
         page,
         per_page: PER_PAGE,
+        engine: "fts5".into(),
+        group: "exchange".into(),
         ..Default::default()
     };
     if q.is_empty() {
@@ -458,6 +550,8 @@ fn hit(row: HitRow) -> Hit {
     Hit {
         snippet_html: mark(&snip),
         snippet: snip.replace('\u{1}', "«").replace('\u{2}', "»"),
+        closeness: None,
+        language: None,
         slug,
         title,
         date,

@@ -640,6 +640,20 @@ pub async fn speaker_choices(
     .await
 }
 
+/// The speakers who spoke most, for the search form's suggestions: name, slug.
+pub async fn busiest_speakers(
+    db: impl SqliteExecutor<'_>,
+    limit: i64,
+) -> Result<Vec<(String, String)>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT s.name, s.slug FROM speaker_stat st JOIN speaker s ON s.id = st.speaker_id \
+         WHERE st.kind = 'person' ORDER BY st.turns DESC LIMIT ?",
+    )
+    .bind(limit)
+    .fetch_all(db)
+    .await
+}
+
 /// Speakers by id: id -> (name, transcripts).
 pub async fn speakers_by_id(
     db: impl SqliteExecutor<'_>,

@@ -1,0 +1,1319 @@
+//! The search engine: a Tantivy index of every turn, kept in a directory beside the database and
+//! made from it alone. SQLite stays the source of truth: triggers list each changed transcript in
+//! `search_change` (migration 0011), [`Engine::sync`] reads those transcripts again and forgets
+//! the rows only once the index has committed them, so a crash between the two is caught up on
+//! the next start; every hit is read back from SQLite, so a search never shows what the database
+//! no longer holds.
+//!
+//! Each turn is indexed three ways: `exact` (words folded to lower case without diacritics, each
+//! Chinese or Japanese character a word: phrases and quotes), `stem` (the words as its language's
+//! analyzer reads them: Snowball stemmers for English, Russian, French, Spanish, German and
+//! thirteen more, jieba's word segmentation for Chinese, overlapping character pairs for Japanese
+//! and Korean), and `names` (the speaker's name and every label printed for them, transliterated
+//! to Latin letters, so that `Lavrov Minsk` and `Лавров` find what Lavrov said).
+
+use std::collections::{BTreeSet, HashMap, HashSet};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, RwLock};
+
+use sqlx::SqlitePool;
+use tantivy::collector::TopDocs;
+use tantivy::columnar::Column;
+use tantivy::query::{
+    BooleanQuery, BoostQuery, ConstScoreQuery, EnableScoring, Occur, PhraseQuery, Query,
+    RangeQuery, RegexQuery, TermQuery,
+};
+use tantivy::schema::{
+    FAST, Field, INDEXED, IndexRecordOption, Schema, TextFieldIndexing, TextOptions,
+};
+use tantivy::tokenizer::{
+    AsciiFoldingFilter, Language, LowerCaser, PreTokenizedString, RemoveLongFilter,
+    SimpleTokenizer, Stemmer, TextAnalyzer, Token, TokenStream, Tokenizer,
+};
+use tantivy::{DocAddress, DocSet, Index, IndexReader, IndexWriter, Order, TERMINATED, Term};
+
+use super::query::Node;
+use super::quote::is_cjk;
+
+/// The index's layout; a new layout is a new directory, made anew from the database.
+const LAYOUT: &str = "v1";
+
+/// How many transcripts one commit of the index takes while catching up.
+const BATCH: i64 = 1000;
+
+/// At most this many matching passages are counted and tallied for facets; above it counts
+/// say "more than".
+pub const COUNT_LIMIT: u64 = 100_000;
+
+/// How much more a word in the speaker's name counts than one in the text.
+const NAME_BOOST: f32 = 2.0;
+
+#[derive(Clone, Copy)]
+struct Fields {
+    turn: Field,
+    tid: Field,
+    unit: Field,
+    date: Field,
+    newest: Field,
+    oldest: Field,
+    speaker: Field,
+    role: Field,
+    lang: Field,
+    topic: Field,
+    exact: Field,
+    stem: Field,
+    names: Field,
+}
+
+fn schema() -> (Schema, Fields) {
+    let mut b = Schema::builder();
+    let text = |tokenizer: &str| {
+        TextOptions::default().set_indexing_options(
+            TextFieldIndexing::default()
+                .set_tokenizer(tokenizer)
+                .set_index_option(IndexRecordOption::WithFreqsAndPositions),
+        )
+    };
+    let fields = Fields {
+        turn: b.add_u64_field("turn", FAST),
+        tid: b.add_u64_field("tid", INDEXED | FAST),
+        unit: b.add_u64_field("unit", FAST),
+        date: b.add_i64_field("date", INDEXED | FAST),
+        newest: b.add_u64_field("newest", FAST),
+        oldest: b.add_u64_field("oldest", FAST),
+        speaker: b.add_u64_field("speaker", INDEXED | FAST),
+        role: b.add_u64_field("role", INDEXED | FAST),
+        lang: b.add_u64_field("lang", INDEXED | FAST),
+        topic: b.add_u64_field("topic", INDEXED | FAST),
+        exact: b.add_text_field("exact", text("exact")),
+        stem: b.add_text_field("stem", text("exact")),
+        names: b.add_text_field("names", text("names")),
+    };
+    (b.build(), fields)
+}
+
+/// A role as the index stores it.
+pub fn role_code(role: &str) -> u64 {
+    match role {
+        "question" => 1,
+        "answer" => 2,
+        "statement" => 3,
+        _ => 4,
+    }
+}
+
+/// The role a stored code stands for.
+pub fn role_name(code: u64) -> &'static str {
+    match code {
+        1 => "question",
+        2 => "answer",
+        3 => "statement",
+        _ => "remark",
+    }
+}
+
+/// A language code (`en`, `zh`) as a number.
+pub fn lang_code(lang: &str) -> u64 {
+    lang.bytes()
+        .take(8)
+        .fold(0u64, |acc, b| (acc << 8) | u64::from(b))
+}
+
+/// The language code a number stands for.
+pub fn lang_name(code: u64) -> String {
+    let bytes: Vec<u8> = code
+        .to_be_bytes()
+        .into_iter()
+        .skip_while(|b| *b == 0)
+        .collect();
+    String::from_utf8_lossy(&bytes).into_owned()
+}
+
+/// `YYYY-MM-DD` (or `YYYY-MM`, `YYYY`) as `YYYYMMDD`, missing parts as 0.
+pub fn date_number(date: &str) -> i64 {
+    let mut parts = date.split('-').map(|p| p.parse::<i64>().unwrap_or(0));
+    let y = parts.next().unwrap_or(0);
+    let m = parts.next().unwrap_or(0);
+    let d = parts.next().unwrap_or(0);
+    y.clamp(0, 9999) * 10_000 + m.clamp(0, 12) * 100 + d.clamp(0, 31)
+}
+
+/// A key that sorts by day, then transcript, then place in it (`reverse` puts later turns of a
+/// transcript first, for sorting it descending while keeping turns in the order spoken).
+fn order_key(date: i64, tid: u64, position: i64, reverse_position: bool) -> u64 {
+    let (y, md) = (date / 10_000, date % 10_000);
+    let day = (y * 372 + (md / 100) * 31 + md % 100) as u64;
+    let pos = position.clamp(0, 4095) as u64;
+    let pos = if reverse_position { 4095 - pos } else { pos };
+    (day << 38) | ((tid & ((1 << 26) - 1)) << 12) | pos
+}
+
+/// What one search result is grouped by.
+fn unit_key(tid: u64, exchange: Option<i64>, position: i64) -> u64 {
+    let local = match exchange {
+        Some(n) => n.clamp(0, (1 << 19) - 1) as u64,
+        None => (1 << 19) | position.clamp(0, (1 << 19) - 1) as u64,
+    };
+    (tid << 20) | local
+}
+
+// ---------------------------------------------------------------------------------------------
+// Tokenizers
+
+/// Words of letters and digits; each Chinese, Japanese or Korean character a word of its own
+/// (`pairs`: overlapping pairs of such characters instead, as Lucene's CJK analyzer does).
+#[derive(Clone, Default)]
+struct CjkAware {
+    pairs: bool,
+}
+
+struct VecStream {
+    tokens: Vec<Token>,
+    at: usize,
+}
+
+impl TokenStream for VecStream {
+    fn advance(&mut self) -> bool {
+        if self.at < self.tokens.len() {
+            self.at += 1;
+            true
+        } else {
+            false
+        }
+    }
+    fn token(&self) -> &Token {
+        &self.tokens[self.at - 1]
+    }
+    fn token_mut(&mut self) -> &mut Token {
+        &mut self.tokens[self.at - 1]
+    }
+}
+
+impl Tokenizer for CjkAware {
+    type TokenStream<'a> = VecStream;
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> VecStream {
+        let mut tokens = Vec::new();
+        let push = |from: usize, to: usize, tokens: &mut Vec<Token>| {
+            let position = tokens.len();
+            tokens.push(Token {
+                offset_from: from,
+                offset_to: to,
+                position,
+                text: text[from..to].to_string(),
+                position_length: 1,
+            });
+        };
+        let mut word: Option<usize> = None;
+        let mut run: Vec<(usize, usize)> = Vec::new();
+        let flush_run = |run: &mut Vec<(usize, usize)>, tokens: &mut Vec<Token>, pairs: bool| {
+            if pairs && run.len() > 1 {
+                for w in run.windows(2) {
+                    let position = tokens.len();
+                    tokens.push(Token {
+                        offset_from: w[0].0,
+                        offset_to: w[1].1,
+                        position,
+                        text: text[w[0].0..w[1].1].to_string(),
+                        position_length: 1,
+                    });
+                }
+            } else {
+                for &(from, to) in run.iter() {
+                    let position = tokens.len();
+                    tokens.push(Token {
+                        offset_from: from,
+                        offset_to: to,
+                        position,
+                        text: text[from..to].to_string(),
+                        position_length: 1,
+                    });
+                }
+            }
+            run.clear();
+        };
+        for (i, c) in text.char_indices() {
+            if is_cjk(c) {
+                if let Some(s) = word.take() {
+                    push(s, i, &mut tokens);
+                }
+                run.push((i, i + c.len_utf8()));
+            } else {
+                flush_run(&mut run, &mut tokens, self.pairs);
+                if c.is_alphanumeric() {
+                    word.get_or_insert(i);
+                } else if let Some(s) = word.take() {
+                    push(s, i, &mut tokens);
+                }
+            }
+        }
+        flush_run(&mut run, &mut tokens, self.pairs);
+        if let Some(s) = word {
+            push(s, text.len(), &mut tokens);
+        }
+        VecStream { tokens, at: 0 }
+    }
+}
+
+fn exact_analyzer() -> TextAnalyzer {
+    TextAnalyzer::builder(CjkAware::default())
+        .filter(RemoveLongFilter::limit(60))
+        .filter(LowerCaser)
+        .filter(AsciiFoldingFilter)
+        .build()
+}
+
+fn names_analyzer() -> TextAnalyzer {
+    TextAnalyzer::builder(SimpleTokenizer::default())
+        .filter(RemoveLongFilter::limit(60))
+        .filter(LowerCaser)
+        .filter(AsciiFoldingFilter)
+        .build()
+}
+
+/// The Snowball stemmer for a language code, when there is one.
+fn stemmer_language(lang: &str) -> Option<Language> {
+    Some(match lang {
+        "en" => Language::English,
+        "ru" => Language::Russian,
+        "fr" => Language::French,
+        "es" => Language::Spanish,
+        "de" => Language::German,
+        "ar" => Language::Arabic,
+        "it" => Language::Italian,
+        "pt" => Language::Portuguese,
+        "nl" => Language::Dutch,
+        "el" => Language::Greek,
+        "tr" => Language::Turkish,
+        "sv" => Language::Swedish,
+        "da" => Language::Danish,
+        "no" | "nb" => Language::Norwegian,
+        "fi" => Language::Finnish,
+        "hu" => Language::Hungarian,
+        "ro" => Language::Romanian,
+        "ta" => Language::Tamil,
+        _ => return None,
+    })
+}
+
+/// Which analyzer reads a language's text for the `stem` field.
+fn analyzer_key(lang: &str) -> &'static str {
+    match lang {
+        "zh" => "zh",
+        "ja" | "ko" => "pairs",
+        l => match stemmer_language(l) {
+            Some(Language::English) => "en",
+            Some(Language::Russian) => "ru",
+            Some(Language::French) => "fr",
+            Some(Language::Spanish) => "es",
+            Some(Language::German) => "de",
+            Some(Language::Arabic) => "ar",
+            Some(Language::Italian) => "it",
+            Some(Language::Portuguese) => "pt",
+            Some(Language::Dutch) => "nl",
+            Some(Language::Greek) => "el",
+            Some(Language::Turkish) => "tr",
+            Some(Language::Swedish) => "sv",
+            Some(Language::Danish) => "da",
+            Some(Language::Norwegian) => "no",
+            Some(Language::Finnish) => "fi",
+            Some(Language::Hungarian) => "hu",
+            Some(Language::Romanian) => "ro",
+            Some(Language::Tamil) => "ta",
+            None => "plain",
+        },
+    }
+}
+
+fn stem_analyzer(key: &str) -> TextAnalyzer {
+    match key {
+        "zh" => TextAnalyzer::builder(tantivy_jieba::JiebaTokenizer::new())
+            .filter(RemoveLongFilter::limit(60))
+            .filter(LowerCaser)
+            .filter(AsciiFoldingFilter)
+            .build(),
+        "pairs" => TextAnalyzer::builder(CjkAware { pairs: true })
+            .filter(RemoveLongFilter::limit(60))
+            .filter(LowerCaser)
+            .build(),
+        key => match stemmer_language(key) {
+            Some(language) => TextAnalyzer::builder(SimpleTokenizer::default())
+                .filter(RemoveLongFilter::limit(60))
+                .filter(LowerCaser)
+                .filter(Stemmer::new(language))
+                .filter(AsciiFoldingFilter)
+                .build(),
+            None => exact_analyzer(),
+        },
+    }
+}
+
+fn tokens(analyzer: &mut TextAnalyzer, text: &str) -> Vec<Token> {
+    let mut out = Vec::new();
+    let mut stream = analyzer.token_stream(text);
+    while stream.advance() {
+        out.push(stream.token().clone());
+    }
+    out
+}
+
+/// `ё` as `е` (the stemmers and folding filters keep them apart).
+fn fold_yo(text: &str) -> std::borrow::Cow<'_, str> {
+    if text.contains(['ё', 'Ё']) {
+        text.replace('ё', "е").replace('Ё', "Е").into()
+    } else {
+        text.into()
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The engine
+
+/// The search index and what it needs to stay up to date.
+pub struct Engine {
+    reader: IndexReader,
+    writer: Mutex<IndexWriter>,
+    catching_up: tokio::sync::Mutex<()>,
+    fields: Fields,
+    /// The database's token (`search_state`): the index's commits carry it.
+    token: String,
+    /// Whether the index holds the whole archive (it has caught up once since it was made).
+    built: AtomicBool,
+    /// The languages of the archive's transcripts: a query word is read as each would read it.
+    languages: RwLock<BTreeSet<&'static str>>,
+    pub dir: Option<PathBuf>,
+}
+
+/// The directory of the index of the database at `db`.
+pub fn index_dir(db: &Path) -> PathBuf {
+    let mut name = db.file_name().unwrap_or_default().to_os_string();
+    name.push(format!(".search-{LAYOUT}"));
+    db.with_file_name(name)
+}
+
+type SearchResult<T> = Result<T, EngineError>;
+
+/// What can go wrong in the engine.
+#[derive(Debug, thiserror::Error)]
+pub enum EngineError {
+    #[error("search index: {0}")]
+    Index(#[from] tantivy::TantivyError),
+    #[error(transparent)]
+    Db(#[from] sqlx::Error),
+    #[error("search index: {0}")]
+    Other(String),
+}
+
+impl Engine {
+    /// Opens (or makes) the index beside the database file, or in memory for `None`. An index
+    /// made from another database, or never finished, is emptied and made anew by [`sync`].
+    ///
+    /// [`sync`]: Engine::sync
+    pub async fn open(pool: &SqlitePool, dir: Option<&Path>) -> SearchResult<Arc<Engine>> {
+        let (schema, fields) = schema();
+        let index = match dir {
+            Some(dir) => {
+                std::fs::create_dir_all(dir).map_err(|e| {
+                    EngineError::Other(format!("cannot make {}: {e}", dir.display()))
+                })?;
+                let directory = tantivy::directory::MmapDirectory::open(dir)
+                    .map_err(|e| EngineError::Other(e.to_string()))?;
+                Index::open_or_create(directory, schema)?
+            }
+            None => Index::create_in_ram(schema),
+        };
+        index.tokenizers().register("exact", exact_analyzer());
+        index.tokenizers().register("names", names_analyzer());
+        let writer: IndexWriter = index.writer_with_num_threads(1, 64_000_000)?;
+        let reader = index.reader()?;
+        let token: String = sqlx::query_scalar("SELECT token FROM search_state WHERE id = 1")
+            .fetch_one(pool)
+            .await?;
+        let payload = index.load_metas()?.payload;
+        let built = payload.as_deref() == Some(token.as_str());
+        if !built {
+            // Made from another database, or never finished: everything is read again.
+            writer.delete_all_documents()?;
+            list_every_transcript(pool).await?;
+        }
+        let languages: Vec<Option<String>> =
+            sqlx::query_scalar("SELECT DISTINCT language FROM transcript")
+                .fetch_all(pool)
+                .await?;
+        let mut set = BTreeSet::from(["en"]);
+        for l in languages.into_iter().flatten() {
+            set.insert(analyzer_key(&l));
+        }
+        Ok(Arc::new(Engine {
+            reader,
+            writer: Mutex::new(writer),
+            catching_up: tokio::sync::Mutex::new(()),
+            fields,
+            token,
+            built: AtomicBool::new(built),
+            languages: RwLock::new(set),
+            dir: dir.map(Path::to_path_buf),
+        }))
+    }
+
+    /// Whether the index holds the whole archive as of its last catch-up.
+    pub fn is_built(&self) -> bool {
+        self.built.load(Ordering::Acquire)
+    }
+
+    /// How many transcripts wait to be indexed (counted up to `bound`).
+    pub async fn pending(pool: &SqlitePool, bound: i64) -> Result<i64, sqlx::Error> {
+        sqlx::query_scalar("SELECT count(*) FROM (SELECT 1 FROM search_change LIMIT ?)")
+            .bind(bound)
+            .fetch_one(pool)
+            .await
+    }
+
+    /// Reads every changed transcript again, a batch a commit, until none waits; returns how
+    /// many were read.
+    pub async fn sync(self: &Arc<Self>, pool: &SqlitePool) -> SearchResult<usize> {
+        let _one = self.catching_up.lock().await;
+        let mut done = 0;
+        loop {
+            let changed: Vec<(i64, i64)> =
+                sqlx::query_as("SELECT transcript_id, seq FROM search_change ORDER BY seq LIMIT ?")
+                    .bind(BATCH)
+                    .fetch_all(pool)
+                    .await?;
+            if changed.is_empty() {
+                if !self.is_built() {
+                    self.commit().await?;
+                }
+                break;
+            }
+            let ids: Vec<i64> = changed.iter().map(|c| c.0).collect();
+            let docs = load(pool, &ids).await?;
+            let engine = self.clone();
+            tokio::task::spawn_blocking(move || engine.write(&ids, docs))
+                .await
+                .map_err(|e| EngineError::Other(e.to_string()))??;
+            // Forgotten only if it has not changed again since it was read.
+            sqlx::query(
+                "DELETE FROM search_change WHERE (transcript_id, seq) IN \
+                 (SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]') FROM json_each(?))",
+            )
+            .bind(serde_json::to_string(&changed).unwrap_or_default())
+            .execute(pool)
+            .await?;
+            done += changed.len();
+        }
+        Ok(done)
+    }
+
+    async fn commit(self: &Arc<Self>) -> SearchResult<()> {
+        let engine = self.clone();
+        tokio::task::spawn_blocking(move || engine.write(&[], Vec::new()))
+            .await
+            .map_err(|e| EngineError::Other(e.to_string()))?
+    }
+
+    fn write(&self, ids: &[i64], docs: Vec<Loaded>) -> SearchResult<()> {
+        let f = self.fields;
+        let mut writer = self
+            .writer
+            .lock()
+            .map_err(|_| EngineError::Other("the index writer failed before".into()))?;
+        for &id in ids {
+            writer.delete_term(Term::from_field_u64(f.tid, id as u64));
+        }
+        let mut analyzers: HashMap<&'static str, TextAnalyzer> = HashMap::new();
+        let mut exact = exact_analyzer();
+        let mut new_languages = Vec::new();
+        for d in docs {
+            let key = analyzer_key(&d.language);
+            if !self.languages.read().is_ok_and(|l| l.contains(key)) {
+                new_languages.push(key);
+            }
+            let text = fold_yo(&d.text).into_owned();
+            let stem_tokens = tokens(
+                analyzers.entry(key).or_insert_with(|| stem_analyzer(key)),
+                &text,
+            );
+            let exact_tokens = tokens(&mut exact, &text);
+            let tid = d.tid as u64;
+            let date = date_number(&d.date);
+            let mut doc = tantivy::TantivyDocument::default();
+            doc.add_u64(f.turn, d.id as u64);
+            doc.add_u64(f.tid, tid);
+            doc.add_u64(f.unit, unit_key(tid, d.exchange, d.position));
+            doc.add_i64(f.date, date);
+            doc.add_u64(f.newest, order_key(date, tid, d.position, true));
+            doc.add_u64(f.oldest, order_key(date, tid, d.position, false));
+            doc.add_u64(f.speaker, d.speaker as u64);
+            doc.add_u64(f.role, role_code(&d.role));
+            doc.add_u64(f.lang, lang_code(&d.language));
+            for t in &d.topics {
+                doc.add_u64(f.topic, *t as u64);
+            }
+            doc.add_pre_tokenized_text(
+                f.exact,
+                PreTokenizedString {
+                    text: String::new(),
+                    tokens: exact_tokens,
+                },
+            );
+            doc.add_pre_tokenized_text(
+                f.stem,
+                PreTokenizedString {
+                    text: String::new(),
+                    tokens: stem_tokens,
+                },
+            );
+            doc.add_text(f.names, deunicode::deunicode(&d.names));
+            writer.add_document(doc)?;
+        }
+        let mut commit = writer.prepare_commit()?;
+        commit.set_payload(&self.token);
+        commit.commit()?;
+        self.reader.reload()?;
+        self.built.store(true, Ordering::Release);
+        if !new_languages.is_empty()
+            && let Ok(mut l) = self.languages.write()
+        {
+            l.extend(new_languages);
+        }
+        Ok(())
+    }
+
+    /// Empties the index and lists every transcript to be read again (`stenogram reindex`).
+    pub async fn rebuild(self: &Arc<Self>, pool: &SqlitePool) -> SearchResult<usize> {
+        {
+            let writer = self
+                .writer
+                .lock()
+                .map_err(|_| EngineError::Other("the index writer failed before".into()))?;
+            writer.delete_all_documents()?;
+        }
+        list_every_transcript(pool).await?;
+        self.sync(pool).await
+    }
+
+    /// How many turns the index holds.
+    pub fn turns(&self) -> u64 {
+        self.reader.searcher().num_docs()
+    }
+}
+
+/// Lists every transcript to be read again by the index.
+async fn list_every_transcript(pool: &SqlitePool) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO search_change (transcript_id, seq) \
+         SELECT id, (SELECT coalesce(max(seq), 0) FROM search_change) + id FROM transcript WHERE true \
+         ON CONFLICT (transcript_id) DO NOTHING",
+    )
+    .execute(pool)
+    .await?;
+    Ok(())
+}
+
+/// A turn as the index reads it.
+struct Loaded {
+    id: i64,
+    tid: i64,
+    position: i64,
+    speaker: i64,
+    role: String,
+    exchange: Option<i64>,
+    text: String,
+    date: String,
+    language: String,
+    topics: Vec<i64>,
+    names: String,
+}
+
+type LoadRow = (
+    i64,
+    i64,
+    i64,
+    i64,
+    String,
+    Option<i64>,
+    String,
+    String,
+    String,
+    Option<String>,
+);
+
+async fn load(pool: &SqlitePool, ids: &[i64]) -> Result<Vec<Loaded>, sqlx::Error> {
+    let ids_json = serde_json::to_string(ids).unwrap_or_else(|_| "[]".into());
+    let rows: Vec<LoadRow> = sqlx::query_as(
+        "SELECT t.id, t.transcript_id, t.position, t.speaker_id, t.role, t.exchange, \
+           (SELECT group_concat(p.value, char(10)) FROM json_each(t.paragraphs) p), \
+           coalesce(tr.date, ''), coalesce(tr.language, ''), \
+           (SELECT group_concat(et.topic_id) FROM exchange e JOIN exchange_topic et ON et.exchange_id = e.id \
+             WHERE e.transcript_id = t.transcript_id AND e.number = t.exchange) \
+         FROM transcript tr JOIN turn t ON t.transcript_id = tr.id \
+         WHERE tr.id IN (SELECT value FROM json_each(?))",
+    )
+    .bind(ids_json.clone())
+    .fetch_all(pool)
+    .await?;
+    let names: Vec<(i64, String, Option<String>)> = sqlx::query_as(
+        "SELECT s.id, s.name, (SELECT group_concat(a.label, ' ') FROM alias a WHERE a.speaker_id = s.id) \
+         FROM speaker s WHERE s.id IN (SELECT DISTINCT t.speaker_id FROM turn t WHERE t.transcript_id IN (SELECT value FROM json_each(?)))",
+    )
+    .bind(ids_json)
+    .fetch_all(pool)
+    .await?;
+    let names: HashMap<i64, String> = names
+        .into_iter()
+        .map(|(id, name, labels)| {
+            let labels = labels.unwrap_or_default();
+            (id, format!("{name} {labels}"))
+        })
+        .collect();
+    Ok(rows
+        .into_iter()
+        .map(
+            |(id, tid, position, speaker, role, exchange, text, date, language, topics)| Loaded {
+                id,
+                tid,
+                position,
+                speaker,
+                role,
+                exchange,
+                text,
+                date,
+                language,
+                topics: topics
+                    .unwrap_or_default()
+                    .split(',')
+                    .filter_map(|t| t.parse().ok())
+                    .collect(),
+                names: names.get(&speaker).cloned().unwrap_or_default(),
+            },
+        )
+        .collect())
+}
+
+// ---------------------------------------------------------------------------------------------
+// Searching
+
+/// Narrowing a search.
+#[derive(Debug, Clone, Default)]
+pub struct Filters {
+    pub speaker: Option<i64>,
+    pub topic: Option<i64>,
+    pub role: Option<String>,
+    pub lang: Option<String>,
+    /// `YYYYMMDD`, inclusive.
+    pub from: Option<i64>,
+    pub to: Option<i64>,
+}
+
+/// How results are ordered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Sort {
+    Relevance,
+    Newest,
+    Oldest,
+}
+
+/// What one result stands for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Group {
+    Exchange,
+    Transcript,
+}
+
+/// Which page of results, in what order, and whether to tally facets.
+#[derive(Debug, Clone, Copy)]
+pub struct Page {
+    pub sort: Sort,
+    pub group: Group,
+    pub offset: usize,
+    pub limit: usize,
+    pub facets: bool,
+}
+
+/// The terms a query looks for, to mark them in a passage.
+#[derive(Debug, Clone, Default)]
+pub struct Marks {
+    exact: HashSet<String>,
+    stem: HashSet<String>,
+    prefixes: Vec<String>,
+    /// Chinese or Japanese words, marked where they stand whole (not character by character).
+    literal: Vec<String>,
+}
+
+/// The best turns of one page of results, and the counts over every match.
+#[derive(Debug, Clone, Default)]
+pub struct Found {
+    /// Turn ids, best (or first in the order asked) first, one per result.
+    pub turns: Vec<i64>,
+    /// Passages that match, up to [`COUNT_LIMIT`].
+    pub passages: u64,
+    /// Results (exchanges, statements or transcripts) among them.
+    pub results: u64,
+    /// Whether every match was counted.
+    pub complete: bool,
+    pub speakers: Vec<(i64, u64)>,
+    pub topics: Vec<(i64, u64)>,
+    pub years: Vec<(i64, u64)>,
+    pub roles: Vec<(String, u64)>,
+    pub languages: Vec<(String, u64)>,
+}
+
+impl Engine {
+    fn languages(&self) -> Vec<&'static str> {
+        self.languages
+            .read()
+            .map(|l| l.iter().copied().collect())
+            .unwrap_or_default()
+    }
+
+    /// The query of one word: its exact form, its stem in each language of the archive, or the
+    /// speaker's name.
+    fn word_query(&self, word: &str, marks: &mut Marks) -> Option<Box<dyn Query>> {
+        let f = self.fields;
+        let word = fold_yo(word);
+        let mut alternatives: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        let mut seen: HashSet<(u32, Vec<String>)> = HashSet::new();
+        let exact = tokens(&mut exact_analyzer(), &word);
+        if let Some(q) = sequence(f.exact, &exact, true) {
+            if word.chars().any(is_cjk) {
+                marks.literal.push(word.to_lowercase());
+            } else {
+                marks.exact.extend(exact.iter().map(|t| t.text.clone()));
+            }
+            seen.insert((0, exact.iter().map(|t| t.text.clone()).collect()));
+            alternatives.push((Occur::Should, q));
+        }
+        for key in self.languages() {
+            let stem = tokens(&mut stem_analyzer(key), &word);
+            let texts: Vec<String> = stem.iter().map(|t| t.text.clone()).collect();
+            if texts.is_empty() || !seen.insert((1, texts.clone())) {
+                continue;
+            }
+            // Jieba's words of a Chinese query overlap: all of them, not in a row.
+            let q = if key == "zh" && stem.len() > 1 {
+                Some(Box::new(BooleanQuery::new(
+                    texts
+                        .iter()
+                        .map(|t| {
+                            (
+                                Occur::Must,
+                                Box::new(TermQuery::new(
+                                    Term::from_field_text(f.stem, t),
+                                    IndexRecordOption::WithFreqs,
+                                )) as Box<dyn Query>,
+                            )
+                        })
+                        .collect(),
+                )) as Box<dyn Query>)
+            } else {
+                sequence(f.stem, &stem, true)
+            };
+            if let Some(q) = q {
+                marks.stem.extend(texts);
+                alternatives.push((Occur::Should, q));
+            }
+        }
+        let names = tokens(&mut names_analyzer(), &deunicode::deunicode(&word));
+        if let Some(q) = sequence(f.names, &names, true) {
+            alternatives.push((Occur::Should, Box::new(BoostQuery::new(q, NAME_BOOST))));
+        }
+        match alternatives.len() {
+            0 => None,
+            _ => Some(Box::new(BooleanQuery::new(alternatives))),
+        }
+    }
+
+    /// The query a read search stands for; `None` when it holds nothing to look for.
+    pub fn query(&self, node: &Node, marks: &mut Marks) -> Option<Box<dyn Query>> {
+        let f = self.fields;
+        match node {
+            Node::Word {
+                text,
+                prefix: false,
+            } => self.word_query(text, marks),
+            Node::Word { text, prefix: true } => {
+                let folded = tokens(&mut exact_analyzer(), &fold_yo(text));
+                let stem = folded.first()?.text.clone();
+                let pattern = format!("{}.*", regex_syntax_escape(&stem));
+                marks.prefixes.push(stem);
+                RegexQuery::from_pattern(&pattern, f.exact)
+                    .ok()
+                    .map(|q| Box::new(q) as Box<dyn Query>)
+            }
+            Node::Phrase(words) => {
+                let joined = fold_yo(&words.join(" ")).into_owned();
+                let exact = tokens(&mut exact_analyzer(), &joined);
+                if joined.chars().any(is_cjk) {
+                    marks.literal.push(words.concat().to_lowercase());
+                } else {
+                    marks.exact.extend(exact.iter().map(|t| t.text.clone()));
+                }
+                sequence(f.exact, &exact, false)
+            }
+            Node::And(parts) => {
+                let mut clauses = Vec::new();
+                for p in parts {
+                    match p {
+                        Node::Not(inner) => {
+                            let mut ignored = Marks::default();
+                            if let Some(q) = self.query(inner, &mut ignored) {
+                                clauses.push((Occur::MustNot, q));
+                            }
+                        }
+                        p => {
+                            if let Some(q) = self.query(p, marks) {
+                                clauses.push((Occur::Must, q));
+                            }
+                        }
+                    }
+                }
+                clauses
+                    .iter()
+                    .any(|c| c.0 == Occur::Must)
+                    .then(|| Box::new(BooleanQuery::new(clauses)) as Box<dyn Query>)
+            }
+            Node::Or(parts) => {
+                let clauses: Vec<(Occur, Box<dyn Query>)> = parts
+                    .iter()
+                    .filter_map(|p| self.query(p, marks).map(|q| (Occur::Should, q)))
+                    .collect();
+                (!clauses.is_empty())
+                    .then(|| Box::new(BooleanQuery::new(clauses)) as Box<dyn Query>)
+            }
+            Node::Not(_) => None,
+        }
+    }
+
+    /// The query narrowed by filters that do not count in the ranking.
+    fn filtered(&self, query: Box<dyn Query>, filters: &Filters) -> Box<dyn Query> {
+        let f = self.fields;
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, query)];
+        let mut term = |field: Field, value: u64| {
+            clauses.push((
+                Occur::Must,
+                Box::new(ConstScoreQuery::new(
+                    Box::new(TermQuery::new(
+                        Term::from_field_u64(field, value),
+                        IndexRecordOption::Basic,
+                    )),
+                    0.0,
+                )),
+            ));
+        };
+        if let Some(s) = filters.speaker {
+            term(f.speaker, s as u64);
+        }
+        if let Some(t) = filters.topic {
+            term(f.topic, t as u64);
+        }
+        if let Some(r) = &filters.role {
+            term(f.role, role_code(r));
+        }
+        if let Some(l) = &filters.lang {
+            term(f.lang, lang_code(l));
+        }
+        if filters.from.is_some() || filters.to.is_some() {
+            use std::ops::Bound;
+            let lower = filters.from.map_or(Bound::Unbounded, |d| {
+                Bound::Included(Term::from_field_i64(f.date, d))
+            });
+            let upper = filters.to.map_or(Bound::Unbounded, |d| {
+                Bound::Included(Term::from_field_i64(f.date, d))
+            });
+            clauses.push((
+                Occur::Must,
+                Box::new(ConstScoreQuery::new(
+                    Box::new(RangeQuery::new(lower, upper)),
+                    0.0,
+                )),
+            ));
+        }
+        if clauses.len() == 1 {
+            return clauses.remove(0).1;
+        }
+        Box::new(BooleanQuery::new(clauses))
+    }
+
+    /// One page of results for a query: the best (or first, in the order asked) turn of each
+    /// result, and counts over every match up to [`COUNT_LIMIT`].
+    pub fn search(
+        &self,
+        query: Box<dyn Query>,
+        filters: &Filters,
+        page: &Page,
+    ) -> SearchResult<Found> {
+        let Page {
+            sort,
+            group,
+            offset,
+            limit,
+            facets,
+        } = *page;
+        let query = self.filtered(query, filters);
+        let searcher = self.reader.searcher();
+        let wanted = offset + limit;
+        // Each result is a group of turns: more turns than results are read, and more again
+        // when the groups were larger than that.
+        let mut fetch = wanted * 3 + 10;
+        let mut turns = Vec::new();
+        loop {
+            let docs: Vec<DocAddress> = match sort {
+                Sort::Relevance => addresses(
+                    searcher.search(&query, &TopDocs::with_limit(fetch).order_by_score())?,
+                ),
+                Sort::Newest | Sort::Oldest => {
+                    let (key, order) = if sort == Sort::Newest {
+                        ("newest", Order::Desc)
+                    } else {
+                        ("oldest", Order::Asc)
+                    };
+                    addresses(searcher.search(
+                        &query,
+                        &TopDocs::with_limit(fetch).order_by_fast_field::<u64>(key, order),
+                    )?)
+                }
+            };
+            let mut seen = HashSet::new();
+            turns.clear();
+            let mut columns: HashMap<u32, [Column<u64>; 3]> = HashMap::new();
+            for a in &docs {
+                let [turn, unit, tid] = match columns.entry(a.segment_ord) {
+                    std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
+                    std::collections::hash_map::Entry::Vacant(v) => {
+                        let ff = searcher.segment_reader(a.segment_ord).fast_fields();
+                        v.insert([ff.u64("turn")?, ff.u64("unit")?, ff.u64("tid")?])
+                    }
+                };
+                let key = match group {
+                    Group::Exchange => unit.first(a.doc_id),
+                    Group::Transcript => tid.first(a.doc_id),
+                };
+                if let (Some(key), Some(turn)) = (key, turn.first(a.doc_id))
+                    && seen.insert(key)
+                {
+                    turns.push(turn as i64);
+                }
+            }
+            if turns.len() >= wanted || docs.len() < fetch || fetch >= 200_000 {
+                break;
+            }
+            fetch = (fetch * 4).min(200_000);
+        }
+        let page: Vec<i64> = turns.into_iter().skip(offset).take(limit).collect();
+        let mut found = Found {
+            turns: page,
+            ..Default::default()
+        };
+        self.count(&searcher, &*query, group, facets, &mut found)?;
+        Ok(found)
+    }
+
+    /// Counts passages and results and tallies facets over every match, up to [`COUNT_LIMIT`]
+    /// passages: the match is walked without scoring and stops there.
+    fn count(
+        &self,
+        searcher: &tantivy::Searcher,
+        query: &dyn Query,
+        group: Group,
+        facets: bool,
+        found: &mut Found,
+    ) -> SearchResult<()> {
+        let weight = query.weight(EnableScoring::disabled_from_searcher(searcher))?;
+        let mut units: HashSet<u64> = HashSet::new();
+        let mut speakers: HashMap<u64, u64> = HashMap::new();
+        let mut topics: HashMap<u64, u64> = HashMap::new();
+        let mut years: HashMap<i64, u64> = HashMap::new();
+        let mut roles: HashMap<u64, u64> = HashMap::new();
+        let mut langs: HashMap<u64, u64> = HashMap::new();
+        let mut passages = 0u64;
+        let mut complete = true;
+        'segments: for segment in searcher.segment_readers() {
+            let ff = segment.fast_fields();
+            let unit = ff.u64(match group {
+                Group::Exchange => "unit",
+                Group::Transcript => "tid",
+            })?;
+            let speaker = ff.u64("speaker")?;
+            let topic = ff.u64("topic")?;
+            let date = ff.i64("date")?;
+            let role = ff.u64("role")?;
+            let lang = ff.u64("lang")?;
+            let mut scorer = weight.scorer(segment, 1.0)?;
+            let mut doc = scorer.doc();
+            while doc != TERMINATED {
+                if !segment.is_deleted(doc) {
+                    if passages >= COUNT_LIMIT {
+                        complete = false;
+                        break 'segments;
+                    }
+                    passages += 1;
+                    if let Some(u) = unit.first(doc) {
+                        units.insert(u);
+                    }
+                    if facets {
+                        if let Some(s) = speaker.first(doc) {
+                            *speakers.entry(s).or_default() += 1;
+                        }
+                        for t in topic.values_for_doc(doc) {
+                            *topics.entry(t).or_default() += 1;
+                        }
+                        if let Some(d) = date.first(doc) {
+                            *years.entry(d / 10_000).or_default() += 1;
+                        }
+                        if let Some(r) = role.first(doc) {
+                            *roles.entry(r).or_default() += 1;
+                        }
+                        if let Some(l) = lang.first(doc) {
+                            *langs.entry(l).or_default() += 1;
+                        }
+                    }
+                }
+                doc = scorer.advance();
+            }
+        }
+        found.passages = passages;
+        found.results = units.len() as u64;
+        found.complete = complete;
+        let top = |m: HashMap<u64, u64>, n: usize| {
+            let mut v: Vec<(u64, u64)> = m.into_iter().collect();
+            v.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+            v.truncate(n);
+            v
+        };
+        found.speakers = top(speakers, 10)
+            .into_iter()
+            .map(|(k, c)| (k as i64, c))
+            .collect();
+        found.topics = top(topics, 10)
+            .into_iter()
+            .map(|(k, c)| (k as i64, c))
+            .collect();
+        let mut years: Vec<(i64, u64)> = years.into_iter().filter(|(y, _)| *y > 0).collect();
+        years.sort_by_key(|y| std::cmp::Reverse(y.0));
+        found.years = years;
+        found.roles = top(roles, 4)
+            .into_iter()
+            .map(|(k, c)| (role_name(k).to_string(), c))
+            .collect();
+        found.languages = top(langs, 12)
+            .into_iter()
+            .map(|(k, c)| (lang_name(k), c))
+            .filter(|(l, _)| !l.is_empty())
+            .collect();
+        Ok(())
+    }
+
+    /// The turns that hold most of a quote's words (at least half of them), best first.
+    pub fn quote_candidates(
+        &self,
+        quote: &[super::quote::Unit],
+        filters: &Filters,
+        limit: usize,
+    ) -> SearchResult<Vec<i64>> {
+        let f = self.fields;
+        let terms: BTreeSet<String> = quote
+            .iter()
+            .flat_map(|u| tokens(&mut exact_analyzer(), &u.folded))
+            .map(|t| t.text)
+            .collect();
+        if terms.is_empty() {
+            return Ok(Vec::new());
+        }
+        let clauses: Vec<Box<dyn Query>> = terms
+            .iter()
+            .map(|t| {
+                Box::new(TermQuery::new(
+                    Term::from_field_text(f.exact, t),
+                    IndexRecordOption::WithFreqs,
+                )) as Box<dyn Query>
+            })
+            .collect();
+        let needed = terms.len().div_ceil(2);
+        let query = self.filtered(
+            Box::new(BooleanQuery::union_with_minimum_required_clauses(
+                clauses, needed,
+            )),
+            filters,
+        );
+        let searcher = self.reader.searcher();
+        let docs = searcher.search(&query, &TopDocs::with_limit(limit).order_by_score())?;
+        let mut out = Vec::new();
+        for (_, a) in docs {
+            let turn = searcher
+                .segment_reader(a.segment_ord)
+                .fast_fields()
+                .u64("turn")?;
+            if let Some(t) = turn.first(a.doc_id) {
+                out.push(t as i64);
+            }
+        }
+        Ok(out)
+    }
+
+    /// A passage of `text` around what the query looks for, matches between `\u{1}` and
+    /// `\u{2}`, about `width` characters long.
+    pub fn snippet(&self, text: &str, lang: &str, marks: &Marks, width: usize) -> String {
+        let folded = fold_yo(text);
+        // Folding `ё` keeps byte lengths, so offsets into the folded text fit the original.
+        let mut ranges: Vec<(usize, usize)> = Vec::new();
+        for t in tokens(&mut exact_analyzer(), &folded) {
+            if marks.exact.contains(&t.text)
+                || marks
+                    .prefixes
+                    .iter()
+                    .any(|p| t.text.starts_with(p.as_str()))
+            {
+                ranges.push((t.offset_from, t.offset_to));
+            }
+        }
+        for word in &marks.literal {
+            if word.is_empty() {
+                continue;
+            }
+            ranges.extend(
+                folded
+                    .match_indices(word.as_str())
+                    .map(|(i, w)| (i, i + w.len())),
+            );
+        }
+        let key = analyzer_key(lang);
+        for t in tokens(&mut stem_analyzer(key), &folded) {
+            if marks.stem.contains(&t.text) {
+                ranges.push((t.offset_from, t.offset_to));
+            }
+        }
+        ranges.sort();
+        ranges.dedup();
+        // Overlapping marks (a jieba word inside another) are joined.
+        let mut merged: Vec<(usize, usize)> = Vec::new();
+        for r in ranges {
+            match merged.last_mut() {
+                Some(last) if r.0 <= last.1 => last.1 = last.1.max(r.1),
+                _ => merged.push(r),
+            }
+        }
+        passage(text, &merged, width)
+    }
+}
+
+/// A stretch of `text` about `width` characters long holding the most of `marks` (byte ranges,
+/// sorted), cut at spaces, with the marks between `\u{1}` and `\u{2}`.
+pub fn passage(text: &str, marks: &[(usize, usize)], width: usize) -> String {
+    let chars: Vec<(usize, char)> = text.char_indices().collect();
+    if chars.is_empty() {
+        return String::new();
+    }
+    let width_bytes = |from: usize| -> usize {
+        // The byte where `width` characters from `from` end.
+        let start = chars.partition_point(|(i, _)| *i < from);
+        chars.get(start + width).map_or(text.len(), |(i, _)| *i)
+    };
+    // The window starting a little before the mark that begins the densest stretch.
+    let mut best = (0usize, 0usize);
+    for (i, m) in marks.iter().enumerate() {
+        let end = width_bytes(m.0);
+        let count = marks[i..].iter().take_while(|n| n.1 <= end).count();
+        if count > best.1 {
+            best = (i, count);
+        }
+    }
+    let mut start = 0;
+    if let Some(m) = marks.get(best.0) {
+        let at = chars.partition_point(|(i, _)| *i < m.0);
+        start = chars[at.saturating_sub(width / 4)].0;
+    }
+    let mut end = width_bytes(start);
+    // Cut at spaces where there are any near the edges.
+    if start > 0
+        && let Some(sp) = text[start..]
+            .find(char::is_whitespace)
+            .filter(|sp| *sp < 30)
+    {
+        start += sp + 1;
+    }
+    if end < text.len()
+        && let Some(sp) = text[start..end]
+            .rfind(char::is_whitespace)
+            .filter(|sp| end - start - sp < 30)
+    {
+        end = start + sp;
+    }
+    let mut out = String::new();
+    if start > 0 {
+        out.push('…');
+    }
+    let mut at = start;
+    for &(from, to) in marks {
+        if to <= start || from >= end {
+            continue;
+        }
+        let (from, to) = (from.max(start), to.min(end));
+        out.push_str(&text[at..from]);
+        out.push('\u{1}');
+        out.push_str(&text[from..to]);
+        out.push('\u{2}');
+        at = to;
+    }
+    out.push_str(&text[at..end]);
+    if end < text.len() {
+        out.push('…');
+    }
+    out.replace('\n', " ")
+}
+
+/// The documents of a top-k list, in its order.
+fn addresses<K>(ranked: Vec<(K, DocAddress)>) -> Vec<DocAddress> {
+    ranked.into_iter().map(|(_, a)| a).collect()
+}
+
+/// A term query for one token, a phrase for several; `None` for none.
+fn sequence(field: Field, tokens: &[Token], scored_freqs: bool) -> Option<Box<dyn Query>> {
+    match tokens {
+        [] => None,
+        [one] => Some(Box::new(TermQuery::new(
+            Term::from_field_text(field, &one.text),
+            if scored_freqs {
+                IndexRecordOption::WithFreqs
+            } else {
+                IndexRecordOption::WithFreqsAndPositions
+            },
+        ))),
+        many => Some(Box::new(PhraseQuery::new(
+            many.iter()
+                .map(|t| Term::from_field_text(field, &t.text))
+                .collect(),
+        ))),
+    }
+}
+
+/// Escapes a folded word for a regular expression of the term dictionary.
+fn regex_syntax_escape(word: &str) -> String {
+    let mut out = String::with_capacity(word.len());
+    for c in word.chars() {
+        if c.is_alphanumeric() {
+            out.push(c);
+        } else {
+            out.push('\\');
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// The turn ids the index holds, for checks that it agrees with the database.
+pub fn stored_turns(engine: &Engine) -> SearchResult<Vec<u64>> {
+    let searcher = engine.reader.searcher();
+    let mut out = Vec::new();
+    for segment in searcher.segment_readers() {
+        let turn = segment.fast_fields().u64("turn")?;
+        for doc in 0..segment.max_doc() {
+            if !segment.is_deleted(doc)
+                && let Some(t) = turn.first(doc)
+            {
+                out.push(t);
+            }
+        }
+    }
+    Ok(out)
+}
