@@ -599,6 +599,25 @@ impl Engine {
     }
 }
 
+/// The words a speaker is found by: their name, every label printed for them, and a Chinese
+/// name (two to four characters) also as it is written in pinyin, the surname apart and the
+/// given name in one word (`华春莹`: Hua Chunying). The caller transliterates the rest.
+fn name_forms(name: &str, labels: &str) -> String {
+    let mut out = format!("{name} {labels}");
+    for word in std::iter::once(name).chain(labels.split_whitespace()) {
+        let chars: Vec<char> = word.chars().collect();
+        if (2..=4).contains(&chars.len()) && chars.iter().all(|c| is_cjk(*c)) {
+            let surname = deunicode::deunicode(&chars[0].to_string());
+            let given: String = chars[1..]
+                .iter()
+                .map(|c| deunicode::deunicode(&c.to_string()).to_lowercase())
+                .collect();
+            out.push_str(&format!(" {surname} {given}"));
+        }
+    }
+    out
+}
+
 /// Lists every transcript to be read again by the index.
 async fn list_every_transcript(pool: &SqlitePool) -> Result<(), sqlx::Error> {
     sqlx::query(
@@ -664,7 +683,7 @@ async fn load(pool: &SqlitePool, ids: &[i64]) -> Result<Vec<Loaded>, sqlx::Error
         .into_iter()
         .map(|(id, name, labels)| {
             let labels = labels.unwrap_or_default();
-            (id, format!("{name} {labels}"))
+            (id, name_forms(&name, &labels))
         })
         .collect();
     Ok(rows
@@ -784,7 +803,12 @@ impl Engine {
             seen.insert((0, exact.iter().map(|t| t.text.clone()).collect()));
             alternatives.push((Occur::Should, q));
         }
+        let cjk = word.chars().any(is_cjk);
         for key in self.languages() {
+            // Chinese and Japanese analyzers read Chinese and Japanese words; stemmers the rest.
+            if cjk != matches!(key, "zh" | "pairs") {
+                continue;
+            }
             let stem = tokens(&mut stem_analyzer(key), &word);
             let texts: Vec<String> = stem.iter().map(|t| t.text.clone()).collect();
             if texts.is_empty() || !seen.insert((1, texts.clone())) {

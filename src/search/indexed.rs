@@ -42,7 +42,8 @@ pub async fn resolve_speaker(
            UNION ALL SELECT id, slug, name, 3 FROM speaker WHERE name = ?2 COLLATE NOCASE \
            UNION ALL SELECT s.id, s.slug, s.name, 4 FROM alias a JOIN speaker s ON s.id = a.speaker_id WHERE a.label = ?2 COLLATE NOCASE \
            UNION ALL SELECT * FROM (SELECT s.id, s.slug, s.name, 5 FROM speaker s LEFT JOIN speaker_stat st ON st.speaker_id = s.id \
-             WHERE s.surname = ?2 COLLATE NOCASE ORDER BY coalesce(st.turns, 0) DESC LIMIT 1)) \
+             WHERE s.surname = ?2 COLLATE NOCASE ORDER BY coalesce(st.turns, 0) DESC LIMIT 1) \
+           UNION ALL SELECT id, slug, name, 6 FROM speaker WHERE replace(slug, '-', '') = replace(?1, '-', '')) \
          ORDER BY k LIMIT 1",
     )
     .bind(slug)
