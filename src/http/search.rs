@@ -165,7 +165,7 @@ pub async fn page(
         (None, Some(s)) => read::topic_name(&pool, s).await?,
         (None, None) => None,
     };
-    let speaker_list = read::busiest_speakers(&pool, 200).await?;
+    let speaker_list = read::busiest_speakers(&pool, 100).await?;
     Ok(SearchPage {
         params,
         results,

@@ -17,6 +17,7 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
 
+use rustc_hash::FxHashMap;
 use sqlx::SqlitePool;
 use tantivy::collector::TopDocs;
 use tantivy::columnar::Column;
@@ -45,6 +46,10 @@ const BATCH: i64 = 1000;
 /// At most this many matching passages are counted and tallied for facets; above it counts
 /// say "more than".
 pub const COUNT_LIMIT: u64 = 100_000;
+
+/// Facets are tallied over every matching passage up to this many, else over an even sample of
+/// this many.
+pub const FACET_SAMPLE: u64 = 10_000;
 
 /// How much more a word in the speaker's name counts than one in the text.
 const NAME_BOOST: f32 = 2.0;
@@ -771,6 +776,9 @@ pub struct Found {
     pub results: u64,
     /// Whether every match was counted.
     pub complete: bool,
+    /// Whether the facets were counted over a sample of the matches (each counting for as
+    /// many as were skipped), so that their counts are estimates.
+    pub sampled: bool,
     pub speakers: Vec<(i64, u64)>,
     pub topics: Vec<(i64, u64)>,
     pub years: Vec<(i64, u64)>,
@@ -1044,20 +1052,61 @@ impl Engine {
         found: &mut Found,
     ) -> SearchResult<()> {
         let weight = query.weight(EnableScoring::disabled_from_searcher(searcher))?;
-        let mut units: HashSet<u64> = HashSet::new();
-        let mut speakers: HashMap<u64, u64> = HashMap::new();
-        let mut topics: HashMap<u64, u64> = HashMap::new();
-        let mut years: HashMap<i64, u64> = HashMap::new();
-        let mut roles: HashMap<u64, u64> = HashMap::new();
-        let mut langs: HashMap<u64, u64> = HashMap::new();
+        // Fx hashing: these keys are ids, not input an attacker chooses freely, and SipHash
+        // was most of the cost of counting.
+        let mut results = 0u64;
+        let mut speakers: FxHashMap<u64, u64> = FxHashMap::default();
+        let mut topics: FxHashMap<u64, u64> = FxHashMap::default();
+        let mut years: FxHashMap<i64, u64> = FxHashMap::default();
+        let mut roles = [0u64; 5];
+        let mut langs: FxHashMap<u64, u64> = FxHashMap::default();
         let mut passages = 0u64;
         let mut complete = true;
+        // First the passages and results, then the facets over a sample of them: every
+        // passage up to FACET_SAMPLE, else every k-th, each counting k.
         'segments: for segment in searcher.segment_readers() {
-            let ff = segment.fast_fields();
-            let unit = ff.u64(match group {
+            let unit = segment.fast_fields().u64(match group {
                 Group::Exchange => "unit",
                 Group::Transcript => "tid",
             })?;
+            let mut scorer = weight.scorer(segment, 1.0)?;
+            let mut doc = scorer.doc();
+            // A transcript's turns are written one after another, so its results are counted
+            // within a segment, sorting keys that come almost in order rather than hashing each
+            // (a result split where the writer began a new segment mid-transcript counts twice
+            // until the two segments are merged).
+            let mut keys: Vec<u64> = Vec::new();
+            let mut stop = false;
+            while doc != TERMINATED {
+                if !segment.is_deleted(doc) {
+                    if passages >= COUNT_LIMIT {
+                        complete = false;
+                        stop = true;
+                        break;
+                    }
+                    passages += 1;
+                    if let Some(u) = unit.first(doc)
+                        && keys.last() != Some(&u)
+                    {
+                        keys.push(u);
+                    }
+                }
+                doc = scorer.advance();
+            }
+            keys.sort_unstable();
+            keys.dedup();
+            results += keys.len() as u64;
+            if stop {
+                break 'segments;
+            }
+        }
+        let stride = passages.div_ceil(FACET_SAMPLE).max(1);
+        let mut seen = 0u64;
+        'sample: for segment in searcher.segment_readers() {
+            if !facets {
+                break;
+            }
+            let ff = segment.fast_fields();
             let speaker = ff.u64("speaker")?;
             let topic = ff.u64("topic")?;
             let date = ff.i64("date")?;
@@ -1067,39 +1116,40 @@ impl Engine {
             let mut doc = scorer.doc();
             while doc != TERMINATED {
                 if !segment.is_deleted(doc) {
-                    if passages >= COUNT_LIMIT {
-                        complete = false;
-                        break 'segments;
+                    if seen >= passages {
+                        break 'sample;
                     }
-                    passages += 1;
-                    if let Some(u) = unit.first(doc) {
-                        units.insert(u);
-                    }
-                    if facets {
+                    seen += 1;
+                    if seen % stride == 0 {
                         if let Some(s) = speaker.first(doc) {
-                            *speakers.entry(s).or_default() += 1;
+                            *speakers.entry(s).or_default() += stride;
                         }
                         for t in topic.values_for_doc(doc) {
-                            *topics.entry(t).or_default() += 1;
+                            *topics.entry(t).or_default() += stride;
                         }
                         if let Some(d) = date.first(doc) {
-                            *years.entry(d / 10_000).or_default() += 1;
+                            *years.entry(d / 10_000).or_default() += stride;
                         }
                         if let Some(r) = role.first(doc) {
-                            *roles.entry(r).or_default() += 1;
+                            roles[(r as usize).min(4)] += stride;
                         }
                         if let Some(l) = lang.first(doc) {
-                            *langs.entry(l).or_default() += 1;
+                            *langs.entry(l).or_default() += stride;
                         }
                     }
                 }
                 doc = scorer.advance();
             }
         }
+        found.sampled = stride > 1;
         found.passages = passages;
-        found.results = units.len() as u64;
+        found.results = results;
         found.complete = complete;
-        let top = |m: HashMap<u64, u64>, n: usize| {
+        let roles: FxHashMap<u64, u64> = (1..5u64)
+            .filter(|r| roles[*r as usize] > 0)
+            .map(|r| (r, roles[r as usize]))
+            .collect();
+        let top = |m: FxHashMap<u64, u64>, n: usize| {
             let mut v: Vec<(u64, u64)> = m.into_iter().collect();
             v.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
             v.truncate(n);
@@ -1181,13 +1231,28 @@ impl Engine {
         let folded = fold_yo(text);
         // Folding `ё` keeps byte lengths, so offsets into the folded text fit the original.
         let mut ranges: Vec<(usize, usize)> = Vec::new();
+        let key = analyzer_key(lang);
+        let stems_by_word = !matches!(key, "zh" | "pairs");
+        let heads: HashSet<String> = marks
+            .stem
+            .iter()
+            .map(|m| m.chars().take(2).collect())
+            .collect();
+        let mut stemmer = stem_analyzer(key);
         for t in tokens(&mut exact_analyzer(), &folded) {
-            if marks.exact.contains(&t.text)
+            let marked = marks.exact.contains(&t.text)
                 || marks
                     .prefixes
                     .iter()
                     .any(|p| t.text.starts_with(p.as_str()))
-            {
+                // Another form of a word looked for: only words that begin as one of the
+                // stems does are stemmed, which keeps a long passage cheap to mark.
+                || (stems_by_word
+                    && heads.contains(&t.text.chars().take(2).collect::<String>())
+                    && tokens(&mut stemmer, &folded[t.offset_from..t.offset_to])
+                        .iter()
+                        .any(|s| marks.stem.contains(&s.text)));
+            if marked {
                 ranges.push((t.offset_from, t.offset_to));
             }
         }
@@ -1201,10 +1266,11 @@ impl Engine {
                     .map(|(i, w)| (i, i + w.len())),
             );
         }
-        let key = analyzer_key(lang);
-        for t in tokens(&mut stem_analyzer(key), &folded) {
-            if marks.stem.contains(&t.text) {
-                ranges.push((t.offset_from, t.offset_to));
+        if !stems_by_word {
+            for t in tokens(&mut stemmer, &folded) {
+                if marks.stem.contains(&t.text) {
+                    ranges.push((t.offset_from, t.offset_to));
+                }
             }
         }
         ranges.sort();

@@ -435,7 +435,7 @@ async fn facets(pool: &SqlitePool, found: &engine::Found) -> Result<Facets, sqlx
                 count: *c,
             })
             .collect(),
-        partial: !found.complete,
+        partial: !found.complete || found.sampled,
     })
 }
 

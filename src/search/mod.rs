@@ -131,8 +131,8 @@ pub struct Facets {
     pub topics: Vec<FacetValue>,
     pub roles: Vec<FacetValue>,
     pub languages: Vec<FacetValue>,
-    /// Whether the counts are over the first matches only (there were more than
-    /// `search::engine::COUNT_LIMIT`).
+    /// Whether the counts are estimates: over an even sample of the matches (more than
+    /// `search::engine::FACET_SAMPLE`), or over the first `search::engine::COUNT_LIMIT`.
     pub partial: bool,
 }
 
