@@ -1120,7 +1120,7 @@ impl Engine {
                         break 'sample;
                     }
                     seen += 1;
-                    if seen % stride == 0 {
+                    if seen.is_multiple_of(stride) {
                         if let Some(s) = speaker.first(doc) {
                             *speakers.entry(s).or_default() += stride;
                         }
