@@ -336,3 +336,61 @@ async fn the_index_follows_the_database_and_never_shows_what_it_no_longer_holds(
     assert_eq!(other.sync(&a.pool).await.unwrap() as i64, all);
     assert!(other.is_built());
 }
+
+#[tokio::test]
+async fn a_read_only_replica_makes_its_own_index_and_answers_as_the_primary() {
+    let a = archive(&["seed", "kremlin-sample"]).await;
+    let db = a._dir.path().join("archive.db");
+    let before: Vec<(i64, i64)> = sqlx::query_as("SELECT transcript_id, seq FROM search_change")
+        .fetch_all(&a.pool)
+        .await
+        .unwrap();
+    let replica_pool = store::maintain::open_read_only(&db).await.unwrap();
+    let own = tempfile::tempdir().unwrap();
+    let replica = Engine::open_replica(&replica_pool, &own.path().join("index"))
+        .await
+        .unwrap();
+    assert!(!replica.is_built());
+    let all: i64 = sqlx::query_scalar("SELECT count(*) FROM transcript")
+        .fetch_one(&a.pool)
+        .await
+        .unwrap();
+    assert_eq!(
+        replica.pending(&replica_pool, 1_000_000).await.unwrap(),
+        all
+    );
+    assert_eq!(replica.sync(&replica_pool).await.unwrap() as i64, all);
+    assert!(replica.is_built());
+    assert_eq!(replica.turns(), a.engine.turns());
+    for q in ["sanctions", "Lavrov Minsk", "\"United States\""] {
+        let primary = a.q(q).await;
+        let copy = indexed::find(&replica_pool, Some(&replica), &params(q))
+            .await
+            .unwrap();
+        assert_eq!(copy.engine, primary.engine, "{q}");
+        assert_eq!(copy.total, primary.total, "{q}");
+        let slugs = |r: &Results| r.hits.iter().map(|h| h.slug.clone()).collect::<Vec<_>>();
+        assert_eq!(slugs(&copy), slugs(&primary), "{q}");
+    }
+    // It wrote nothing to the database.
+    let after: Vec<(i64, i64)> = sqlx::query_as("SELECT transcript_id, seq FROM search_change")
+        .fetch_all(&a.pool)
+        .await
+        .unwrap();
+    assert_eq!(before, after);
+    // A change to the archive under it (a new restore) is seen and read again.
+    assert!(!replica.follow(&replica_pool).await.unwrap());
+    sqlx::query("DELETE FROM transcript WHERE id = (SELECT min(id) FROM transcript)")
+        .execute(&a.pool)
+        .await
+        .unwrap();
+    assert!(replica.follow(&replica_pool).await.unwrap());
+    assert!(!replica.is_built());
+    assert_eq!(replica.sync(&replica_pool).await.unwrap() as i64, all - 1);
+    // Reopened on the same archive, its index is kept.
+    drop(replica);
+    let again = Engine::open_replica(&replica_pool, &own.path().join("index"))
+        .await
+        .unwrap();
+    assert!(again.is_built());
+}

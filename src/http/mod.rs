@@ -47,8 +47,8 @@ pub struct AppState {
     /// The database file, whose size `/metrics` reports.
     pub db_path: PathBuf,
     pub metrics: Arc<metrics::Metrics>,
-    /// The search engine, opened beside the database at the first search (none for a
-    /// read-only replica, or when another process holds it: SQLite's index answers then).
+    /// The search engine, opened beside the database at the first search (a read-only replica
+    /// makes its own; none when another process holds it: SQLite's index answers then).
     pub engine: Arc<tokio::sync::OnceCell<Option<Arc<crate::search::engine::Engine>>>>,
 }
 
@@ -96,13 +96,15 @@ impl AppState {
 
     /// The search engine, opened on first use; `None` when it cannot be (see [`AppState::engine`]).
     pub async fn search_engine(&self) -> Option<Arc<crate::search::engine::Engine>> {
-        if self.settings.read_only {
-            return None;
-        }
         self.engine
             .get_or_init(|| async {
                 let dir = crate::search::engine::index_dir(&self.db_path);
-                match crate::search::engine::Engine::open(&self.pool, Some(&dir)).await {
+                let opened = if self.settings.read_only {
+                    crate::search::engine::Engine::open_replica(&self.pool, &dir).await
+                } else {
+                    crate::search::engine::Engine::open(&self.pool, Some(&dir)).await
+                };
+                match opened {
                     Ok(engine) => Some(engine),
                     Err(e) => {
                         tracing::warn!(
@@ -126,6 +128,9 @@ impl AppState {
                 return;
             };
             loop {
+                if let Err(e) = engine.follow(&state.pool).await {
+                    tracing::warn!("search index: cannot tell whether the archive changed: {e}");
+                }
                 match engine.sync(&state.pool).await {
                     Ok(0) => {}
                     Ok(n) => tracing::info!("search index: {n} transcripts indexed"),

@@ -29,8 +29,8 @@ use tantivy::schema::{
     FAST, Field, INDEXED, IndexRecordOption, Schema, TextFieldIndexing, TextOptions,
 };
 use tantivy::tokenizer::{
-    AsciiFoldingFilter, Language, LowerCaser, PreTokenizedString, RemoveLongFilter,
-    SimpleTokenizer, Stemmer, TextAnalyzer, Token, TokenStream, Tokenizer,
+    AsciiFoldingFilter, Language, LowerCaser, RemoveLongFilter, SimpleTokenizer, Stemmer,
+    TextAnalyzer, Token, TokenStream, Tokenizer,
 };
 use tantivy::{DocAddress, DocSet, Index, IndexReader, IndexWriter, Order, TERMINATED, Term};
 
@@ -38,7 +38,10 @@ use super::query::Node;
 use super::quote::is_cjk;
 
 /// The index's layout; a new layout is a new directory, made anew from the database.
-const LAYOUT: &str = "v1";
+const LAYOUT: &str = "v2";
+
+/// Layouts of earlier versions, whose directories are removed when this one is made.
+const EARLIER_LAYOUTS: &[&str] = &["v1"];
 
 /// How many transcripts one commit of the index takes while catching up.
 const BATCH: i64 = 1000;
@@ -67,19 +70,40 @@ struct Fields {
     lang: Field,
     topic: Field,
     exact: Field,
-    stem: Field,
+    /// One field a language analyzer ([`STEM_KEYS`]), each read by that analyzer.
+    stems: [Field; STEM_KEYS.len()],
     names: Field,
+}
+
+/// The analyzers of the `stem_*` fields; a language without one is searched in `exact` alone.
+const STEM_KEYS: [&str; 20] = [
+    "en", "ru", "fr", "es", "de", "ar", "it", "pt", "nl", "el", "tr", "sv", "da", "no", "fi", "hu",
+    "ro", "ta", "zh", "pairs",
+];
+
+impl Fields {
+    fn stem(&self, key: &str) -> Option<Field> {
+        STEM_KEYS
+            .iter()
+            .position(|k| *k == key)
+            .map(|i| self.stems[i])
+    }
 }
 
 fn schema() -> (Schema, Fields) {
     let mut b = Schema::builder();
-    let text = |tokenizer: &str| {
+    // Phrases are matched on `exact` alone: the other fields keep no positions.
+    let text = |tokenizer: &str, option: IndexRecordOption| {
         TextOptions::default().set_indexing_options(
             TextFieldIndexing::default()
                 .set_tokenizer(tokenizer)
-                .set_index_option(IndexRecordOption::WithFreqsAndPositions),
+                .set_index_option(option),
         )
     };
+    let (positions, freqs) = (
+        IndexRecordOption::WithFreqsAndPositions,
+        IndexRecordOption::WithFreqs,
+    );
     let fields = Fields {
         turn: b.add_u64_field("turn", FAST),
         tid: b.add_u64_field("tid", INDEXED | FAST),
@@ -91,9 +115,11 @@ fn schema() -> (Schema, Fields) {
         role: b.add_u64_field("role", INDEXED | FAST),
         lang: b.add_u64_field("lang", INDEXED | FAST),
         topic: b.add_u64_field("topic", INDEXED | FAST),
-        exact: b.add_text_field("exact", text("exact")),
-        stem: b.add_text_field("stem", text("exact")),
-        names: b.add_text_field("names", text("names")),
+        exact: b.add_text_field("exact", text("exact", positions)),
+        stems: STEM_KEYS.map(|key| {
+            b.add_text_field(&format!("stem_{key}"), text(&format!("stem_{key}"), freqs))
+        }),
+        names: b.add_text_field("names", text("names", freqs)),
     };
     (b.build(), fields)
 }
@@ -380,13 +406,38 @@ pub struct Engine {
     writer: Mutex<IndexWriter>,
     catching_up: tokio::sync::Mutex<()>,
     fields: Fields,
-    /// The database's token (`search_state`): the index's commits carry it.
+    /// The database's token (`search_state`): the index's commits carry it (a replica's carry
+    /// the signature of the archive they were read from).
     token: String,
     /// Whether the index holds the whole archive (it has caught up once since it was made).
     built: AtomicBool,
     /// The languages of the archive's transcripts: a query word is read as each would read it.
     languages: RwLock<BTreeSet<&'static str>>,
     pub dir: Option<PathBuf>,
+    /// A read-only replica's own list of what it has still to read (it cannot write
+    /// `search_change`), and what the archive looked like when it was made; `None` on a primary.
+    replica: Option<Mutex<Replica>>,
+}
+
+/// What a replica's index knows of the archive it was read from.
+#[derive(Default)]
+struct Replica {
+    waiting: Vec<i64>,
+    seen: String,
+}
+
+/// A cheap sign that a read-only archive has changed under its server (a new restore, or a
+/// replication tool writing into it): how many transcripts, the last made and the last changed.
+async fn archive_signature(pool: &SqlitePool) -> Result<String, sqlx::Error> {
+    let (count, last, changed): (i64, Option<i64>, Option<String>) =
+        sqlx::query_as("SELECT count(*), max(id), max(updated_at) FROM transcript")
+            .fetch_one(pool)
+            .await?;
+    Ok(format!(
+        "replica {count} {} {}",
+        last.unwrap_or(0),
+        changed.unwrap_or_default()
+    ))
 }
 
 /// The directory of the index of the database at `db`.
@@ -415,9 +466,42 @@ impl Engine {
     ///
     /// [`sync`]: Engine::sync
     pub async fn open(pool: &SqlitePool, dir: Option<&Path>) -> SearchResult<Arc<Engine>> {
+        Self::open_as(pool, dir, false).await
+    }
+
+    /// Opens an index for a read-only replica of the archive: it writes nothing to the
+    /// database, reads every transcript itself (kept in `dir` when that can be written, else in
+    /// memory), and is made again when the archive changes under it ([`Engine::follow`]).
+    pub async fn open_replica(pool: &SqlitePool, dir: &Path) -> SearchResult<Arc<Engine>> {
+        match Self::open_as(pool, Some(dir), true).await {
+            Ok(engine) => Ok(engine),
+            Err(EngineError::Db(e)) => Err(EngineError::Db(e)),
+            Err(e) => {
+                tracing::info!("search index kept in memory: {e}");
+                Self::open_as(pool, None, true).await
+            }
+        }
+    }
+
+    async fn open_as(
+        pool: &SqlitePool,
+        dir: Option<&Path>,
+        replica: bool,
+    ) -> SearchResult<Arc<Engine>> {
         let (schema, fields) = schema();
         let index = match dir {
             Some(dir) => {
+                // An index of an earlier layout is made anew in its own directory: the old one
+                // is of no more use.
+                if let Some(name) = dir.file_name().and_then(|n| n.to_str())
+                    && let Some(base) = name.strip_suffix(&format!(".search-{LAYOUT}"))
+                {
+                    for old in EARLIER_LAYOUTS {
+                        let _ = std::fs::remove_dir_all(
+                            dir.with_file_name(format!("{base}.search-{old}")),
+                        );
+                    }
+                }
                 std::fs::create_dir_all(dir).map_err(|e| {
                     EngineError::Other(format!("cannot make {}: {e}", dir.display()))
                 })?;
@@ -429,17 +513,36 @@ impl Engine {
         };
         index.tokenizers().register("exact", exact_analyzer());
         index.tokenizers().register("names", names_analyzer());
-        let writer: IndexWriter = index.writer_with_num_threads(1, 64_000_000)?;
+        for key in STEM_KEYS {
+            index
+                .tokenizers()
+                .register(&format!("stem_{key}"), stem_analyzer(key));
+        }
+        // A thread a core (up to four) reads the documents of a large catch-up in parallel.
+        let threads = std::thread::available_parallelism().map_or(1, |n| n.get().clamp(1, 4));
+        let writer: IndexWriter = index.writer_with_num_threads(threads, threads * 48_000_000)?;
         let reader = index.reader()?;
-        let token: String = sqlx::query_scalar("SELECT token FROM search_state WHERE id = 1")
-            .fetch_one(pool)
-            .await?;
+        let token: String = if replica {
+            archive_signature(pool).await?
+        } else {
+            sqlx::query_scalar("SELECT token FROM search_state WHERE id = 1")
+                .fetch_one(pool)
+                .await?
+        };
         let payload = index.load_metas()?.payload;
         let built = payload.as_deref() == Some(token.as_str());
+        let mut waiting = Replica {
+            seen: token.clone(),
+            ..Replica::default()
+        };
         if !built {
             // Made from another database, or never finished: everything is read again.
             writer.delete_all_documents()?;
-            list_every_transcript(pool).await?;
+            if replica {
+                waiting.waiting = every_transcript(pool).await?;
+            } else {
+                list_every_transcript(pool).await?;
+            }
         }
         let languages: Vec<Option<String>> =
             sqlx::query_scalar("SELECT DISTINCT language FROM transcript")
@@ -458,7 +561,35 @@ impl Engine {
             built: AtomicBool::new(built),
             languages: RwLock::new(set),
             dir: dir.map(Path::to_path_buf),
+            replica: replica.then(|| Mutex::new(waiting)),
         }))
+    }
+
+    /// On a replica: when the archive has changed since the index was made, empties it and
+    /// lists every transcript to be read again; returns whether it had.
+    pub async fn follow(self: &Arc<Self>, pool: &SqlitePool) -> SearchResult<bool> {
+        let Some(replica) = &self.replica else {
+            return Ok(false);
+        };
+        let now = archive_signature(pool).await?;
+        if replica.lock().map(|r| r.seen == now).unwrap_or(true) {
+            return Ok(false);
+        }
+        let every = every_transcript(pool).await?;
+        let _one = self.catching_up.lock().await;
+        {
+            let writer = self
+                .writer
+                .lock()
+                .map_err(|_| EngineError::Other("the index writer failed before".into()))?;
+            writer.delete_all_documents()?;
+        }
+        if let Ok(mut r) = replica.lock() {
+            r.waiting = every;
+            r.seen = now;
+        }
+        self.built.store(false, Ordering::Release);
+        Ok(true)
     }
 
     /// Whether the index holds the whole archive as of its last catch-up.
@@ -467,7 +598,10 @@ impl Engine {
     }
 
     /// How many transcripts wait to be indexed (counted up to `bound`).
-    pub async fn pending(pool: &SqlitePool, bound: i64) -> Result<i64, sqlx::Error> {
+    pub async fn pending(&self, pool: &SqlitePool, bound: i64) -> Result<i64, sqlx::Error> {
+        if let Some(replica) = &self.replica {
+            return Ok(replica.lock().map(|r| r.waiting.len() as i64).unwrap_or(0));
+        }
         sqlx::query_scalar("SELECT count(*) FROM (SELECT 1 FROM search_change LIMIT ?)")
             .bind(bound)
             .fetch_one(pool)
@@ -479,6 +613,30 @@ impl Engine {
     pub async fn sync(self: &Arc<Self>, pool: &SqlitePool) -> SearchResult<usize> {
         let _one = self.catching_up.lock().await;
         let mut done = 0;
+        if let Some(replica) = &self.replica {
+            loop {
+                let ids: Vec<i64> = match replica.lock() {
+                    Ok(mut r) => {
+                        let at = r.waiting.len().saturating_sub(BATCH as usize);
+                        r.waiting.split_off(at)
+                    }
+                    Err(_) => Vec::new(),
+                };
+                if ids.is_empty() {
+                    if !self.is_built() {
+                        self.commit().await?;
+                    }
+                    return Ok(done);
+                }
+                let docs = load(pool, &ids).await?;
+                let engine = self.clone();
+                let n = ids.len();
+                tokio::task::spawn_blocking(move || engine.write(&ids, docs, false))
+                    .await
+                    .map_err(|e| EngineError::Other(e.to_string()))??;
+                done += n;
+            }
+        }
         loop {
             let changed: Vec<(i64, i64)> =
                 sqlx::query_as("SELECT transcript_id, seq FROM search_change ORDER BY seq LIMIT ?")
@@ -494,7 +652,7 @@ impl Engine {
             let ids: Vec<i64> = changed.iter().map(|c| c.0).collect();
             let docs = load(pool, &ids).await?;
             let engine = self.clone();
-            tokio::task::spawn_blocking(move || engine.write(&ids, docs))
+            tokio::task::spawn_blocking(move || engine.write(&ids, docs, false))
                 .await
                 .map_err(|e| EngineError::Other(e.to_string()))??;
             // Forgotten only if it has not changed again since it was read.
@@ -512,12 +670,12 @@ impl Engine {
 
     async fn commit(self: &Arc<Self>) -> SearchResult<()> {
         let engine = self.clone();
-        tokio::task::spawn_blocking(move || engine.write(&[], Vec::new()))
+        tokio::task::spawn_blocking(move || engine.write(&[], Vec::new(), true))
             .await
             .map_err(|e| EngineError::Other(e.to_string()))?
     }
 
-    fn write(&self, ids: &[i64], docs: Vec<Loaded>) -> SearchResult<()> {
+    fn write(&self, ids: &[i64], docs: Vec<Loaded>, finished: bool) -> SearchResult<()> {
         let f = self.fields;
         let mut writer = self
             .writer
@@ -526,8 +684,6 @@ impl Engine {
         for &id in ids {
             writer.delete_term(Term::from_field_u64(f.tid, id as u64));
         }
-        let mut analyzers: HashMap<&'static str, TextAnalyzer> = HashMap::new();
-        let mut exact = exact_analyzer();
         let mut new_languages = Vec::new();
         for d in docs {
             let key = analyzer_key(&d.language);
@@ -535,11 +691,6 @@ impl Engine {
                 new_languages.push(key);
             }
             let text = fold_yo(&d.text).into_owned();
-            let stem_tokens = tokens(
-                analyzers.entry(key).or_insert_with(|| stem_analyzer(key)),
-                &text,
-            );
-            let exact_tokens = tokens(&mut exact, &text);
             let tid = d.tid as u64;
             let date = date_number(&d.date);
             let mut doc = tantivy::TantivyDocument::default();
@@ -555,28 +706,28 @@ impl Engine {
             for t in &d.topics {
                 doc.add_u64(f.topic, *t as u64);
             }
-            doc.add_pre_tokenized_text(
-                f.exact,
-                PreTokenizedString {
-                    text: String::new(),
-                    tokens: exact_tokens,
-                },
-            );
-            doc.add_pre_tokenized_text(
-                f.stem,
-                PreTokenizedString {
-                    text: String::new(),
-                    tokens: stem_tokens,
-                },
-            );
+            // The index's own threads read the text with each field's analyzer.
+            if let Some(stem) = f.stem(key) {
+                doc.add_text(stem, &text);
+            }
+            doc.add_text(f.exact, text);
             doc.add_text(f.names, deunicode::deunicode(&d.names));
             writer.add_document(doc)?;
         }
+        // Until the index has read the whole archive once, its commits say so: one reopened
+        // after a crash meanwhile is made anew.
+        let built = finished || self.is_built();
+        let token = match &self.replica {
+            Some(r) => r.lock().map(|r| r.seen.clone()).unwrap_or_default(),
+            None => self.token.clone(),
+        };
         let mut commit = writer.prepare_commit()?;
-        commit.set_payload(&self.token);
+        commit.set_payload(if built { &token } else { "building" });
         commit.commit()?;
         self.reader.reload()?;
-        self.built.store(true, Ordering::Release);
+        if built {
+            self.built.store(true, Ordering::Release);
+        }
         if !new_languages.is_empty()
             && let Ok(mut l) = self.languages.write()
         {
@@ -594,6 +745,7 @@ impl Engine {
                 .map_err(|_| EngineError::Other("the index writer failed before".into()))?;
             writer.delete_all_documents()?;
         }
+        self.built.store(false, Ordering::Release);
         list_every_transcript(pool).await?;
         self.sync(pool).await
     }
@@ -621,6 +773,13 @@ fn name_forms(name: &str, labels: &str) -> String {
         }
     }
     out
+}
+
+/// Every transcript's id (a replica's list of what to read).
+async fn every_transcript(pool: &SqlitePool) -> Result<Vec<i64>, sqlx::Error> {
+    sqlx::query_scalar("SELECT id FROM transcript ORDER BY id DESC")
+        .fetch_all(pool)
+        .await
 }
 
 /// Lists every transcript to be read again by the index.
@@ -802,7 +961,7 @@ impl Engine {
         let mut alternatives: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         let mut seen: HashSet<(u32, Vec<String>)> = HashSet::new();
         let exact = tokens(&mut exact_analyzer(), &word);
-        if let Some(q) = sequence(f.exact, &exact, true) {
+        if let Some(q) = sequence(f.exact, true, &exact, true) {
             if word.chars().any(is_cjk) {
                 marks.literal.push(word.to_lowercase());
             } else {
@@ -817,9 +976,12 @@ impl Engine {
             if cjk != matches!(key, "zh" | "pairs") {
                 continue;
             }
+            let Some(field) = f.stem(key) else {
+                continue;
+            };
             let stem = tokens(&mut stem_analyzer(key), &word);
             let texts: Vec<String> = stem.iter().map(|t| t.text.clone()).collect();
-            if texts.is_empty() || !seen.insert((1, texts.clone())) {
+            if texts.is_empty() || !seen.insert((field.field_id() + 1, texts.clone())) {
                 continue;
             }
             // Jieba's words of a Chinese query overlap: all of them, not in a row.
@@ -831,7 +993,7 @@ impl Engine {
                             (
                                 Occur::Must,
                                 Box::new(TermQuery::new(
-                                    Term::from_field_text(f.stem, t),
+                                    Term::from_field_text(field, t),
                                     IndexRecordOption::WithFreqs,
                                 )) as Box<dyn Query>,
                             )
@@ -839,7 +1001,7 @@ impl Engine {
                         .collect(),
                 )) as Box<dyn Query>)
             } else {
-                sequence(f.stem, &stem, true)
+                sequence(field, false, &stem, true)
             };
             if let Some(q) = q {
                 marks.stem.extend(texts);
@@ -847,7 +1009,7 @@ impl Engine {
             }
         }
         let names = tokens(&mut names_analyzer(), &deunicode::deunicode(&word));
-        if let Some(q) = sequence(f.names, &names, true) {
+        if let Some(q) = sequence(f.names, false, &names, true) {
             alternatives.push((Occur::Should, Box::new(BoostQuery::new(q, NAME_BOOST))));
         }
         match alternatives.len() {
@@ -881,7 +1043,7 @@ impl Engine {
                 } else {
                     marks.exact.extend(exact.iter().map(|t| t.text.clone()));
                 }
-                sequence(f.exact, &exact, false)
+                sequence(f.exact, true, &exact, false)
             }
             Node::And(parts) => {
                 let mut clauses = Vec::new();
@@ -1357,21 +1519,36 @@ fn addresses<K>(ranked: Vec<(K, DocAddress)>) -> Vec<DocAddress> {
     ranked.into_iter().map(|(_, a)| a).collect()
 }
 
-/// A term query for one token, a phrase for several; `None` for none.
-fn sequence(field: Field, tokens: &[Token], scored_freqs: bool) -> Option<Box<dyn Query>> {
+/// A term query for one token; for several, a phrase on a field with positions (`exact`), else
+/// all of them; `None` for none.
+fn sequence(
+    field: Field,
+    positions: bool,
+    tokens: &[Token],
+    scored_freqs: bool,
+) -> Option<Box<dyn Query>> {
+    let term = |t: &Token, option| -> Box<dyn Query> {
+        Box::new(TermQuery::new(
+            Term::from_field_text(field, &t.text),
+            option,
+        ))
+    };
+    let option = if scored_freqs {
+        IndexRecordOption::WithFreqs
+    } else {
+        IndexRecordOption::WithFreqsAndPositions
+    };
     match tokens {
         [] => None,
-        [one] => Some(Box::new(TermQuery::new(
-            Term::from_field_text(field, &one.text),
-            if scored_freqs {
-                IndexRecordOption::WithFreqs
-            } else {
-                IndexRecordOption::WithFreqsAndPositions
-            },
-        ))),
-        many => Some(Box::new(PhraseQuery::new(
+        [one] => Some(term(one, option)),
+        many if positions => Some(Box::new(PhraseQuery::new(
             many.iter()
                 .map(|t| Term::from_field_text(field, &t.text))
+                .collect(),
+        ))),
+        many => Some(Box::new(BooleanQuery::new(
+            many.iter()
+                .map(|t| (Occur::Must, term(t, IndexRecordOption::WithFreqs)))
                 .collect(),
         ))),
     }

@@ -202,14 +202,15 @@ pub async fn find(
 
     let ready = match engine {
         Some(e)
-            if e.is_built()
-                || Engine::pending(pool, CATCH_UP_INLINE + 1).await? <= CATCH_UP_INLINE =>
+            if e.is_built() || e.pending(pool, CATCH_UP_INLINE + 1).await? <= CATCH_UP_INLINE =>
         {
-            let waiting = Engine::pending(pool, CATCH_UP_INLINE + 1).await?;
+            let waiting = e.pending(pool, CATCH_UP_INLINE + 1).await?;
             if waiting > CATCH_UP_INLINE {
                 None
             } else {
-                if waiting > 0 {
+                // Also when a catch-up has taken the last of them and not yet committed: this
+                // waits for it.
+                if waiting > 0 || !e.is_built() {
                     e.sync(pool).await?;
                 }
                 Some(e.clone())
