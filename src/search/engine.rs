@@ -518,9 +518,9 @@ impl Engine {
                 .tokenizers()
                 .register(&format!("stem_{key}"), stem_analyzer(key));
         }
-        // A thread a core (up to four) reads the documents of a large catch-up in parallel.
-        let threads = std::thread::available_parallelism().map_or(1, |n| n.get().clamp(1, 4));
-        let writer: IndexWriter = index.writer_with_num_threads(threads, threads * 48_000_000)?;
+        // One thread: documents are written in the order they are read, so two indexes of one
+        // archive (a primary and its replica) rank ties alike.
+        let writer: IndexWriter = index.writer_with_num_threads(1, 96_000_000)?;
         let reader = index.reader()?;
         let token: String = if replica {
             archive_signature(pool).await?
@@ -1216,7 +1216,6 @@ impl Engine {
         let weight = query.weight(EnableScoring::disabled_from_searcher(searcher))?;
         // Fx hashing: these keys are ids, not input an attacker chooses freely, and SipHash
         // was most of the cost of counting.
-        let mut results = 0u64;
         let mut speakers: FxHashMap<u64, u64> = FxHashMap::default();
         let mut topics: FxHashMap<u64, u64> = FxHashMap::default();
         let mut years: FxHashMap<i64, u64> = FxHashMap::default();
@@ -1226,6 +1225,10 @@ impl Engine {
         let mut complete = true;
         // First the passages and results, then the facets over a sample of them: every
         // passage up to FACET_SAMPLE, else every k-th, each counting k.
+        // A transcript's turns are written one after another, so the keys of results come
+        // almost in order: each is kept once in a row, and all are sorted once at the end (a
+        // result whose turns lie in two segments counts once).
+        let mut keys: Vec<u64> = Vec::new();
         'segments: for segment in searcher.segment_readers() {
             let unit = segment.fast_fields().u64(match group {
                 Group::Exchange => "unit",
@@ -1233,18 +1236,11 @@ impl Engine {
             })?;
             let mut scorer = weight.scorer(segment, 1.0)?;
             let mut doc = scorer.doc();
-            // A transcript's turns are written one after another, so its results are counted
-            // within a segment, sorting keys that come almost in order rather than hashing each
-            // (a result split where the writer began a new segment mid-transcript counts twice
-            // until the two segments are merged).
-            let mut keys: Vec<u64> = Vec::new();
-            let mut stop = false;
             while doc != TERMINATED {
                 if !segment.is_deleted(doc) {
                     if passages >= COUNT_LIMIT {
                         complete = false;
-                        stop = true;
-                        break;
+                        break 'segments;
                     }
                     passages += 1;
                     if let Some(u) = unit.first(doc)
@@ -1255,13 +1251,10 @@ impl Engine {
                 }
                 doc = scorer.advance();
             }
-            keys.sort_unstable();
-            keys.dedup();
-            results += keys.len() as u64;
-            if stop {
-                break 'segments;
-            }
         }
+        keys.sort_unstable();
+        keys.dedup();
+        let results = keys.len() as u64;
         let stride = passages.div_ceil(FACET_SAMPLE).max(1);
         let mut seen = 0u64;
         'sample: for segment in searcher.segment_readers() {
