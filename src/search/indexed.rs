@@ -50,6 +50,19 @@ pub async fn resolve_speaker(
     .bind(given.trim().to_string())
     .fetch_optional(pool)
     .await?;
+    // Another name of a place or an organisation, in any script (`欧盟`, `Евросоюз`: the EU).
+    let row = match row {
+        None => match crate::topics::gazetteer::NAMES.get(given.trim()) {
+            Some(entry) => {
+                sqlx::query_as("SELECT id, slug, name FROM topic WHERE name = ? COLLATE NOCASE")
+                    .bind(entry.name)
+                    .fetch_optional(pool)
+                    .await?
+            }
+            None => None,
+        },
+        found => found,
+    };
     Ok(row.map(|(id, slug, name)| (id, Suggestion { name, slug })))
 }
 

@@ -3,169 +3,12 @@
 use rustc_hash::FxHashMap as HashMap;
 use std::sync::LazyLock;
 
-/// `Canonical|other name|adjective|...`, one country a line.
-const COUNTRIES: &str = "\
-Afghanistan|Afghan
-Albania|Albanian
-Algeria|Algerian
-Angola|Angolan
-Argentina|Argentine|Argentinian
-Armenia|Armenian|Yerevan
-Australia|Australian|Canberra
-Austria|Austrian|Vienna
-Azerbaijan|Azerbaijani|Baku
-Bahrain|Bahraini
-Bangladesh|Bangladeshi
-Belarus|Belarusian|Byelorussian|Minsk|Republic of Belarus
-Belgium|Belgian|Brussels
-Bolivia|Bolivian
-Bosnia and Herzegovina|Bosnian
-Brazil|Brazilian|Brasilia
-Bulgaria|Bulgarian|Sofia
-Cambodia|Cambodian
-Canada|Canadian|Ottawa
-Chile|Chilean
-China|Chinese|PRC|People's Republic of China|Beijing
-Colombia|Colombian
-Croatia|Croatian
-Cuba|Cuban|Havana
-Cyprus|Cypriot
-Czech Republic|Czech|Czechia|Prague
-Denmark|Danish|Copenhagen
-Egypt|Egyptian|Cairo
-Estonia|Estonian|Tallinn
-Ethiopia|Ethiopian
-Finland|Finnish|Helsinki
-France|French|Paris
-Georgia|Georgian|Tbilisi
-Germany|German|Berlin
-Ghana|Ghanaian
-Greece|Greek|Athens
-Haiti|Haitian
-Hungary|Hungarian|Budapest
-India|Indian|New Delhi
-Indonesia|Indonesian|Jakarta
-Iran|Iranian|Tehran
-Iraq|Iraqi|Baghdad
-Ireland|Irish|Dublin
-Israel|Israeli
-Italy|Italian|Rome
-Japan|Japanese|Tokyo
-Jordan|Jordanian
-Kazakhstan|Kazakh|Astana
-Kenya|Kenyan|Nairobi
-North Korea|DPRK|Democratic People's Republic of Korea|Pyongyang
-South Korea|Republic of Korea|Seoul
-Kosovo|Kosovar
-Kuwait|Kuwaiti
-Kyrgyzstan|Kyrgyz|Bishkek
-Laos|Lao|Laotian
-Latvia|Latvian|Riga
-Lebanon|Lebanese|Beirut
-Libya|Libyan|Tripoli
-Lithuania|Lithuanian|Vilnius
-Malaysia|Malaysian
-Mali|Malian
-Mexico|Mexican
-Moldova|Moldovan|Chisinau|Transnistria
-Mongolia|Mongolian
-Montenegro|Montenegrin
-Morocco|Moroccan
-Myanmar|Burma|Burmese
-Netherlands|Dutch|The Hague|Holland
-New Zealand
-Nicaragua|Nicaraguan
-Niger|Nigerien
-Nigeria|Nigerian
-North Macedonia|Macedonian
-Norway|Norwegian|Oslo
-Oman|Omani
-Pakistan|Pakistani|Islamabad
-Palestine|Palestinian|Gaza|West Bank
-Panama|Panamanian
-Peru|Peruvian
-Philippines|Philippine|Filipino|Manila
-Poland|Polish|Warsaw
-Portugal|Portuguese|Lisbon
-Qatar|Qatari|Doha
-Romania|Romanian|Bucharest
-Russia|Russian Federation|Russian|Moscow|Kremlin
-Saudi Arabia|Saudi|Riyadh
-Serbia|Serbian|Belgrade
-Singapore|Singaporean
-Slovakia|Slovak
-Slovenia|Slovenian
-Somalia|Somali
-South Africa|South African|Pretoria
-Spain|Spanish|Madrid
-Sri Lanka|Sri Lankan
-Sudan|Sudanese
-Sweden|Swedish|Stockholm
-Switzerland|Swiss|Geneva|Bern
-Syria|Syrian|Damascus
-Taiwan|Taiwanese|Taipei
-Tajikistan|Tajik
-Thailand|Thai|Bangkok
-Tunisia|Tunisian
-Turkey|Turkish|Türkiye|Ankara|Istanbul
-Turkmenistan|Turkmen
-Uganda|Ugandan
-Ukraine|Ukrainian|Kyiv|Kiev|Donbass|Donbas|Crimea|Odessa
-United Arab Emirates|UAE|Emirati|Abu Dhabi
-United Kingdom|UK|U.K.|U.K|Britain|Great Britain|British|London
-United States|US|U.S.|U.S|USA|U.S.A.|America|American|United States of America|Washington
-Uruguay|Uruguayan
-Uzbekistan|Uzbek|Tashkent
-Venezuela|Venezuelan|Caracas
-Vietnam|Viet Nam|Vietnamese|Hanoi
-Yemen|Yemeni
-Zimbabwe|Zimbabwean
-";
-
-/// `Canonical|other name|...`, one organisation a line.
-const ORGANISATIONS: &str = "\
-UN|United Nations|UN General Assembly
-UN Security Council|Security Council|UNSC
-OSCE|Organization for Security and Co-operation in Europe|Organisation for Security and Cooperation in Europe
-NATO|North Atlantic Treaty Organization|North Atlantic Alliance
-EU|European Union|European Commission|Brussels bureaucracy
-CSTO|Collective Security Treaty Organisation|Collective Security Treaty Organization
-SCO|Shanghai Cooperation Organisation|Shanghai Cooperation Organization
-BRICS
-G7|Group of Seven
-G20|Group of Twenty
-CIS|Commonwealth of Independent States
-EAEU|Eurasian Economic Union|EAEU
-Union State|Union State of Russia and Belarus
-ASEAN|Association of Southeast Asian Nations
-African Union|AU
-Arab League|League of Arab States
-IAEA|International Atomic Energy Agency
-WHO|World Health Organization|World Health Organisation
-IMF|International Monetary Fund
-World Bank
-WTO|World Trade Organization|World Trade Organisation
-OPEC|OPEC+
-Council of Europe
-ICC|International Criminal Court
-ICJ|International Court of Justice
-UNESCO
-UNICEF
-UNHCR
-Hamas
-Hezbollah
-Taliban
-ISIS|ISIL|Islamic State|Daesh
-Quad
-AUKUS
-APEC|Asia-Pacific Economic Cooperation
-Pentagon
-State Department|Department of State
-White House
-Kremlin
-Foreign Ministry|Ministry of Foreign Affairs
-Munich Security Conference|Munich Conference
-";
+/// Countries and territories (generated from mledoze/countries), customary names and the
+/// regions and seas diplomats speak of, and the international organisations: see
+/// `reference/README.md` for their sources. Each line: kind, name, other names (`|`).
+const PLACES: &str = include_str!("../../reference/places.tsv");
+const PLACES_EXTRA: &str = include_str!("../../reference/places-extra.tsv");
+const ORGANISATIONS: &str = include_str!("../../reference/organisations.tsv");
 
 /// One entry of the gazetteer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -174,16 +17,32 @@ pub struct Entry {
     pub kind: &'static str,
 }
 
-fn load(table: &'static str, kind: &'static str, map: &mut HashMap<String, Entry>) {
-    for line in table.lines().filter(|l| !l.trim().is_empty()) {
-        let mut names = line.split('|');
-        let canonical = names.next().unwrap_or_default().trim();
-        let entry = Entry {
-            name: canonical,
-            kind,
+/// Reads one table into `map`; a name already there keeps its first entry (the customary names
+/// are read first, and members of the UN come first in the generated table).
+fn load(table: &'static str, map: &mut HashMap<String, Entry>) {
+    for line in table.lines() {
+        if line.starts_with('#') || line.trim().is_empty() {
+            continue;
+        }
+        let mut columns = line.split('\t');
+        let (Some(kind), Some(name)) = (columns.next(), columns.next()) else {
+            continue;
         };
-        for name in std::iter::once(canonical).chain(names) {
-            map.entry(name.trim().to_string()).or_insert(entry);
+        let entry = Entry {
+            name: name.trim(),
+            // Regions and seas are places beside the countries, in one group of the index.
+            kind: if kind == "organisation" {
+                "organisation"
+            } else {
+                "country"
+            },
+        };
+        let others = columns.next().unwrap_or_default();
+        for other in std::iter::once(name).chain(others.split('|')) {
+            let other = other.trim();
+            if !other.is_empty() {
+                map.entry(other.to_string()).or_insert(entry);
+            }
         }
     }
 }
@@ -191,8 +50,67 @@ fn load(table: &'static str, kind: &'static str, map: &mut HashMap<String, Entry
 /// Every name in the gazetteer, as printed (case matters: `US` is a country, `us` is not).
 pub static NAMES: LazyLock<HashMap<String, Entry>> = LazyLock::new(|| {
     let mut map = HashMap::default();
-    load(COUNTRIES, "country", &mut map);
-    load(ORGANISATIONS, "organisation", &mut map);
+    load(PLACES_EXTRA, &mut map);
+    load(PLACES, &mut map);
+    load(ORGANISATIONS, &mut map);
+    map
+});
+
+/// The gazetteer's names written in Chinese or Japanese characters, found inside a run of text
+/// with no spaces between words (leftmost, longest first), and what each names.
+pub static CJK: LazyLock<(aho_corasick::AhoCorasick, Vec<Entry>)> = LazyLock::new(|| {
+    let (names, entries): (Vec<&String>, Vec<Entry>) = NAMES
+        .iter()
+        .filter(|(n, _)| n.chars().any(crate::search::quote::is_cjk))
+        .map(|(n, e)| (n, *e))
+        .unzip();
+    let automaton = aho_corasick::AhoCorasick::builder()
+        .match_kind(aho_corasick::MatchKind::LeftmostLongest)
+        .build(names)
+        .expect("the gazetteer's names make an automaton");
+    (automaton, entries)
+});
+
+/// The Russian stem of a word (Snowball), lower-cased: `России` and `Россия` are one.
+pub fn russian_stem(word: &str) -> String {
+    let mut analyzer =
+        tantivy::tokenizer::TextAnalyzer::builder(tantivy::tokenizer::SimpleTokenizer::default())
+            .filter(tantivy::tokenizer::LowerCaser)
+            .filter(tantivy::tokenizer::Stemmer::new(
+                tantivy::tokenizer::Language::Russian,
+            ))
+            .build();
+    let word = word.replace(['ё', 'Ё'], "е");
+    let mut stream = analyzer.token_stream(&word);
+    let mut out = String::new();
+    while stream.advance() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(&stream.token().text);
+    }
+    out
+}
+
+/// Whether a word is written in Cyrillic letters.
+pub fn is_cyrillic(word: &str) -> bool {
+    word.chars()
+        .next()
+        .is_some_and(|c| ('\u{0400}'..='\u{04FF}').contains(&c))
+}
+
+/// The gazetteer's names written in Cyrillic, by the Russian stems of their words (so that
+/// any case of a declined name is found: `России`, `Россией`), with how many words each has.
+pub static BY_RUSSIAN_STEMS: LazyLock<HashMap<String, Entry>> = LazyLock::new(|| {
+    let mut map = HashMap::default();
+    for (name, entry) in NAMES.iter() {
+        // A stem of three letters or fewer is some other word's too (`Газа`: `газ`, gas):
+        // such names are found as printed only.
+        let stem = russian_stem(name);
+        if is_cyrillic(name) && stem.split(' ').all(|w| w.chars().count() >= 4) {
+            map.entry(stem).or_insert(*entry);
+        }
+    }
     map
 });
 
@@ -232,5 +150,47 @@ mod tests {
         assert_eq!(NAMES["Belarusian"].name, "Belarus");
         assert_eq!(NAMES["U.S."].name, "United States");
         assert_eq!(NAMES["OSCE"].kind, "organisation");
+    }
+
+    #[test]
+    fn names_in_other_scripts_and_of_regions_are_one_entry_each() {
+        assert_eq!(NAMES["Евросоюз"].name, "EU");
+        assert_eq!(NAMES["欧盟"].name, "EU");
+        assert_eq!(NAMES["Китай"].name, "China");
+        assert_eq!(NAMES["中国"].name, "China");
+        assert_eq!(NAMES["Russland"].name, "Russia");
+        assert_eq!(NAMES["Crimea"].kind, "country");
+        assert_eq!(NAMES["克里米亚"].name, "Crimea");
+        assert_eq!(NAMES["South China Sea"].name, "South China Sea");
+        assert_eq!(NAMES["Hong Kong"].name, "Hong Kong");
+        // A name shared with a territory is the UN member's; ambiguous names are left out.
+        assert_eq!(NAMES["Indian"].name, "India");
+        assert_eq!(NAMES["American"].name, "United States");
+        assert_eq!(NAMES["Dutch"].name, "Netherlands");
+        assert!(!NAMES.contains_key("Island"));
+        assert!(!NAMES.contains_key("Jerusalem"));
+        // Two-letter codes that are words are not names.
+        assert!(!NAMES.contains_key("IN"));
+        assert!(!NAMES.contains_key("NO"));
+        assert_eq!(NAMES["US"].name, "United States");
+    }
+
+    #[test]
+    fn declined_russian_names_share_their_stem() {
+        let russia = &BY_RUSSIAN_STEMS[&russian_stem("Россия")];
+        assert_eq!(russia.name, "Russia");
+        for form in ["России", "Россией", "Россию"] {
+            assert_eq!(
+                BY_RUSSIAN_STEMS[&russian_stem(form)].name,
+                "Russia",
+                "{form}"
+            );
+        }
+        assert_eq!(
+            BY_RUSSIAN_STEMS[&russian_stem("Европейского союза")].name,
+            "EU"
+        );
+        // `Газ` (gas) is not Gaza.
+        assert!(!BY_RUSSIAN_STEMS.contains_key(&russian_stem("Газ")));
     }
 }

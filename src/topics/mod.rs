@@ -243,6 +243,30 @@ pub fn entities(text: &str, people: &People) -> Entities {
                 }
             }
         }
+        if matched == 0 && capitalised(words[i]) && gazetteer::is_cyrillic(words[i]) {
+            // Russian names are declined: compared by their words' stems, longest first.
+            for len in (1..=3).rev() {
+                let Some(window) = words.get(i..i + len) else {
+                    continue;
+                };
+                if let Some(entry) =
+                    gazetteer::BY_RUSSIAN_STEMS.get(&gazetteer::russian_stem(&window.join(" ")))
+                {
+                    add(entry.name.to_string(), entry.kind, 1.0);
+                    matched = len;
+                    break;
+                }
+            }
+        }
+        if matched == 0 && words[i].chars().any(crate::search::quote::is_cjk) {
+            // Chinese and Japanese text has no spaces between words: names are found inside.
+            let (automaton, entries) = &*gazetteer::CJK;
+            for m in automaton.find_iter(words[i]) {
+                let entry = entries[m.pattern().as_usize()];
+                add(entry.name.to_string(), entry.kind, 1.0);
+                matched = 1;
+            }
+        }
         if matched > 0 {
             for c in covered.iter_mut().skip(i).take(matched) {
                 *c = true;
@@ -663,6 +687,35 @@ mod tests {
             names.contains(&"Ukraine".to_string()) && names.contains(&"Belarus".to_string()),
             "{names:?}"
         );
+    }
+
+    #[test]
+    fn places_and_organisations_are_found_in_russian_and_chinese_text() {
+        let russian = names_of(&extract(
+            "Мы обсудили ситуацию вокруг Крыма и отношения с Европейским союзом.",
+            &[],
+            &|_| None,
+        ));
+        assert!(
+            russian.contains(&"Crimea".to_string()) && russian.contains(&"EU".to_string()),
+            "{russian:?}"
+        );
+        let chinese = names_of(&extract(
+            "中方坚定支持香港特区政府依法施政，反对外部势力干预新疆事务。",
+            &[],
+            &|_| None,
+        ));
+        assert!(
+            chinese.contains(&"Hong Kong".to_string()) && chinese.contains(&"Xinjiang".to_string()),
+            "{chinese:?}"
+        );
+        // `Газ` (gas) at the head of a sentence is not Gaza.
+        let gas = names_of(&extract(
+            "Газ поставляется по трубопроводу.",
+            &[],
+            &|_| None,
+        ));
+        assert!(!gas.contains(&"Gaza".to_string()), "{gas:?}");
     }
 
     #[test]
