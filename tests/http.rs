@@ -524,6 +524,11 @@ async fn topics_show_on_exchanges_and_have_pages_with_a_chart() {
         page.attrs("[data-test=topic-exchanges] a", "href")
             .contains(&format!("/transcripts/{slug}/questions/1"))
     );
+    // The seed is one transcript of 26 November 2025: its first and latest mention.
+    assert_eq!(
+        page.select("[data-test=topic-span]"),
+        vec!["First mentioned 26 November 2025, latest 26 November 2025.".to_string()]
+    );
 }
 
 /// A signed-in editor: the session cookie and the CSRF token.

@@ -118,6 +118,8 @@ pub struct TopicPage {
     pub speakers: Vec<(String, String, i64)>,
     pub chart: Chart,
     pub pager: Pager,
+    /// The dates of its first and latest dated exchanges.
+    pub span: (Option<String>, Option<String>),
 }
 
 /// A bar per month, drawn as SVG on the server.
@@ -232,12 +234,14 @@ pub async fn topic(
     let exchanges = read::topic_exchanges(&pool, topic.id, pager.offset(), PER_PAGE).await?;
     let speakers = read::topic_speakers(&pool, topic.id, 10).await?;
     let chart = chart(&read::topic_months(&pool, topic.id).await?);
+    let span = read::topic_span(&pool, topic.id).await?;
     Ok(TopicPage {
         topic,
         exchanges,
         speakers,
         chart,
         pager,
+        span,
     }
     .into_response())
 }

@@ -529,6 +529,25 @@ pub async fn topic(
     .await
 }
 
+/// The dates of a topic's first and latest dated exchanges: two seeks of the topic's links by
+/// date (`exchange_topic_newest`).
+pub async fn topic_span(
+    db: &sqlx::SqlitePool,
+    topic: i64,
+) -> Result<(Option<String>, Option<String>), sqlx::Error> {
+    let first: Option<String> =
+        sqlx::query_scalar("SELECT min(date) FROM exchange_topic WHERE topic_id = ? AND date > ''")
+            .bind(topic)
+            .fetch_one(db)
+            .await?;
+    let latest: Option<String> =
+        sqlx::query_scalar("SELECT max(date) FROM exchange_topic WHERE topic_id = ? AND date > ''")
+            .bind(topic)
+            .fetch_one(db)
+            .await?;
+    Ok((first, latest))
+}
+
 /// The slug a merged topic's old slug now leads to.
 pub async fn topic_redirect(
     db: impl SqliteExecutor<'_>,
