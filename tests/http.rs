@@ -306,6 +306,20 @@ async fn the_speaker_pages_list_answers_questions_and_labels() {
             .all(|l| l.starts_with(&format!("/transcripts/{slug}/questions/")))
     );
     assert_eq!(r.select("[data-test=questions-to] li").len(), 4);
+    // The topics of the exchanges Lavrov answered, most answered first: Ukraine among them,
+    // and no count above the seed's four exchanges.
+    let topics = r.attrs("[data-test=speaker-topics] a", "href");
+    assert!(
+        topics.contains(&"/topics/ukraine".to_string()),
+        "{topics:?}"
+    );
+    let counts: Vec<i64> = r
+        .select("[data-test=speaker-topics] .n")
+        .iter()
+        .map(|n| n.split_whitespace().next().unwrap().parse().unwrap())
+        .collect();
+    assert!(counts.windows(2).all(|w| w[0] >= w[1]), "{counts:?}");
+    assert!(counts.iter().all(|&n| (1..=4).contains(&n)), "{counts:?}");
     assert!(
         r.select("[data-test=aliases] li")
             .contains(&"Sergey Lavrov (speaking after Mikhail Ryzhenkov)".to_string())

@@ -168,6 +168,8 @@ pub struct SpeakerPage {
     pub questions: Vec<TurnInContext>,
     pub aliases: Vec<String>,
     pub pager: Pager,
+    /// The topics they answered on most (first page only).
+    pub topics: Vec<(String, String, i64)>,
 }
 
 impl SpeakerPage {
@@ -205,12 +207,18 @@ pub async fn speaker(
         Vec::new()
     };
     let aliases = read::aliases(&pool, s.id).await?;
+    let topics = if pager.page == 1 {
+        read::speaker_topics(&pool, s.id, 10).await?
+    } else {
+        Vec::new()
+    };
     Ok(SpeakerPage {
         s,
         turns,
         questions,
         aliases,
         pager,
+        topics,
     }
     .into_response())
 }

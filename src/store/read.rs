@@ -635,6 +635,28 @@ pub async fn topic_speakers(
     .await
 }
 
+/// The topics a speaker answered on most, over their newest [`TOPIC_SPEAKERS_OVER`] answers
+/// (one range of `turn_answers_by_date`, whatever the archive's size): (slug, name, exchanges).
+pub async fn speaker_topics(
+    db: impl SqliteExecutor<'_>,
+    speaker_id: i64,
+    limit: i64,
+) -> Result<Vec<(String, String, i64)>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT tp.slug, tp.name, count(DISTINCT e.id) AS n \
+         FROM (SELECT transcript_id, exchange FROM turn INDEXED BY turn_answers_by_date \
+               WHERE speaker_id = ? AND role = 'answer' ORDER BY date DESC, transcript_id DESC LIMIT ?) recent \
+         JOIN exchange e ON e.transcript_id = recent.transcript_id AND e.number = recent.exchange \
+         JOIN exchange_topic et ON et.exchange_id = e.id JOIN topic tp ON tp.id = et.topic_id \
+         GROUP BY tp.id ORDER BY n DESC, tp.name LIMIT ?",
+    )
+    .bind(speaker_id)
+    .bind(TOPIC_SPEAKERS_OVER)
+    .bind(limit)
+    .fetch_all(db)
+    .await
+}
+
 /// How many exchanges carried a topic each month (`YYYY-MM`), counted on the topic's date index.
 pub async fn topic_months(
     db: impl SqliteExecutor<'_>,
