@@ -127,6 +127,37 @@ async fn the_speaker_filter_takes_a_name_and_says_when_no_speaker_has_it() {
 }
 
 #[tokio::test]
+async fn the_topic_filter_takes_any_name_of_a_place_and_the_speaker_filter_never_does() {
+    let a = everything().await;
+    let mut p = params("sanctions");
+    p.topic = Some("russia".into());
+    let by_slug = a.find(&p).await;
+    assert_eq!(by_slug.topic.as_ref().unwrap().slug, "russia");
+    assert!(by_slug.total > 0);
+    for other in ["Россия", "俄罗斯", "Russian Federation", "Russland"] {
+        p.topic = Some(other.into());
+        let r = a.find(&p).await;
+        assert_eq!(
+            r.topic.as_ref().map(|t| t.slug.as_str()),
+            Some("russia"),
+            "{other}"
+        );
+        assert_eq!(r.total, by_slug.total, "{other}");
+    }
+    // A place is no speaker: the filter says so rather than narrowing to anything.
+    let mut p = params("sanctions");
+    p.speaker = Some("Россия".into());
+    let r = a.find(&p).await;
+    assert!(r.speaker.is_none() && r.hits.is_empty());
+    assert!(
+        r.notice
+            .as_deref()
+            .unwrap()
+            .contains("No speaker is called")
+    );
+}
+
+#[tokio::test]
 async fn other_forms_of_a_word_are_found_in_english_russian_and_chinese() {
     let a = everything().await;
     let one = a.q("sanction").await;

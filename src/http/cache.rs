@@ -59,7 +59,7 @@ impl PageCache {
     }
 
     /// The current generation, read from the files at most every `RECHECK`.
-    fn generation(&self) -> u64 {
+    pub(crate) fn generation(&self) -> u64 {
         let mut checked = self.checked.lock().unwrap_or_else(|e| e.into_inner());
         match *checked {
             Some((at, generation)) if at.elapsed() < RECHECK => generation,

@@ -127,9 +127,18 @@ impl AppState {
             let Some(engine) = state.search_engine().await else {
                 return;
             };
+            let mut files = None;
             loop {
-                if let Err(e) = engine.follow(&state.pool).await {
-                    tracing::warn!("search index: cannot tell whether the archive changed: {e}");
+                // A replica's archive is written by another process: when its files change
+                // (the page cache's generation), the engine looks at what changed.
+                let now = state.cache.generation();
+                if state.settings.read_only && files != Some(now) {
+                    match engine.follow(&state.pool).await {
+                        Ok(_) => files = Some(now),
+                        Err(e) => tracing::warn!(
+                            "search index: cannot tell whether the archive changed: {e}"
+                        ),
+                    }
                 }
                 match engine.sync(&state.pool).await {
                     Ok(0) => {}

@@ -379,6 +379,14 @@ fn stem_analyzer(key: &str) -> TextAnalyzer {
     }
 }
 
+/// The words of `text` as the index's analyzer of language `key` reads them (`ё` as `е`).
+pub(crate) fn analyzed(key: &str, text: &str) -> Vec<String> {
+    tokens(&mut stem_analyzer(key), &fold_yo(text))
+        .into_iter()
+        .map(|t| t.text)
+        .collect()
+}
+
 fn tokens(analyzer: &mut TextAnalyzer, text: &str) -> Vec<Token> {
     let mut out = Vec::new();
     let mut stream = analyzer.token_stream(text);
@@ -613,57 +621,53 @@ impl Engine {
     pub async fn sync(self: &Arc<Self>, pool: &SqlitePool) -> SearchResult<usize> {
         let _one = self.catching_up.lock().await;
         let mut done = 0;
-        if let Some(replica) = &self.replica {
-            loop {
-                let ids: Vec<i64> = match replica.lock() {
-                    Ok(mut r) => {
-                        let at = r.waiting.len().saturating_sub(BATCH as usize);
-                        r.waiting.split_off(at)
-                    }
-                    Err(_) => Vec::new(),
-                };
-                if ids.is_empty() {
-                    if !self.is_built() {
-                        self.commit().await?;
-                    }
-                    return Ok(done);
-                }
-                let docs = load(pool, &ids).await?;
-                let engine = self.clone();
-                let n = ids.len();
-                tokio::task::spawn_blocking(move || engine.write(&ids, docs, false))
-                    .await
-                    .map_err(|e| EngineError::Other(e.to_string()))??;
-                done += n;
-            }
-        }
         loop {
-            let changed: Vec<(i64, i64)> =
-                sqlx::query_as("SELECT transcript_id, seq FROM search_change ORDER BY seq LIMIT ?")
+            // What to read next: a replica's own list, else the database's, whose rows are
+            // forgotten once written.
+            let (ids, changed): (Vec<i64>, Option<Vec<(i64, i64)>>) = match &self.replica {
+                Some(replica) => {
+                    let ids = match replica.lock() {
+                        Ok(mut r) => {
+                            let at = r.waiting.len().saturating_sub(BATCH as usize);
+                            r.waiting.split_off(at)
+                        }
+                        Err(_) => Vec::new(),
+                    };
+                    (ids, None)
+                }
+                None => {
+                    let changed: Vec<(i64, i64)> = sqlx::query_as(
+                        "SELECT transcript_id, seq FROM search_change ORDER BY seq LIMIT ?",
+                    )
                     .bind(BATCH)
                     .fetch_all(pool)
                     .await?;
-            if changed.is_empty() {
+                    (changed.iter().map(|c| c.0).collect(), Some(changed))
+                }
+            };
+            if ids.is_empty() {
                 if !self.is_built() {
                     self.commit().await?;
                 }
                 break;
             }
-            let ids: Vec<i64> = changed.iter().map(|c| c.0).collect();
+            let n = ids.len();
             let docs = load(pool, &ids).await?;
             let engine = self.clone();
             tokio::task::spawn_blocking(move || engine.write(&ids, docs, false))
                 .await
                 .map_err(|e| EngineError::Other(e.to_string()))??;
-            // Forgotten only if it has not changed again since it was read.
-            sqlx::query(
-                "DELETE FROM search_change WHERE (transcript_id, seq) IN \
-                 (SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]') FROM json_each(?))",
-            )
-            .bind(serde_json::to_string(&changed).unwrap_or_default())
-            .execute(pool)
-            .await?;
-            done += changed.len();
+            if let Some(changed) = changed {
+                // Forgotten only if it has not changed again since it was read.
+                sqlx::query(
+                    "DELETE FROM search_change WHERE (transcript_id, seq) IN \
+                     (SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]') FROM json_each(?))",
+                )
+                .bind(serde_json::to_string(&changed).unwrap_or_default())
+                .execute(pool)
+                .await?;
+            }
+            done += n;
         }
         Ok(done)
     }
@@ -984,25 +988,9 @@ impl Engine {
             if texts.is_empty() || !seen.insert((field.field_id() + 1, texts.clone())) {
                 continue;
             }
-            // Jieba's words of a Chinese query overlap: all of them, not in a row.
-            let q = if key == "zh" && stem.len() > 1 {
-                Some(Box::new(BooleanQuery::new(
-                    texts
-                        .iter()
-                        .map(|t| {
-                            (
-                                Occur::Must,
-                                Box::new(TermQuery::new(
-                                    Term::from_field_text(field, t),
-                                    IndexRecordOption::WithFreqs,
-                                )) as Box<dyn Query>,
-                            )
-                        })
-                        .collect(),
-                )) as Box<dyn Query>)
-            } else {
-                sequence(field, false, &stem, true)
-            };
+            // A field without positions takes a word of several tokens as all of them, not
+            // in a row: Jieba's words of a Chinese query overlap.
+            let q = sequence(field, false, &stem, true);
             if let Some(q) = q {
                 marks.stem.extend(texts);
                 alternatives.push((Occur::Should, q));

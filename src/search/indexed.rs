@@ -50,19 +50,6 @@ pub async fn resolve_speaker(
     .bind(given.trim().to_string())
     .fetch_optional(pool)
     .await?;
-    // Another name of a place or an organisation, in any script (`欧盟`, `Евросоюз`: the EU).
-    let row = match row {
-        None => match crate::topics::gazetteer::NAMES.get(given.trim()) {
-            Some(entry) => {
-                sqlx::query_as("SELECT id, slug, name FROM topic WHERE name = ? COLLATE NOCASE")
-                    .bind(entry.name)
-                    .fetch_optional(pool)
-                    .await?
-            }
-            None => None,
-        },
-        found => found,
-    };
     Ok(row.map(|(id, slug, name)| (id, Suggestion { name, slug })))
 }
 
@@ -98,17 +85,23 @@ pub async fn resolve_topic(
     given: &str,
 ) -> Result<Option<(i64, Suggestion)>, sqlx::Error> {
     let slug = slugish(given);
+    // Another name of a place or an organisation, in any script (`欧盟`, `Евросоюз`: the EU).
+    let known = crate::topics::gazetteer::NAMES
+        .get(given.trim())
+        .map(|e| e.name);
     let row: Option<(i64, String, String)> = sqlx::query_as(
         "SELECT id, slug, name FROM (\
            SELECT id, slug, name, 1 AS k FROM topic WHERE slug = ?1 \
            UNION ALL SELECT t.id, t.slug, t.name, 2 FROM topic_redirect r JOIN topic t ON t.id = r.topic_id WHERE r.slug = ?1 \
            UNION ALL SELECT t.id, t.slug, t.name, 3 FROM topic_alias a JOIN topic t ON t.id = a.topic_id WHERE a.key = ?3 \
-           UNION ALL SELECT id, slug, name, 4 FROM topic WHERE name = ?2 COLLATE NOCASE) \
+           UNION ALL SELECT id, slug, name, 4 FROM topic WHERE name = ?2 COLLATE NOCASE \
+           UNION ALL SELECT id, slug, name, 5 FROM topic WHERE name = ?4 COLLATE NOCASE) \
          ORDER BY k LIMIT 1",
     )
     .bind(slug.clone())
     .bind(given.trim().to_string())
     .bind(slug.replace('-', " "))
+    .bind(known)
     .fetch_optional(pool)
     .await?;
     Ok(row.map(|(id, slug, name)| (id, Suggestion { name, slug })))
@@ -213,23 +206,22 @@ pub async fn find(
     filters.from = Params::clean(&params.from).and_then(|d| date_bound(&d, false));
     filters.to = Params::clean(&params.to).and_then(|d| date_bound(&d, true));
 
+    // The engine answers once it has read the whole archive, and catches up a few waiting
+    // transcripts inline (also when a catch-up has taken the last of them and not yet
+    // committed: this waits for it); SQLite's index answers while it reads a larger backlog.
     let ready = match engine {
-        Some(e)
-            if e.is_built() || e.pending(pool, CATCH_UP_INLINE + 1).await? <= CATCH_UP_INLINE =>
-        {
+        Some(e) => {
             let waiting = e.pending(pool, CATCH_UP_INLINE + 1).await?;
             if waiting > CATCH_UP_INLINE {
                 None
             } else {
-                // Also when a catch-up has taken the last of them and not yet committed: this
-                // waits for it.
                 if waiting > 0 || !e.is_built() {
                     e.sync(pool).await?;
                 }
                 Some(e.clone())
             }
         }
-        _ => None,
+        None => None,
     };
     let Some(engine) = ready else {
         if quotation.is_some() && q.is_empty() {

@@ -1,11 +1,13 @@
-//! Countries (with their adjectives and other names) and international organisations.
+//! Places (countries and territories with their adjectives and other names, regions, seas) and
+//! international organisations, read from the tables in `reference/`.
 
 use rustc_hash::FxHashMap as HashMap;
 use std::sync::LazyLock;
 
 /// Countries and territories (generated from mledoze/countries), customary names and the
 /// regions and seas diplomats speak of, and the international organisations: see
-/// `reference/README.md` for their sources. Each line: kind, name, other names (`|`).
+/// `reference/README.md` for their sources. Each line: kind, name, English names, other names
+/// (`|` between names).
 const PLACES: &str = include_str!("../../reference/places.tsv");
 const PLACES_EXTRA: &str = include_str!("../../reference/places-extra.tsv");
 const ORGANISATIONS: &str = include_str!("../../reference/organisations.tsv");
@@ -15,6 +17,9 @@ const ORGANISATIONS: &str = include_str!("../../reference/organisations.tsv");
 pub struct Entry {
     pub name: &'static str,
     pub kind: &'static str,
+    /// Whether this name is one of its English names (the name itself, an official name, a
+    /// demonym, a capital): only those tell the reader that a word of a label is a place.
+    pub english: bool,
 }
 
 /// Reads one table into `map`; a name already there keeps its first entry (the customary names
@@ -36,12 +41,19 @@ fn load(table: &'static str, map: &mut HashMap<String, Entry>) {
             } else {
                 "country"
             },
+            english: true,
         };
+        let english = columns.next().unwrap_or_default();
         let others = columns.next().unwrap_or_default();
-        for other in std::iter::once(name).chain(others.split('|')) {
-            let other = other.trim();
-            if !other.is_empty() {
-                map.entry(other.to_string()).or_insert(entry);
+        let forms = std::iter::once(name)
+            .chain(english.split('|'))
+            .map(|n| (n, true))
+            .chain(others.split('|').map(|n| (n, false)));
+        for (form, english) in forms {
+            let form = form.trim();
+            if !form.is_empty() {
+                map.entry(form.to_string())
+                    .or_insert(Entry { english, ..entry });
             }
         }
     }
@@ -73,23 +85,7 @@ pub static CJK: LazyLock<(aho_corasick::AhoCorasick, Vec<Entry>)> = LazyLock::ne
 
 /// The Russian stem of a word (Snowball), lower-cased: `России` and `Россия` are one.
 pub fn russian_stem(word: &str) -> String {
-    let mut analyzer =
-        tantivy::tokenizer::TextAnalyzer::builder(tantivy::tokenizer::SimpleTokenizer::default())
-            .filter(tantivy::tokenizer::LowerCaser)
-            .filter(tantivy::tokenizer::Stemmer::new(
-                tantivy::tokenizer::Language::Russian,
-            ))
-            .build();
-    let word = word.replace(['ё', 'Ё'], "е");
-    let mut stream = analyzer.token_stream(&word);
-    let mut out = String::new();
-    while stream.advance() {
-        if !out.is_empty() {
-            out.push(' ');
-        }
-        out.push_str(&stream.token().text);
-    }
-    out
+    crate::search::engine::analyzed("ru", word).join(" ")
 }
 
 /// Whether a word is written in Cyrillic letters.
@@ -135,9 +131,13 @@ pub static BY_FIRST_WORD: LazyLock<HashMap<&'static str, Vec<Continuation>>> =
         map
     });
 
-/// Whether `word` names a country or its people (`Russia`, `Russian`, `US`).
+/// Whether `word` is an English name of a place or its people (`Russia`, `Russian`, `US`,
+/// `Moscow`); names in other languages (`Italia`) are not, so that a given name that is also
+/// a country's name somewhere is still read as a name.
 pub fn is_place_word(word: &str) -> bool {
-    NAMES.get(word).is_some_and(|e| e.kind == "country")
+    NAMES
+        .get(word)
+        .is_some_and(|e| e.kind == "country" && e.english)
 }
 
 #[cfg(test)]
@@ -173,6 +173,17 @@ mod tests {
         assert!(!NAMES.contains_key("IN"));
         assert!(!NAMES.contains_key("NO"));
         assert_eq!(NAMES["US"].name, "United States");
+    }
+
+    #[test]
+    fn only_english_names_mark_a_word_of_a_label_as_a_place() {
+        for word in ["Russian", "Russia", "Moscow", "US", "French"] {
+            assert!(is_place_word(word), "{word}");
+        }
+        // Italy in Italian, and a given name: it finds the topic but is no place word.
+        assert_eq!(NAMES["Italia"].name, "Italy");
+        assert!(!is_place_word("Italia"));
+        assert!(!is_place_word("Россия"));
     }
 
     #[test]
