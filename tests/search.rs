@@ -418,6 +418,14 @@ async fn a_read_only_replica_makes_its_own_index_and_answers_as_the_primary() {
     assert!(replica.follow(&replica_pool).await.unwrap());
     assert!(!replica.is_built());
     assert_eq!(replica.sync(&replica_pool).await.unwrap() as i64, all - 1);
+    // A folder that cannot be made (a file is in the way): the index is kept in memory.
+    let blocked = own.path().join("a-file");
+    std::fs::write(&blocked, b"").unwrap();
+    let in_memory = Engine::open_replica(&replica_pool, &blocked.join("index"))
+        .await
+        .unwrap();
+    assert!(in_memory.dir.is_none());
+    assert_eq!(in_memory.sync(&replica_pool).await.unwrap() as i64, all - 1);
     // Reopened on the same archive, its index is kept.
     drop(replica);
     let again = Engine::open_replica(&replica_pool, &own.path().join("index"))

@@ -131,10 +131,10 @@ impl AppState {
             loop {
                 // A replica's archive is written by another process: when its files change
                 // (the page cache's generation), the engine looks at what changed.
-                let now = state.cache.generation();
-                if state.settings.read_only && files != Some(now) {
+                let now = state.settings.read_only.then(|| state.cache.generation());
+                if now.is_some() && files != now {
                     match engine.follow(&state.pool).await {
-                        Ok(_) => files = Some(now),
+                        Ok(_) => files = now,
                         Err(e) => tracing::warn!(
                             "search index: cannot tell whether the archive changed: {e}"
                         ),
