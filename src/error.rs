@@ -21,6 +21,10 @@ pub enum AppError {
     /// 400: the request itself is malformed (a bad query parameter, an empty upload).
     #[error("{0}")]
     BadRequest(String),
+    /// 409: the change cannot be made in the archive's present state; the message says why
+    /// and what to do instead.
+    #[error("{0}")]
+    Conflict(String),
     /// 401: an API request without a valid token.
     #[error(
         "Send a valid API token as `Authorization: Bearer TOKEN`; create one with `stenogram token create`."
@@ -36,9 +40,9 @@ pub enum AppError {
     PayloadTooLarge(usize),
     /// 413: a form larger than the server reads (the limit is the upload limit and a margin).
     #[error(
-        "The form is larger than the server accepts; send less text, or upload the transcript as a file."
+        "The form is larger than the limit of {0} bytes the server reads; send less text, or upload the transcript as a file."
     )]
-    FormTooLarge,
+    FormTooLarge(usize),
     /// 415: an upload in a format Stenogram does not read.
     #[error("{0}")]
     UnsupportedMediaType(String),
@@ -104,9 +108,12 @@ impl AppError {
         match self {
             AppError::NotFound | AppError::NotFoundWithLink { .. } => StatusCode::NOT_FOUND,
             AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            AppError::Conflict(_) => StatusCode::CONFLICT,
             AppError::Unauthorized => StatusCode::UNAUTHORIZED,
             AppError::Forbidden(_) => StatusCode::FORBIDDEN,
-            AppError::PayloadTooLarge(_) | AppError::FormTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            AppError::PayloadTooLarge(_) | AppError::FormTooLarge(_) => {
+                StatusCode::PAYLOAD_TOO_LARGE
+            }
             AppError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             AppError::Unprocessable(_) => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,

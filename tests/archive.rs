@@ -2,7 +2,11 @@
 //! idempotent import, rollback, speakers across transcripts, reindex keeping permalinks, and the
 //! whole sample.
 
+// Tests read the archive straight from SQLite to check what the store wrote.
+#![allow(clippy::disallowed_methods)]
+
 use std::collections::HashMap;
+use stenogram::store::corrections::{self, Change, Field, Who};
 use stenogram::store::{self, Imported, read, write};
 
 async fn count(pool: &sqlx::SqlitePool, table: &str) -> i64 {
@@ -16,11 +20,7 @@ async fn count(pool: &sqlx::SqlitePool, table: &str) -> i64 {
 const SEED: &[u8] = include_bytes!("fixtures/seed/lavrov-ryzhenkov-collegium-2025-11-26.txt");
 
 /// Stores the seed as an editor would, with edits and speaker assignments.
-async fn store_seed(
-    pool: &sqlx::SqlitePool,
-    edits: &write::Edits,
-    assignments: &HashMap<String, i64>,
-) -> Result<Imported, store::StoreError> {
+async fn store_seed(pool: &sqlx::SqlitePool) -> Result<Imported, store::StoreError> {
     let doc = stenogram::parse::parse_bytes(SEED, None).unwrap();
     let mut conn = pool.acquire().await.unwrap();
     write::store(
@@ -32,8 +32,6 @@ async fn store_seed(
             uploaded_by: None,
         },
         &write::Prepared::new(doc),
-        edits,
-        assignments,
     )
     .await
 }
@@ -121,10 +119,28 @@ async fn a_failure_midway_leaves_the_database_as_it_was(pool: sqlx::SqlitePool) 
     .unwrap();
     let before: Vec<i64> = futures_counts(&pool).await;
     // An assignment to a speaker that does not exist fails a foreign key after the source and
-    // transcript rows were written.
+    // transcript rows were written; the transaction it ran in is left as it was.
     let bad: HashMap<String, i64> = [("Question".to_string(), 987_654)].into();
-    let result = store_seed(&pool, &Default::default(), &bad).await;
-    assert!(result.is_err());
+    let prepared = write::Prepared::new(stenogram::parse::parse_bytes(SEED, None).unwrap());
+    let item = write::NewTranscript {
+        upload: write::Upload {
+            bytes: SEED,
+            file_name: Some("seed.txt"),
+            declared_type: None,
+            uploaded_by: None,
+        },
+        prepared: &prepared,
+        edits: &write::Edits::default(),
+        assignments: &bad,
+        join_republications: true,
+    };
+    let mut conn = pool.acquire().await.unwrap();
+    let mut tx = sqlx::Connection::begin_with(&mut *conn, "BEGIN IMMEDIATE")
+        .await
+        .unwrap();
+    assert!(write::store_batch(&mut tx, &[item]).await.is_err());
+    tx.commit().await.unwrap();
+    drop(conn);
     assert_eq!(futures_counts(&pool).await, before);
 }
 
@@ -444,16 +460,32 @@ async fn reindex_keeps_every_permalink_answering(pool: sqlx::SqlitePool) {
 
 #[sqlx::test]
 async fn reindex_keeps_an_editors_title_and_date(pool: sqlx::SqlitePool) {
-    let edits = write::Edits {
-        title: Some("Lavrov and Ryzhenkov after the collegium".into()),
-        date: Some("2025-11-27".into()),
-        ..Default::default()
+    let stored = store_seed(&pool).await.unwrap();
+    let Imported::New { id, .. } = stored else {
+        panic!("the seed is new")
     };
-    let slug = store_seed(&pool, &edits, &HashMap::new())
+    let changes = [
+        Change::Field {
+            field: Field::Title,
+            value: Some("Lavrov and Ryzhenkov after the collegium".into()),
+        },
+        Change::Field {
+            field: Field::Date,
+            value: Some("2025-11-27".into()),
+        },
+    ];
+    let who = Who {
+        editor: Some("editor"),
+        reason: None,
+    };
+    corrections::correct(&pool, id, &changes, who)
         .await
-        .unwrap()
-        .slug()
-        .to_string();
+        .unwrap();
+    let slug: String = sqlx::query_scalar("SELECT slug FROM transcript WHERE id = ?")
+        .bind(id)
+        .fetch_one(&pool)
+        .await
+        .unwrap();
     assert_eq!(misdated(&pool).await, (0, 0));
     write::reindex(&pool).await.unwrap();
     let t = read::transcript(&pool, &slug).await.unwrap().unwrap();
@@ -880,7 +912,8 @@ async fn the_check_finds_a_changed_source_a_lost_index_entry_and_an_empty_transc
 /// speakers, the same topics, the same redirects.
 #[tokio::test]
 async fn an_export_imported_into_an_empty_archive_gives_the_same_archive() {
-    use stenogram::store::{edits, portable};
+    use stenogram::store::corrections::{self, Change, Field, Who};
+    use stenogram::store::portable;
     let dir = tempfile::tempdir().unwrap();
     let pool = store::open(&dir.path().join("a.db")).await.unwrap();
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
@@ -920,22 +953,37 @@ async fn an_export_imported_into_an_empty_archive_gives_the_same_archive() {
         place: Some("Moscow".into()),
         ..Default::default()
     };
-    edits::edit_transcript(&pool, id, &fixed, &[(label.clone(), psaki)])
-        .await
-        .unwrap();
-    assert!(
-        edits::change_exchange_topic(
-            &pool,
-            &slug,
-            1,
-            edits::TopicChange::Add {
-                name: "Arctic shipping",
-                kind: "theme"
-            }
-        )
-        .await
-        .unwrap()
-    );
+    let who = Who {
+        editor: Some("admin"),
+        reason: Some("checked against the video"),
+    };
+    corrections::correct(
+        &pool,
+        id,
+        &[
+            Change::Field {
+                field: Field::Title,
+                value: fixed.title.clone(),
+            },
+            Change::Field {
+                field: Field::Place,
+                value: fixed.place.clone(),
+            },
+            Change::Speaker {
+                label: label.clone(),
+                speaker_id: psaki,
+            },
+            Change::TopicAdd {
+                exchange: 1,
+                name: "Arctic shipping".into(),
+                kind: "theme".into(),
+            },
+        ],
+        who,
+    )
+    .await
+    .unwrap()
+    .unwrap();
     let removed: String = sqlx::query_scalar(
         "SELECT tp.slug FROM exchange e JOIN exchange_topic et ON et.exchange_id = e.id JOIN topic tp ON tp.id = et.topic_id \
          WHERE e.transcript_id = ? AND e.number = 2 AND tp.slug != 'arctic-shipping' LIMIT 1",
@@ -944,16 +992,18 @@ async fn an_export_imported_into_an_empty_archive_gives_the_same_archive() {
     .fetch_one(&pool)
     .await
     .unwrap();
-    assert!(
-        edits::change_exchange_topic(
-            &pool,
-            &slug,
-            2,
-            edits::TopicChange::Remove { slug: &removed }
-        )
-        .await
-        .unwrap()
-    );
+    corrections::correct(
+        &pool,
+        id,
+        &[Change::TopicRemove {
+            exchange: 2,
+            slug: removed,
+        }],
+        who,
+    )
+    .await
+    .unwrap()
+    .unwrap();
     let two: Vec<String> = sqlx::query_scalar(
         "SELECT slug FROM topic WHERE kind = 'country' AND exchanges > 0 ORDER BY exchanges DESC LIMIT 2",
     )
@@ -961,7 +1011,11 @@ async fn an_export_imported_into_an_empty_archive_gives_the_same_archive() {
     .await
     .unwrap_or_default();
     if two.len() == 2 {
-        assert!(edits::merge_topics(&pool, &two[1], &two[0]).await.unwrap());
+        assert!(
+            corrections::merge_topics(&pool, &two[1], &two[0], who)
+                .await
+                .unwrap()
+        );
     }
     store::write::reindex(&pool).await.unwrap();
     // The seed published again with other spacing: another source of the same transcript.

@@ -3,6 +3,9 @@
 //! failure when `CI=true`. Each page type is saved under `target/pages/` (for html-validate)
 //! and photographed under `target/screenshots/`; axe-core checks each page when installed.
 
+// Tests read the archive straight from SQLite to check what the store wrote.
+#![allow(clippy::disallowed_methods)]
+
 use fantoccini::{Client, ClientBuilder, Locator};
 use serde_json::json;
 use std::io::{Read, Write};

@@ -2,6 +2,9 @@
 //! server with half-sent requests, make it read a body before its token is checked, keep it
 //! from stopping, or crash it with a deeply nested page.
 
+// Tests read the archive straight from SQLite to check what the store wrote.
+#![allow(clippy::disallowed_methods)]
+
 use axum::Router;
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
@@ -479,8 +482,6 @@ async fn a_full_disk_and_a_read_only_file_are_named_with_what_to_do() {
             uploaded_by: None,
         },
         &prepared,
-        &Default::default(),
-        &Default::default(),
     )
     .await
     .unwrap_err()

@@ -3,6 +3,9 @@
 //! name, other forms of words in English, Russian and Chinese, exact phrases, quotations, orders,
 //! grouping and facets, and an index that follows the database.
 
+// Tests read the archive straight from SQLite to check what the store wrote.
+#![allow(clippy::disallowed_methods)]
+
 use std::path::Path;
 use std::sync::Arc;
 

@@ -89,6 +89,7 @@ fn parts(prefix: &str) -> (Router<AppState>, utoipa::openapi::OpenApi) {
     let (routes, mut spec) = OpenApiRouter::with_openapi(ApiDoc::openapi())
         .routes(routes!(list, create))
         .routes(routes!(transcript))
+        .routes(routes!(history))
         .routes(routes!(exchange))
         .routes(routes!(speakers))
         .routes(routes!(speaker))
@@ -344,6 +345,35 @@ struct ExchangeDetail<'a> {
 }
 
 /// One exchange: its question, its answers and the remarks between them.
+/// A transcript's corrections, newest first.
+#[derive(Serialize, ToSchema)]
+pub struct History {
+    pub transcript: String,
+    /// Where the transcript's page is.
+    pub url: String,
+    pub corrections: Vec<crate::store::corrections::Entry>,
+}
+
+/// Every correction editors made to a transcript, newest first, undone ones marked, with the
+/// reader's own re-readings.
+#[utoipa::path(get, path = "/transcripts/{slug}/history", tag = "read",
+    params(("slug" = String, Path, description = "The transcript's slug.")),
+    responses((status = 200, body = History), (status = 404, body = ErrorBody), (status = 503, body = ErrorBody)))]
+async fn history(
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+) -> ApiResult<Json<History>> {
+    let t = read::transcript(&state.pool, &slug)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let corrections = crate::store::corrections::history(&state.pool, t.id).await?;
+    Ok(Json(History {
+        url: format!("/transcripts/{}", t.slug),
+        transcript: t.slug,
+        corrections,
+    }))
+}
+
 #[utoipa::path(get, path = "/transcripts/{slug}/questions/{n}", tag = "read",
     params(("slug" = String, Path, description = "The transcript's slug."),
            ("n" = i64, Path, description = "The exchange's number, from 1.")),
@@ -746,8 +776,6 @@ async fn create(
             uploaded_by: Some(&format!("token:{token_name}")),
         },
         &prepared,
-        &Default::default(),
-        &Default::default(),
     )
     .await?;
     let (status, slug, exchanges) = match outcome {

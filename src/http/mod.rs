@@ -5,6 +5,7 @@ pub mod api;
 mod auth;
 pub mod cache;
 mod cite;
+mod corrections;
 mod docs;
 mod exports;
 mod feeds;
@@ -239,9 +240,33 @@ pub struct Path<T>(pub T);
 pub struct Query<T>(pub T);
 
 /// `Form`, with a bad form answered by the error page.
-#[derive(FromRequest)]
-#[from_request(via(axum::extract::Form), rejection(AppError))]
+/// A form, whose rejection states the real limit when it is too large.
 pub struct Form<T>(pub T);
+
+/// What a request body may hold beyond the upload limit (a form's other fields).
+const FORM_MARGIN: usize = 256 * 1024;
+
+impl<T, S> FromRequest<S> for Form<T>
+where
+    T: serde::de::DeserializeOwned,
+    S: Send + Sync,
+    AppState: FromRef<S>,
+{
+    type Rejection = AppError;
+
+    async fn from_request(
+        request: axum::extract::Request,
+        state: &S,
+    ) -> std::result::Result<Self, AppError> {
+        match axum::extract::Form::<T>::from_request(request, state).await {
+            Ok(axum::extract::Form(value)) => Ok(Form(value)),
+            Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => Err(AppError::FormTooLarge(
+                AppState::from_ref(state).settings.max_upload + FORM_MARGIN,
+            )),
+            Err(e) => Err(e.into()),
+        }
+    }
+}
 
 impl From<axum::extract::rejection::PathRejection> for AppError {
     fn from(_: axum::extract::rejection::PathRejection) -> Self {
@@ -260,9 +285,6 @@ impl From<axum::extract::rejection::QueryRejection> for AppError {
 
 impl From<axum::extract::rejection::FormRejection> for AppError {
     fn from(e: axum::extract::rejection::FormRejection) -> Self {
-        if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
-            return AppError::FormTooLarge;
-        }
         AppError::BadRequest(format!("The form could not be read: {}.", e.body_text()))
     }
 }
@@ -284,8 +306,11 @@ async fn read_only_guard(
         .iter()
         .any(|p| path == *p || path.starts_with(&format!("{p}/")))
         || path.ends_with("/edit")
+        || path.ends_with("/rename")
+        || path.ends_with("/undo")
         || path.ends_with("/topics") && path.contains("/questions/")
-        || path == "/topics/merge";
+        || path == "/topics/merge"
+        || path == "/speakers/merge";
     let writes = !matches!(
         *request.method(),
         axum::http::Method::GET | axum::http::Method::HEAD
@@ -303,7 +328,7 @@ async fn read_only_guard(
 
 /// Builds the application: every address, then the middleware stack.
 pub fn app(state: AppState) -> Router {
-    let max_body = state.settings.max_upload + 256 * 1024;
+    let max_body = state.settings.max_upload + FORM_MARGIN;
     let timeout = state.settings.request_timeout;
     let routes = Router::new()
         .route("/", get(pages::home))
@@ -326,14 +351,25 @@ pub fn app(state: AppState) -> Router {
         )
         .route(
             "/transcripts/{slug}/questions/{n}/topics",
-            post(topics::edit_exchange_topics),
+            get(corrections::exchange_topics).post(corrections::edit_exchange_topics),
+        )
+        .route("/transcripts/{slug}/history", get(corrections::history))
+        .route("/corrections", get(corrections::recent))
+        .route(
+            "/corrections/{id}/undo",
+            get(corrections::undo_form).post(corrections::undo),
         )
         .route("/speakers", get(people::speakers))
+        .route("/speakers/merge", post(corrections::speaker_merge))
         .route("/speakers/{slug}", get(people::speaker))
+        .route("/speakers/{slug}/edit", get(corrections::speaker_edit))
+        .route("/speakers/{slug}/rename", post(corrections::speaker_rename))
         .route("/speakers/{slug}/feed", get(feeds::speaker))
         .route("/topics", get(topics::index))
-        .route("/topics/merge", post(topics::merge))
+        .route("/topics/merge", post(corrections::topic_merge))
         .route("/topics/{slug}", get(topics::topic))
+        .route("/topics/{slug}/edit", get(corrections::topic_edit))
+        .route("/topics/{slug}/rename", post(corrections::topic_rename))
         .route("/topics/{slug}/feed", get(feeds::topic))
         .route("/search", get(search::page))
         .route("/search/feed", get(feeds::search))

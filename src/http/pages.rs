@@ -183,6 +183,8 @@ pub struct TranscriptPage {
     pub description: String,
     /// The same text published elsewhere: (address when it is a web address, what to show, day added).
     pub republications: Vec<(Option<String>, String, String)>,
+    /// When editors last corrected it (as people read the date) and how many corrections stand.
+    pub corrected: Option<(String, i64)>,
 }
 
 async fn find(pool: &SqlitePool, slug: &str) -> Result<Transcript> {
@@ -267,7 +269,11 @@ pub async fn transcript(
             )
         })
         .collect();
+    let corrected = crate::store::corrections::last_corrected(&pool, t.id)
+        .await?
+        .map(|(at, n)| (human_date(Some(&at[..at.len().min(10)])), n));
     Ok(TranscriptPage {
+        corrected,
         date,
         origin,
         description,

@@ -1,15 +1,13 @@
 //! Topics: the index by kind, a topic's page with its exchanges, speakers and a monthly chart,
 //! and editors' changes (add, remove, merge) that survive reindex.
 
-use super::auth::Editor;
-use super::{AppState, Form, Pager, Path, Query};
+use super::{Pager, Path, Query};
 use crate::error::{AppError, Result};
-use crate::store::edits::{self, TopicChange};
 use crate::store::read::{self, ExchangeRow, TopicRow};
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::State;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use sqlx::SqlitePool;
 
@@ -244,76 +242,4 @@ pub async fn topic(
         span,
     }
     .into_response())
-}
-
-#[derive(Deserialize)]
-pub struct TopicEdit {
-    csrf: String,
-    /// `add` or `remove`.
-    action: String,
-    /// The topic's name (to add) or slug (to remove).
-    topic: String,
-    kind: Option<String>,
-}
-
-/// Adds a topic to an exchange or removes one; the choice is kept by fingerprint so that it
-/// survives reindex.
-pub async fn edit_exchange_topics(
-    State(state): State<AppState>,
-    editor: Editor,
-    Path((slug, n)): Path<(String, i64)>,
-    Form(form): Form<TopicEdit>,
-) -> Result<Response> {
-    editor.check_csrf(&form.csrf)?;
-    let name = form.topic.trim();
-    if name.is_empty() {
-        return Err(AppError::BadRequest("Give the topic's name.".into()));
-    }
-    let change = match form.action.as_str() {
-        "add" => TopicChange::Add {
-            name,
-            kind: form
-                .kind
-                .as_deref()
-                .filter(|k| KINDS.iter().any(|(x, _)| x == k))
-                .unwrap_or("theme"),
-        },
-        "remove" => TopicChange::Remove { slug: name },
-        _ => {
-            return Err(AppError::BadRequest(
-                "The action must be `add` or `remove`.".into(),
-            ));
-        }
-    };
-    if !edits::change_exchange_topic(&state.pool, &slug, n, change).await? {
-        return Err(AppError::NotFound);
-    }
-    Ok(Redirect::to(&format!("/transcripts/{slug}/questions/{n}")).into_response())
-}
-
-#[derive(Deserialize)]
-pub struct MergeForm {
-    csrf: String,
-    /// The slug of the topic that goes away.
-    from: String,
-    /// The slug of the topic that stays.
-    into: String,
-}
-
-/// Merges one topic into another: its exchanges move, its address redirects.
-pub async fn merge(
-    State(state): State<AppState>,
-    editor: Editor,
-    Form(form): Form<MergeForm>,
-) -> Result<Response> {
-    editor.check_csrf(&form.csrf)?;
-    if form.from == form.into {
-        return Err(AppError::BadRequest(
-            "A topic cannot be merged into itself.".into(),
-        ));
-    }
-    if !edits::merge_topics(&state.pool, &form.from, &form.into).await? {
-        return Err(AppError::NotFound);
-    }
-    Ok(Redirect::to(&format!("/topics/{}", form.into)).into_response())
 }

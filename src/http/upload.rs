@@ -5,8 +5,9 @@ use super::auth::Editor;
 use super::{AppState, Form, Path};
 use crate::error::{AppError, Result};
 use crate::parse::{self, Document, Role, SpeakerKind};
+use crate::store::corrections::{self, Change, CorrectError, Field, Who};
 use crate::store::write::{self, Edits, Imported};
-use crate::store::{self, editors, edits, read};
+use crate::store::{self, editors, read};
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::State;
@@ -333,11 +334,8 @@ pub struct ReviewPage {
     pub republishes: Option<(String, String, String)>,
 }
 
-impl ReviewPage {
-    pub fn roles() -> [&'static str; 4] {
-        ["statement", "question", "answer", "remark"]
-    }
-}
+/// The roles an editor can give a turn.
+pub const ROLES: [&str; 4] = ["statement", "question", "answer", "remark"];
 
 async fn load(state: &AppState, editor: &Editor, id: i64) -> Result<(editors::Draft, DraftState)> {
     let draft = editors::draft(&state.pool, id, editor.0.editor_id)
@@ -534,24 +532,22 @@ async fn publish_draft(state: &AppState, editor: &Editor, id: i64) -> Result<Res
     state.writable()?;
     let (draft, ds) = load(state, editor, id).await?;
     let assignments: HashMap<String, i64> = ds.assignments.clone().into_iter().collect();
-    let mut conn = state.pool.acquire().await?;
-    let outcome = store::write::store(
-        &mut conn,
+    // The reading as the reader made it, then the review's changes as this editor's
+    // corrections: the same derivation as every later edit and every reindex.
+    let outcome = corrections::publish(
+        &state.pool,
         &store::write::Upload {
             bytes: &draft.bytes,
             file_name: draft.file_name.as_deref(),
             declared_type: Some(&draft.media_type),
             uploaded_by: Some(&editor.0.editor),
         },
-        &store::write::Prepared::new(ds.doc.clone()),
+        &ds.doc,
         &ds.edits,
         &assignments,
     )
     .await?;
-    // On the connection already held: asking the pool for a second one while holding this one
-    // deadlocks when every connection is held by a publish doing the same.
-    editors::delete_draft(&mut *conn, id).await?;
-    drop(conn);
+    editors::delete_draft(&state.pool, id).await?;
     if matches!(outcome, Imported::New { .. }) {
         state.metrics.imported.inc();
     }
@@ -589,11 +585,17 @@ pub async fn discard(
 pub struct EditPage {
     pub csrf: String,
     pub t: read::Transcript,
-    pub labels: Vec<(usize, String, i64, String)>,
+    pub labels: Vec<LabelView>,
     /// The archive's speakers, once, for every label's speaker field: (id, name, transcripts).
     pub choices: Vec<(i64, String, i64)>,
+    pub turns: Vec<TurnRowView>,
+    /// Each label's speaker now: (label as printed, or empty for unlabelled turns; id; name).
+    pub current: Vec<(String, i64, String)>,
     pub error: Option<String>,
 }
+
+/// How the editor's pages show the turns of unlabelled speech.
+const UNLABELLED: &str = "(unlabelled)";
 
 async fn edit_page(
     state: &AppState,
@@ -604,16 +606,49 @@ async fn edit_page(
     let t = read::transcript(&state.pool, slug)
         .await?
         .ok_or(AppError::NotFound)?;
-    let labels = read::labels(&state.pool, t.id).await?;
+    let found = read::labels(&state.pool, t.id).await?;
     let choices = read::speaker_choices(&state.pool).await?;
+    let rows = read::turns(&state.pool, t.id).await?;
+    let labels = found
+        .iter()
+        .enumerate()
+        .map(|(index, (label, id, name))| LabelView {
+            index,
+            label: label.clone(),
+            resolved: name.clone(),
+            kind: String::new(),
+            status: format!("now {name}"),
+            assigned: speaker_value(id, name),
+        })
+        .collect();
+    let turns = rows
+        .iter()
+        .enumerate()
+        .map(|(index, r)| TurnRowView {
+            index,
+            speaker: r.speaker.clone(),
+            label: r.label.clone().unwrap_or_default(),
+            role: r.role.clone(),
+            text: super::shorten(&r.paragraphs().join(" "), 160),
+            exchange: r.exchange.map(|n| n as u32),
+        })
+        .collect();
     Ok(EditPage {
         csrf: editor.0.csrf.clone(),
-        labels: labels
+        current: found
             .into_iter()
-            .enumerate()
-            .map(|(i, (l, id, n))| (i, l, id, n))
+            .map(|(label, id, name)| {
+                let label = if label == UNLABELLED {
+                    String::new()
+                } else {
+                    label
+                };
+                (label, id, name)
+            })
             .collect(),
+        labels,
         choices,
+        turns,
         t,
         error,
     })
@@ -627,8 +662,10 @@ pub async fn edit_form(
     edit_page(&state, &editor, &slug, None).await
 }
 
-/// Saves an editor's changes to a published transcript. The slug never changes, so every
-/// address keeps working; reindex keeps these fields and assignments.
+/// Saves an editor's changes to a published transcript as corrections: the header fields,
+/// each label's speaker (one of the archive's, or a new one by name), each turn's role, with
+/// the editor's reason. The slug never changes, so every address keeps working; the history
+/// lists each change and reindex keeps it.
 pub async fn edit_save(
     State(state): State<AppState>,
     editor: Editor,
@@ -639,6 +676,16 @@ pub async fn edit_save(
     editor.check_csrf(&get("csrf"))?;
     state.writable()?;
     let page = edit_page(&state, &editor, &slug, None).await?;
+    let refuse = |page: EditPage, message: String| {
+        (
+            StatusCode::BAD_REQUEST,
+            EditPage {
+                error: Some(message),
+                ..page
+            },
+        )
+            .into_response()
+    };
     let checked = checked_edits(
         &get("title"),
         &get("date"),
@@ -651,27 +698,69 @@ pub async fn edit_save(
     });
     let edits = match checked {
         Ok(edits) => edits,
-        Err(e) => {
-            return Ok((
-                StatusCode::BAD_REQUEST,
-                EditPage {
-                    error: Some(e.public_message()),
-                    ..page
-                },
-            )
-                .into_response());
-        }
+        Err(e) => return Ok(refuse(page, e.public_message())),
     };
-    let speakers: Vec<(String, i64)> = page
-        .labels
-        .iter()
-        .filter(|(_, label, _, _)| label != "(unlabelled)")
-        .filter_map(|(index, label, current, _)| {
-            speaker_field(&get(&format!("speaker-{index}")))
-                .filter(|speaker| speaker != current)
-                .map(|speaker| (label.clone(), speaker))
-        })
-        .collect();
-    edits::edit_transcript(&state.pool, page.t.id, &edits, &speakers).await?;
-    Ok(Redirect::to(&format!("/transcripts/{slug}")).into_response())
+    let t = &page.t;
+    let mut changes: Vec<Change> = Vec::new();
+    for (field, now, new) in [
+        (Field::Title, Some(&t.title), edits.title.as_ref()),
+        (Field::Date, t.date.as_ref(), edits.date.as_ref()),
+        (Field::Place, t.place.as_ref(), edits.place.as_ref()),
+        (
+            Field::SourceUrl,
+            t.source_url.as_ref(),
+            edits.source_url.as_ref(),
+        ),
+    ] {
+        if now == new {
+            continue;
+        }
+        // An emptied field is cleared, not given back to the reading.
+        changes.push(Change::Field {
+            field,
+            value: Some(new.cloned().unwrap_or_default()),
+        });
+    }
+    for (index, (label, current, name)) in page.current.iter().enumerate() {
+        let sent = get(&format!("speaker-{index}"));
+        let sent = sent.trim();
+        if sent.is_empty() {
+            continue;
+        }
+        match speaker_field(sent) {
+            Some(id) if id == *current => {}
+            Some(id) => changes.push(Change::Speaker {
+                label: label.clone(),
+                speaker_id: id,
+            }),
+            None if sent == name => {}
+            None => changes.push(Change::NewSpeaker {
+                label: label.clone(),
+                name: sent.to_string(),
+            }),
+        }
+    }
+    for turn in &page.turns {
+        if let Some(role) = Role::parse(&get(&format!("role-{}", turn.index)))
+            && role.as_str() != turn.role
+        {
+            changes.push(Change::Role {
+                turn: turn.index,
+                role,
+            });
+        }
+    }
+    let reason = get("reason");
+    let who = Who {
+        editor: Some(&editor.0.editor),
+        reason: Some(reason.as_str()),
+    };
+    match corrections::correct(&state.pool, t.id, &changes, who).await {
+        Ok(Some(n)) => {
+            Ok(Redirect::to(&format!("/transcripts/{slug}/history?saved={n}")).into_response())
+        }
+        Ok(None) => Err(AppError::NotFound),
+        Err(CorrectError::Refused(message)) => Ok(refuse(page, message)),
+        Err(CorrectError::Store(e)) => Err(e.into()),
+    }
 }

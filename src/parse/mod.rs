@@ -16,6 +16,11 @@ pub use blocks::Format;
 pub use names::SpeakerKind;
 use serde::{Deserialize, Serialize};
 
+/// The reader's version: raised whenever a change to the reader makes it read the same bytes
+/// differently. Each transcript records the version that last read it, and re-reading it with
+/// a newer one is listed in its history.
+pub const READER_VERSION: i64 = 2;
+
 /// What a turn does in the conversation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Hash)]
 #[serde(rename_all = "lowercase")]

@@ -246,6 +246,8 @@ struct Loaded {
     speaker_slugs: Vec<String>,
     topic_slugs: Vec<String>,
     speakers: Vec<(i64, String, String, String)>,
+    #[serde(default)]
+    speaker_aliases: HashMap<String, i64>,
     topics: HashMap<String, i64>,
     phrases: HashMap<String, i64>,
 }
@@ -285,13 +287,16 @@ const LOAD: &str = "SELECT json_object(\
         WHERE s.sha256 IN (SELECT value FROM json_each(?)))), \
     'transcript_slugs', json((SELECT json_group_array(t.slug) FROM json_each(?) b \
         JOIN transcript t ON t.slug >= b.value AND t.slug < b.value || '.')), \
-    'speaker_slugs', json((SELECT json_group_array(t.slug) FROM json_each(?) b \
-        JOIN speaker t ON t.slug >= b.value AND t.slug < b.value || '.')), \
+    'speaker_slugs', json((SELECT json_group_array(slug) FROM (\
+        SELECT t.slug FROM json_each(?) b JOIN speaker t ON t.slug >= b.value AND t.slug < b.value || '.' \
+        UNION SELECT r.slug FROM json_each(?) b JOIN speaker_redirect r ON r.slug >= b.value AND r.slug < b.value || '.'))), \
     'topic_slugs', json((SELECT json_group_array(slug) FROM (\
         SELECT t.slug FROM json_each(?) b JOIN topic t ON t.slug >= b.value AND t.slug < b.value || '.' \
         UNION SELECT r.slug FROM json_each(?) b JOIN topic_redirect r ON r.slug >= b.value AND r.slug < b.value || '.'))), \
     'speakers', json((SELECT json_group_array(json_array(id, name, key, surname)) FROM speaker \
         WHERE key IN (SELECT value FROM json_each(?)) OR (kind = 'person' AND surname IN (SELECT value FROM json_each(?))))), \
+    'speaker_aliases', json((SELECT json_group_object(key, speaker_id) FROM speaker_key_alias \
+        WHERE key IN (SELECT value FROM json_each(?)))), \
     'topics', json((SELECT json_group_object(key, id) FROM (\
         SELECT key, id FROM topic WHERE key IN (SELECT value FROM json_each(?)) \
         UNION ALL SELECT key, topic_id FROM topic_alias WHERE key IN (SELECT value FROM json_each(?))))), \
@@ -309,10 +314,12 @@ impl Known {
             .bind(json_array(&scope.shas))
             .bind(json_array(&scope.transcript_slugs))
             .bind(json_array(&scope.speaker_slugs))
+            .bind(json_array(&scope.speaker_slugs))
             .bind(json_array(&scope.topic_slugs))
             .bind(json_array(&scope.topic_slugs))
             .bind(json_array(&scope.speaker_keys))
             .bind(json_array(&scope.surnames))
+            .bind(json_array(&scope.speaker_keys))
             .bind(json_array(&scope.topic_keys))
             .bind(json_array(&scope.topic_keys))
             .bind(json_array(&scope.phrases))
@@ -331,6 +338,10 @@ impl Known {
                     .push((id, name));
             }
             speakers.insert(key, id);
+        }
+        // A merged or renamed speaker's name finds the speaker kept.
+        for (key, id) in loaded.speaker_aliases {
+            speakers.entry(key).or_insert(id);
         }
         Ok(Known {
             next: loaded.next,
@@ -559,6 +570,7 @@ struct TurnRow<'a> {
 }
 
 /// An editor's topic choice for the exchange with this question fingerprint.
+#[derive(Debug)]
 pub(super) struct TopicEdit {
     pub fingerprint: String,
     pub topic_id: i64,
@@ -652,8 +664,8 @@ impl Rows<'_> {
         .await?;
         insert_bound(
             conn,
-            "INSERT INTO transcript (id, source_id, slug, title, date, place, source_url, language, edited, header, preface, notes, exchange_count, text_key) VALUES",
-            "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO transcript (id, source_id, slug, title, date, place, source_url, language, edited, header, preface, notes, exchange_count, text_key, reader) VALUES",
+            "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             &self.transcripts,
             |q, t| {
                 q.bind(t.id)
@@ -670,6 +682,7 @@ impl Rows<'_> {
                     .bind(t.fields.notes.as_str())
                     .bind(t.fields.exchange_count)
                     .bind(t.fields.text_key.as_deref())
+                    .bind(crate::parse::READER_VERSION)
             },
         )
         .await?;
@@ -811,7 +824,8 @@ pub(super) fn derive<'a>(
                 kind == turn.speaker_kind.as_str() && same_speaker(name, &turn.speaker)
             })
             .map(|(id, name, _)| (*id, name.as_str()));
-        let id = match turn.label.as_ref().and_then(|l| cx.assignments.get(l)) {
+        // An editor's choice for the label, or for the unlabelled turns (the empty label).
+        let id = match cx.assignments.get(turn.label.as_deref().unwrap_or("")) {
             Some(id) => *id,
             None => match kept {
                 Some((id, stored)) => {

@@ -2,9 +2,9 @@
 //! the pages need. Query functions take `impl SqliteExecutor` so a pool, a connection or a
 //! transaction all fit.
 
+pub mod corrections;
 mod derive;
 pub mod editors;
-pub mod edits;
 pub mod maintain;
 pub mod portable;
 pub mod read;

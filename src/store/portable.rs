@@ -92,7 +92,31 @@ struct TranscriptLine {
     /// The same text published elsewhere: more sources of this transcript.
     #[serde(default)]
     republications: Vec<Source>,
+    /// Every correction of this transcript, oldest first, undone ones too: what the editors'
+    /// fields, assignments and topic choices above add up from. An export without them (an
+    /// earlier version) has its choices imported as corrections.
+    #[serde(default)]
+    corrections: Vec<Correction>,
 }
+
+/// One correction as exported (see migration 0013 for the kinds).
+#[derive(Serialize, Deserialize, sqlx::FromRow)]
+struct Correction {
+    kind: String,
+    target: String,
+    value: Option<String>,
+    before: Option<String>,
+    after: Option<String>,
+    place: Option<String>,
+    editor: Option<String>,
+    reason: Option<String>,
+    at: String,
+    undone_at: Option<String>,
+    undone_by: Option<String>,
+}
+
+const CORRECTION_COLUMNS: &str =
+    "kind, target, value, before, after, place, editor, reason, at, undone_at, undone_by";
 
 #[derive(Serialize, Deserialize, Default)]
 struct ArchiveLine {
@@ -104,6 +128,12 @@ struct ArchiveLine {
     topic_redirects: Vec<(String, String)>,
     /// (folded name, the topic's slug).
     topic_aliases: Vec<(String, String)>,
+    /// (key, the speaker's slug): names of merged and renamed speakers.
+    #[serde(default)]
+    speaker_aliases: Vec<(String, String)>,
+    /// Archive-wide corrections (merges, renames), oldest first.
+    #[serde(default)]
+    corrections: Vec<Correction>,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -228,7 +258,14 @@ pub async fn export(pool: &SqlitePool, out: &mut impl Write) -> anyhow::Result<i
         .bind(id)
         .fetch_all(pool)
         .await?;
+        let corrections: Vec<Correction> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "SELECT {CORRECTION_COLUMNS} FROM correction WHERE transcript_id = ? ORDER BY id"
+        )))
+        .bind(id)
+        .fetch_all(pool)
+        .await?;
         let line = Line::Transcript(Box::new(TranscriptLine {
+            corrections,
             slug,
             title,
             date,
@@ -303,6 +340,16 @@ pub async fn export(pool: &SqlitePool, out: &mut impl Write) -> anyhow::Result<i
         )
         .fetch_all(pool)
         .await?,
+        speaker_aliases: sqlx::query_as(
+            "SELECT a.key, s.slug FROM speaker_key_alias a JOIN speaker s ON s.id = a.speaker_id ORDER BY a.key",
+        )
+        .fetch_all(pool)
+        .await?,
+        corrections: sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "SELECT {CORRECTION_COLUMNS} FROM correction WHERE transcript_id IS NULL ORDER BY id"
+        )))
+        .fetch_all(pool)
+        .await?,
     };
     serde_json::to_writer(&mut *out, &Line::Archive(archive))?;
     out.write_all(b"\n")?;
@@ -374,8 +421,6 @@ pub async fn import(pool: &SqlitePool, input: impl BufRead) -> anyhow::Result<Re
                         uploaded_by: t.source.uploaded_by.as_deref(),
                     },
                     &prepared,
-                    &t.edits,
-                    &Default::default(),
                 )
                 .await
                 .map_err(|e| io(format!("line {n} ({}): {e}", t.slug)))?;
@@ -417,8 +462,6 @@ pub async fn import(pool: &SqlitePool, input: impl BufRead) -> anyhow::Result<Re
                                     uploaded_by: r.uploaded_by.as_deref(),
                                 },
                                 &Prepared::new(doc),
-                                &Edits::default(),
-                                &Default::default(),
                             )
                             .await
                             .map_err(|e| io(format!("line {n} ({}): {e}", t.slug)))?;
@@ -444,6 +487,14 @@ pub async fn import(pool: &SqlitePool, input: impl BufRead) -> anyhow::Result<Re
             .fetch_optional(&mut *tx)
             .await?;
         let Some(id) = id else { continue };
+        // The corrections the choices add up from; from an earlier export, the choices
+        // themselves become corrections.
+        let corrections: Vec<Correction> = if t.corrections.is_empty() {
+            earlier_choices(t)
+        } else {
+            t.corrections.iter().map(Correction::copy).collect()
+        };
+        insert_corrections(&mut tx, Some(id), &corrections).await?;
         for a in &t.assignments {
             let done = sqlx::query(
                 "INSERT OR REPLACE INTO speaker_assignment (transcript_id, label, speaker_id) \
@@ -504,6 +555,14 @@ pub async fn import(pool: &SqlitePool, input: impl BufRead) -> anyhow::Result<Re
             .execute(&mut *tx)
             .await?;
     }
+    sqlx::query(
+        "INSERT OR IGNORE INTO speaker_key_alias (key, speaker_id) \
+         SELECT p.value ->> 0, s.id FROM json_each(?) p JOIN speaker s ON s.slug = p.value ->> 1",
+    )
+    .bind(serde_json::to_string(&archive.speaker_aliases)?)
+    .execute(&mut *tx)
+    .await?;
+    insert_corrections(&mut tx, None, &archive.corrections).await?;
     for (slug, number, fingerprint) in &archive.exchange_redirects {
         sqlx::query("INSERT OR IGNORE INTO exchange_redirect (transcript_id, number, fingerprint) SELECT id, ?, ? FROM transcript WHERE slug = ?")
             .bind(number)
@@ -522,10 +581,119 @@ pub async fn import(pool: &SqlitePool, input: impl BufRead) -> anyhow::Result<Re
     .await?
     .rows_affected();
     tx.commit().await?;
-    choices |= recreated > 0 || !archive.speaker_redirects.is_empty();
+    choices |= recreated > 0
+        || !archive.speaker_redirects.is_empty()
+        || !archive.speaker_aliases.is_empty()
+        || transcripts
+            .iter()
+            .any(|t| !t.corrections.is_empty() || t.edits != Edits::default());
     // The readings again, with the editors' choices applied as a reindex applies them.
     if choices {
         write::reindex(pool).await?;
     }
     Ok(restored)
+}
+
+impl Correction {
+    fn copy(&self) -> Correction {
+        Correction {
+            kind: self.kind.clone(),
+            target: self.target.clone(),
+            value: self.value.clone(),
+            before: self.before.clone(),
+            after: self.after.clone(),
+            place: self.place.clone(),
+            editor: self.editor.clone(),
+            reason: self.reason.clone(),
+            at: self.at.clone(),
+            undone_at: self.undone_at.clone(),
+            undone_by: self.undone_by.clone(),
+        }
+    }
+}
+
+/// The choices of an export made before corrections were recorded, as corrections.
+fn earlier_choices(t: &TranscriptLine) -> Vec<Correction> {
+    let at = t.source.uploaded_at.clone();
+    let row =
+        |kind: &str, target: &str, value: Option<&String>, place: Option<String>| Correction {
+            kind: kind.into(),
+            target: target.into(),
+            value: value.cloned(),
+            before: None,
+            after: value.cloned(),
+            place,
+            editor: None,
+            reason: None,
+            at: at.clone(),
+            undone_at: None,
+            undone_by: None,
+        };
+    let mut out = Vec::new();
+    for (kind, value) in [
+        ("title", t.edits.title.as_ref()),
+        ("date", t.edits.date.as_ref()),
+        ("place", t.edits.place.as_ref()),
+        ("source_url", t.edits.source_url.as_ref()),
+    ] {
+        if value.is_some() {
+            out.push(row(kind, "", value, None));
+        }
+    }
+    for a in &t.assignments {
+        out.push(row(
+            "speaker",
+            &a.label,
+            Some(&a.speaker_slug),
+            Some(format!("label {}", a.label)),
+        ));
+    }
+    for e in &t.topic_edits {
+        let mut r = row(
+            &format!("topic-{}", e.action),
+            &e.fingerprint,
+            Some(&e.topic_slug),
+            None,
+        );
+        r.after = Some(e.topic_name.clone());
+        out.push(r);
+    }
+    out
+}
+
+async fn insert_corrections(
+    conn: &mut sqlx::SqliteConnection,
+    transcript_id: Option<i64>,
+    rows: &[Correction],
+) -> Result<(), sqlx::Error> {
+    if rows.is_empty() {
+        return Ok(());
+    }
+    let json: Vec<_> = rows
+        .iter()
+        .map(|c| {
+            (
+                transcript_id,
+                &c.kind,
+                &c.target,
+                &c.value,
+                &c.before,
+                &c.after,
+                &c.place,
+                &c.editor,
+                &c.reason,
+                &c.at,
+                &c.undone_at,
+                &c.undone_by,
+            )
+        })
+        .collect();
+    sqlx::query(
+        "INSERT INTO correction (transcript_id, kind, target, value, before, after, place, editor, reason, at, undone_at, undone_by) \
+         SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4, value ->> 5, value ->> 6, value ->> 7, value ->> 8, value ->> 9, value ->> 10, value ->> 11 FROM json_each(?)",
+    )
+    .bind(serde_json::to_string(&json).unwrap_or_else(|_| "[]".into()))
+    .execute(conn)
+    .await?;
+    Ok(())
 }

@@ -4,8 +4,8 @@
 
 pub use super::derive::Prepared;
 use super::derive::{
-    Context, Known, ReadingFields, Rows, Scope, SourceInsert, TopicEdit, TranscriptInsert,
-    claim_slug, derive, json_array,
+    Context, Known, ReadingFields, Rows, Scope, SourceInsert, TranscriptInsert, claim_slug, derive,
+    json_array,
 };
 use super::{sha256_hex, slugify};
 use crate::parse::{self, Document, ParseError, SpeakerKind, names};
@@ -107,8 +107,6 @@ pub async fn import_bytes(
             uploaded_by,
         },
         &Prepared::new(doc),
-        &Edits::default(),
-        &HashMap::new(),
     )
     .await
 }
@@ -139,21 +137,21 @@ pub struct NewTranscript<'a> {
     pub join_republications: bool,
 }
 
-/// Stores a document read from `bytes`, with an editor's edits and speaker assignments
-/// (label as printed -> speaker id), in a transaction of its own, search index included.
+/// Stores a document read from `bytes` as it was read, in a transaction of its own, search
+/// index included. An editor's choices are corrections, made afterwards
+/// ([`super::corrections::publish`] does both in one transaction).
 pub async fn store(
     conn: &mut SqliteConnection,
     upload: &Upload<'_>,
     prepared: &Prepared,
-    edits: &Edits,
-    assignments: &HashMap<String, i64>,
 ) -> Result<Imported, StoreError> {
     let mut tx = sqlx::Connection::begin_with(conn, "BEGIN IMMEDIATE").await?;
+    let none = HashMap::new();
     let item = NewTranscript {
         upload: *upload,
         prepared,
-        edits,
-        assignments,
+        edits: &Edits::default(),
+        assignments: &none,
         join_republications: true,
     };
     let outcome = one(store_batch(&mut tx, &[item]).await?)?;
@@ -394,6 +392,37 @@ fn transcript_slug(date: Option<&str>, title: &str) -> String {
     }
 }
 
+/// Gives a transcript stored in this transaction, and not yet served, the address its title
+/// and date as corrected ask for (a review that fixes the title publishes it under that title).
+pub(super) async fn name_anew(conn: &mut SqliteConnection, id: i64) -> Result<String, sqlx::Error> {
+    let (slug, title, date): (String, String, Option<String>) =
+        sqlx::query_as("SELECT slug, title, date FROM transcript WHERE id = ?")
+            .bind(id)
+            .fetch_one(&mut *conn)
+            .await?;
+    let base = transcript_slug(date.as_deref(), &title);
+    if slug == base
+        || slug.strip_prefix(base.as_str()).is_some_and(|rest| {
+            rest.strip_prefix('-')
+                .is_some_and(|n| n.bytes().all(|b| b.is_ascii_digit()))
+        })
+    {
+        return Ok(slug);
+    }
+    let free = free_slug(
+        conn,
+        "SELECT json_group_array(slug) FROM transcript WHERE slug = ?1 OR (slug > ?1 || '-' AND slug < ?1 || '.')",
+        &base,
+    )
+    .await?;
+    sqlx::query("UPDATE transcript SET slug = ? WHERE id = ?")
+        .bind(&free)
+        .bind(id)
+        .execute(&mut *conn)
+        .await?;
+    Ok(free)
+}
+
 /// A title for a source that prints none: its file name without date and extension, else the
 /// principal speaker's name.
 pub fn fallback_title(file_name: Option<&str>, doc: &Document) -> String {
@@ -516,20 +545,20 @@ pub async fn speaker_matches(
         .collect())
 }
 
-/// Reads a transcript's stored source again with the current parser: the reading, the file
-/// name and the editor's edits (as stored, JSON).
-async fn read_again(
-    pool: &SqlitePool,
+/// Reads a transcript's stored source with the current reader, without any correction: the
+/// reading, the file name and the version of the reader that last read it.
+pub(super) async fn read_source(
+    conn: &mut SqliteConnection,
     id: i64,
-) -> Result<Result<(Prepared, Option<String>, String), ParseError>, sqlx::Error> {
-    let (bytes, file_name, media, edited): (Vec<u8>, Option<String>, String, String) =
-        sqlx::query_as("SELECT s.bytes, s.file_name, s.media_type, t.edited FROM transcript t JOIN source s ON s.id = t.source_id WHERE t.id = ?")
+) -> Result<Result<(Document, Option<String>, i64), ParseError>, sqlx::Error> {
+    let (bytes, file_name, media, reader): (Vec<u8>, Option<String>, String, i64) =
+        sqlx::query_as("SELECT s.bytes, s.file_name, s.media_type, t.reader FROM transcript t JOIN source s ON s.id = t.source_id WHERE t.id = ?")
             .bind(id)
-            .fetch_one(pool)
+            .fetch_one(&mut *conn)
             .await?;
     Ok(
         parse::parse_bytes(&bytes, file_name.as_deref().or(Some(media.as_str())))
-            .map(|doc| (Prepared::new(doc), file_name, edited)),
+            .map(|doc| (doc, file_name, reader)),
     )
 }
 
@@ -619,9 +648,11 @@ pub async fn reindex(pool: &SqlitePool) -> Result<Reindexed, sqlx::Error> {
     let mut report = Reindexed::default();
     let mut counts: HashMap<String, i64> = HashMap::new();
     let mut readable = Vec::with_capacity(transcripts.len());
+    let mut conn = pool.acquire().await?;
     for (id, slug) in transcripts {
-        match read_again(pool, id).await? {
-            Ok((prepared, _, _)) => {
+        match read_source(&mut conn, id).await? {
+            Ok((doc, _, _)) => {
+                let prepared = Prepared::new(doc);
                 for phrase in prepared.candidates() {
                     *counts.entry(phrase.clone()).or_default() += 1;
                 }
@@ -632,6 +663,7 @@ pub async fn reindex(pool: &SqlitePool) -> Result<Reindexed, sqlx::Error> {
     }
     // Phrase frequencies are recounted from the new readings before topics are chosen.
     let counts: Vec<(String, i64)> = counts.into_iter().collect();
+    drop(conn);
     let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
     sqlx::query("DELETE FROM phrase_frequency")
         .execute(&mut *tx)
@@ -644,146 +676,169 @@ pub async fn reindex(pool: &SqlitePool) -> Result<Reindexed, sqlx::Error> {
     let n = readable.len() as i64;
     let mut went: HashMap<i64, HashMap<i64, usize>> = HashMap::new();
     for (id, slug) in readable {
-        let (prepared, file_name, edited) = match read_again(pool, id).await? {
-            Ok(read) => read,
-            Err(e) => {
-                report.failed.push((slug, e.to_string()));
-                continue;
-            }
-        };
         let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
-        let old: Vec<(i64, String)> =
-            sqlx::query_as("SELECT number, fingerprint FROM exchange WHERE transcript_id = ?")
-                .bind(id)
-                .fetch_all(&mut *tx)
-                .await?;
-        let previous: HashMap<String, (i64, String, String)> = sqlx::query_as::<_, (String, i64, String, String)>(
-            "SELECT DISTINCT t.label, t.speaker_id, s.name, s.kind FROM turn t JOIN speaker s ON s.id = t.speaker_id \
-             WHERE t.transcript_id = ? AND t.label IS NOT NULL",
-        )
-        .bind(id)
-        .fetch_all(&mut *tx)
-        .await?
-        .into_iter()
-        .map(|(label, speaker, name, kind)| (label, (speaker, name, kind)))
-        .collect();
-        clear_derived(&mut tx, id).await?;
-        let edits: Edits = serde_json::from_str(&edited).unwrap_or_default();
-        let title = edits
-            .title
-            .clone()
-            .or_else(|| prepared.doc.title.clone())
-            .unwrap_or_else(|| fallback_title(file_name.as_deref(), &prepared.doc));
-        let doc = &prepared.doc;
-        let fields = ReadingFields::of(doc);
-        let date = edits.date.clone().or_else(|| doc.date.clone());
-        sqlx::query(
-            "UPDATE transcript SET title = ?, date = ?, place = ?, source_url = ?, header = ?, preface = ?, notes = ?, exchange_count = ?, \
-             text_key = ?, language = coalesce(?, language), updated_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now') WHERE id = ?",
-        )
-        .bind(title)
-        .bind(date.clone())
-        .bind(edits.place.clone().or_else(|| doc.place.clone()))
-        .bind(edits.source_url.clone().or_else(|| doc.source_url.clone()))
-        .bind(fields.header)
-        .bind(fields.preface)
-        .bind(fields.notes)
-        .bind(fields.exchange_count)
-        .bind(fields.text_key)
-        .bind(doc.language.clone())
-        .bind(id)
-        .execute(&mut *tx)
-        .await?;
-        // An editor's speaker assignments and topic choices are kept.
-        let assignments: HashMap<String, i64> = sqlx::query_as(
-            "SELECT label, speaker_id FROM speaker_assignment WHERE transcript_id = ?",
-        )
-        .bind(id)
-        .fetch_all(&mut *tx)
-        .await?
-        .into_iter()
-        .collect();
-        let topic_edits: Vec<TopicEdit> = sqlx::query_as::<_, (String, i64, String)>(
-            "SELECT fingerprint, topic_id, action FROM topic_edit WHERE transcript_id = ?",
-        )
-        .bind(id)
-        .fetch_all(&mut *tx)
-        .await?
-        .into_iter()
-        .map(|(fingerprint, topic_id, action)| TopicEdit {
-            fingerprint,
-            topic_id,
-            add: action == "add",
-        })
-        .collect();
-        let mut scope = Scope::default();
-        scope.reading(&prepared);
-        let mut known = Known::load(&mut tx, scope).await?;
-        known.transcripts = n;
-        let mut rows = Rows::default();
-        derive(
-            &mut known,
-            &mut rows,
-            &prepared,
-            &Context {
-                transcript_id: id,
-                date: date.as_deref(),
-                assignments: &assignments,
-                previous: &previous,
-                topic_edits: &topic_edits,
-                count_phrases: false,
-            },
-        );
-        rows.write(&mut tx).await?;
-        index_transcripts(&mut tx, &[id]).await?;
-        // The first content an address showed is the one it keeps pointing to.
-        let now: HashMap<i64, &str> = prepared
-            .doc
-            .exchanges
-            .iter()
-            .zip(prepared.fingerprints())
-            .map(|(e, fp)| (e.number as i64, fp.as_str()))
-            .collect();
-        let moved: Vec<(i64, String)> = old
-            .into_iter()
-            .filter(|(number, fp)| now.get(number) != Some(&fp.as_str()))
-            .collect();
-        if !moved.is_empty() {
-            let r = sqlx::query("INSERT OR IGNORE INTO exchange_redirect (transcript_id, number, fingerprint) SELECT ?, value ->> 0, value ->> 1 FROM json_each(?)")
-                .bind(id)
-                .bind(serde_json::to_string(&moved).unwrap_or_else(|_| "[]".into()))
-                .execute(&mut *tx)
-                .await?;
-            report.redirects += r.rows_affected() as usize;
-        }
-        // Where each label's turns went: a speaker left with none redirects there.
-        let now_speakers: Vec<(String, i64)> = sqlx::query_as(
-            "SELECT DISTINCT label, speaker_id FROM turn WHERE transcript_id = ? AND label IS NOT NULL",
-        )
-        .bind(id)
-        .fetch_all(&mut *tx)
-        .await?;
-        for (label, new_id) in now_speakers {
-            if let Some((old_id, _, _)) = previous.get(&label)
-                && *old_id != new_id
-            {
-                *went.entry(*old_id).or_default().entry(new_id).or_default() += 1;
+        match rederive(&mut tx, id, n, &mut report, &mut went).await? {
+            Ok(()) => {
+                tx.commit().await?;
+                report.transcripts += 1;
             }
+            Err(e) => report.failed.push((slug, e.to_string())),
         }
-        tx.commit().await?;
-        report.transcripts += 1;
     }
-    report.speakers_redirected = redirect_emptied_speakers(pool, &went).await?;
+    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+    report.speakers_redirected = redirect_emptied_speakers(&mut tx, &went).await?;
+    tx.commit().await?;
     Ok(report)
+}
+
+/// Derives one transcript's rows again, inside the caller's transaction: its source read by
+/// the current reader, then its corrections that are not undone, in the order they were made
+/// ([`super::corrections`]). Reindex does this for every transcript; a correction does it for
+/// its transcript. `n` is the archive's count of transcripts (topics are judged against it);
+/// `went` collects where each label's turns went, for the speakers left with none.
+pub(super) async fn rederive(
+    tx: &mut SqliteConnection,
+    id: i64,
+    n: i64,
+    report: &mut Reindexed,
+    went: &mut HashMap<i64, HashMap<i64, usize>>,
+) -> Result<Result<(), ParseError>, sqlx::Error> {
+    let (mut doc, file_name, reader) = match read_source(&mut *tx, id).await? {
+        Ok(read) => read,
+        Err(e) => return Ok(Err(e)),
+    };
+    let effective = super::corrections::effective(&mut *tx, id).await?;
+    effective.apply_roles(&mut doc);
+    let prepared = Prepared::new(doc);
+    let old: Vec<(i64, String)> =
+        sqlx::query_as("SELECT number, fingerprint FROM exchange WHERE transcript_id = ?")
+            .bind(id)
+            .fetch_all(&mut *tx)
+            .await?;
+    let previous: HashMap<String, (i64, String, String)> = sqlx::query_as::<_, (String, i64, String, String)>(
+        "SELECT DISTINCT t.label, t.speaker_id, s.name, s.kind FROM turn t JOIN speaker s ON s.id = t.speaker_id \
+         WHERE t.transcript_id = ? AND t.label IS NOT NULL",
+    )
+    .bind(id)
+    .fetch_all(&mut *tx)
+    .await?
+    .into_iter()
+    .map(|(label, speaker, name, kind)| (label, (speaker, name, kind)))
+    .collect();
+    clear_derived(&mut *tx, id).await?;
+    let edits = &effective.edits;
+    let title = edits
+        .title
+        .clone()
+        .or_else(|| prepared.doc.title.clone())
+        .unwrap_or_else(|| fallback_title(file_name.as_deref(), &prepared.doc));
+    let doc = &prepared.doc;
+    let fields = ReadingFields::of(doc);
+    // An editor's empty value clears what the reading found.
+    let date = edits
+        .date
+        .clone()
+        .or_else(|| doc.date.clone())
+        .filter(|v| !v.is_empty());
+    sqlx::query(
+        "UPDATE transcript SET title = ?, date = ?, place = ?, source_url = ?, header = ?, preface = ?, notes = ?, exchange_count = ?, \
+         text_key = ?, language = coalesce(?, language), edited = ?, reader = ?, updated_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now') WHERE id = ?",
+    )
+    .bind(title)
+    .bind(date.clone())
+    .bind(
+        edits
+            .place
+            .clone()
+            .or_else(|| doc.place.clone())
+            .filter(|v| !v.is_empty()),
+    )
+    .bind(
+        edits
+            .source_url
+            .clone()
+            .or_else(|| doc.source_url.clone())
+            .filter(|v| !v.is_empty()),
+    )
+    .bind(fields.header)
+    .bind(fields.preface)
+    .bind(fields.notes)
+    .bind(fields.exchange_count)
+    .bind(fields.text_key)
+    .bind(doc.language.clone())
+    .bind(serde_json::to_string(edits).unwrap_or_else(|_| "{}".into()))
+    .bind(parse::READER_VERSION)
+    .bind(id)
+    .execute(&mut *tx)
+    .await?;
+    if reader != parse::READER_VERSION {
+        super::corrections::record_reread(&mut *tx, id, reader).await?;
+    }
+    // The editors' choices as the corrections give them now, for the pages and the export.
+    super::corrections::write_choices(&mut *tx, id, &effective).await?;
+    let mut scope = Scope::default();
+    scope.reading(&prepared);
+    let mut known = Known::load(&mut *tx, scope).await?;
+    known.transcripts = n;
+    let mut rows = Rows::default();
+    derive(
+        &mut known,
+        &mut rows,
+        &prepared,
+        &Context {
+            transcript_id: id,
+            date: date.as_deref(),
+            assignments: &effective.assignments,
+            previous: &previous,
+            topic_edits: &effective.topic_edits,
+            count_phrases: false,
+        },
+    );
+    rows.write(&mut *tx).await?;
+    index_transcripts(&mut *tx, &[id]).await?;
+    // The first content an address showed is the one it keeps pointing to.
+    let now: HashMap<i64, &str> = prepared
+        .doc
+        .exchanges
+        .iter()
+        .zip(prepared.fingerprints())
+        .map(|(e, fp)| (e.number as i64, fp.as_str()))
+        .collect();
+    let moved: Vec<(i64, String)> = old
+        .into_iter()
+        .filter(|(number, fp)| now.get(number) != Some(&fp.as_str()))
+        .collect();
+    if !moved.is_empty() {
+        let r = sqlx::query("INSERT OR IGNORE INTO exchange_redirect (transcript_id, number, fingerprint) SELECT ?, value ->> 0, value ->> 1 FROM json_each(?)")
+            .bind(id)
+            .bind(serde_json::to_string(&moved).unwrap_or_else(|_| "[]".into()))
+            .execute(&mut *tx)
+            .await?;
+        report.redirects += r.rows_affected() as usize;
+    }
+    // Where each label's turns went: a speaker left with none redirects there.
+    let now_speakers: Vec<(String, i64)> = sqlx::query_as(
+        "SELECT DISTINCT label, speaker_id FROM turn WHERE transcript_id = ? AND label IS NOT NULL",
+    )
+    .bind(id)
+    .fetch_all(&mut *tx)
+    .await?;
+    for (label, new_id) in now_speakers {
+        if let Some((old_id, _, _)) = previous.get(&label)
+            && *old_id != new_id
+        {
+            *went.entry(*old_id).or_default().entry(new_id).or_default() += 1;
+        }
+    }
+    Ok(Ok(()))
 }
 
 /// Speakers a re-reading left with no turns: each is removed and its address redirects to the
 /// speaker most of its labels went to (and so do addresses that redirected to it).
-async fn redirect_emptied_speakers(
-    pool: &SqlitePool,
+pub(super) async fn redirect_emptied_speakers(
+    tx: &mut SqliteConnection,
     went: &HashMap<i64, HashMap<i64, usize>>,
 ) -> Result<usize, sqlx::Error> {
-    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
     let mut redirected = 0;
     for (old, targets) in went {
         let kind: Option<String> = sqlx::query_scalar(
@@ -827,6 +882,5 @@ async fn redirect_emptied_speakers(
             .await?;
         redirected += 1;
     }
-    tx.commit().await?;
     Ok(redirected)
 }

@@ -1,0 +1,447 @@
+//! Corrections on the pages: a transcript's history (every change, who made it, when, why,
+//! what it said before), the archive's latest corrections, undo, and the editors' tools for
+//! topics and speakers (an exchange's topics, rename, merge). Every change goes through
+//! [`crate::store::corrections`], which records it.
+
+use super::auth::Editor;
+use super::{AppState, Form, Path, Query};
+use crate::error::{AppError, Result};
+use crate::store::corrections::{self, Change, CorrectError, Entry, Renamed, Undone, Who};
+use crate::store::read::{self, TopicRef};
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::extract::State;
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::Deserialize;
+
+#[derive(Template, WebTemplate)]
+#[template(path = "transcripts/history.html")]
+pub struct HistoryPage {
+    pub t: read::Transcript,
+    pub entries: Vec<Entry>,
+    /// How many corrections the editor just saved, when the page follows a save.
+    pub saved: Option<i64>,
+    pub undone: bool,
+}
+
+#[derive(Deserialize)]
+pub struct HistoryParams {
+    saved: Option<i64>,
+    undone: Option<String>,
+}
+
+/// A transcript's history: every correction, newest first, undone ones marked.
+pub async fn history(
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+    Query(params): Query<HistoryParams>,
+) -> Result<HistoryPage> {
+    let t = read::transcript(&state.pool, &slug)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let entries = corrections::history(&state.pool, t.id).await?;
+    Ok(HistoryPage {
+        t,
+        entries,
+        saved: params.saved,
+        undone: params.undone.is_some(),
+    })
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "corrections.html")]
+pub struct RecentPage {
+    pub entries: Vec<Entry>,
+    /// The id to page on from, when there are older corrections.
+    pub older: Option<i64>,
+}
+
+#[derive(Deserialize)]
+pub struct RecentParams {
+    before: Option<i64>,
+}
+
+/// Corrections on one page of the archive's list.
+const RECENT_PER_PAGE: i64 = 50;
+
+/// The archive's corrections, newest first, paged by id.
+pub async fn recent(
+    State(state): State<AppState>,
+    Query(params): Query<RecentParams>,
+) -> Result<RecentPage> {
+    let mut entries = corrections::recent(&state.pool, params.before, RECENT_PER_PAGE + 1).await?;
+    let older = (entries.len() as i64 > RECENT_PER_PAGE).then(|| {
+        entries.truncate(RECENT_PER_PAGE as usize);
+        entries.last().map(|e| e.id)
+    });
+    Ok(RecentPage {
+        entries,
+        older: older.flatten(),
+    })
+}
+
+#[derive(Deserialize)]
+pub struct CsrfForm {
+    csrf: String,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "editor/undo.html")]
+pub struct UndoPage {
+    pub csrf: String,
+    pub e: Entry,
+}
+
+/// Asks the editor to confirm undoing a correction.
+pub async fn undo_form(
+    State(state): State<AppState>,
+    editor: Editor,
+    Path(id): Path<i64>,
+) -> Result<UndoPage> {
+    let e = corrections::entry(&state.pool, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    Ok(UndoPage {
+        csrf: editor.0.csrf.clone(),
+        e,
+    })
+}
+
+/// Undoes a correction: the earlier value comes back, and the history keeps both.
+pub async fn undo(
+    State(state): State<AppState>,
+    editor: Editor,
+    Path(id): Path<i64>,
+    Form(form): Form<CsrfForm>,
+) -> Result<Response> {
+    editor.check_csrf(&form.csrf)?;
+    state.writable()?;
+    match corrections::undo(&state.pool, id, &editor.0.editor).await? {
+        Undone::Done(Some(slug)) => {
+            Ok(Redirect::to(&format!("/transcripts/{slug}/history?undone=1")).into_response())
+        }
+        Undone::Done(None) => Ok(Redirect::to("/corrections").into_response()),
+        Undone::NotFound => Err(AppError::NotFound),
+        Undone::Refused(message) => Err(AppError::Conflict(message)),
+    }
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "editor/exchange_topics.html")]
+pub struct ExchangeTopicsPage {
+    pub csrf: String,
+    pub t: read::Transcript,
+    pub number: i64,
+    pub question: String,
+    pub topics: Vec<TopicRef>,
+    pub kinds: &'static [(&'static str, &'static str)],
+}
+
+/// The editor's page for one exchange's topics: each with a button to take it off, and a form
+/// to add one.
+pub async fn exchange_topics(
+    State(state): State<AppState>,
+    editor: Editor,
+    Path((slug, number)): Path<(String, i64)>,
+) -> Result<ExchangeTopicsPage> {
+    let t = read::transcript(&state.pool, &slug)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let turns = read::exchange_turns(&state.pool, t.id, number).await?;
+    let question = turns
+        .iter()
+        .find(|r| r.role == "question")
+        .map(|r| super::shorten(&r.paragraphs().join(" "), 300))
+        .ok_or(AppError::NotFound)?;
+    let topics = read::exchange_topics(&state.pool, t.id, number).await?;
+    Ok(ExchangeTopicsPage {
+        csrf: editor.0.csrf.clone(),
+        t,
+        number,
+        question,
+        topics,
+        kinds: super::topics::KINDS,
+    })
+}
+
+#[derive(Deserialize)]
+pub struct TopicEdit {
+    csrf: String,
+    /// `add` or `remove`.
+    action: String,
+    /// The topic's name (to add) or slug (to remove).
+    topic: String,
+    kind: Option<String>,
+    reason: Option<String>,
+}
+
+/// Adds a topic to an exchange or takes one off, as a correction of its transcript.
+pub async fn edit_exchange_topics(
+    State(state): State<AppState>,
+    editor: Editor,
+    Path((slug, number)): Path<(String, i64)>,
+    Form(form): Form<TopicEdit>,
+) -> Result<Response> {
+    editor.check_csrf(&form.csrf)?;
+    state.writable()?;
+    let name = form.topic.trim();
+    if name.is_empty() {
+        return Err(AppError::BadRequest("Give the topic's name.".into()));
+    }
+    let change = match form.action.as_str() {
+        "add" => Change::TopicAdd {
+            exchange: number,
+            name: name.into(),
+            kind: form
+                .kind
+                .as_deref()
+                .filter(|k| super::topics::KINDS.iter().any(|(x, _)| x == k))
+                .unwrap_or("theme")
+                .into(),
+        },
+        "remove" => Change::TopicRemove {
+            exchange: number,
+            slug: name.into(),
+        },
+        _ => {
+            return Err(AppError::BadRequest(
+                "The action must be `add` or `remove`.".into(),
+            ));
+        }
+    };
+    let t = read::transcript(&state.pool, &slug)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let who = Who {
+        editor: Some(&editor.0.editor),
+        reason: form.reason.as_deref(),
+    };
+    match corrections::correct(&state.pool, t.id, &[change], who).await {
+        Ok(Some(_)) => {
+            Ok(Redirect::to(&format!("/transcripts/{slug}/questions/{number}")).into_response())
+        }
+        Ok(None) => Err(AppError::NotFound),
+        Err(CorrectError::Refused(message)) => Err(AppError::NotFoundWithLink {
+            message,
+            href: format!("/transcripts/{slug}"),
+            link_text: "Back to the transcript".into(),
+        }),
+        Err(CorrectError::Store(e)) => Err(e.into()),
+    }
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "editor/rename.html")]
+pub struct RenamePage {
+    pub csrf: String,
+    /// `topic` or `speaker`.
+    pub what: &'static str,
+    /// Where the list of its kind is: `/topics`, `/speakers`.
+    pub base: &'static str,
+    pub slug: String,
+    pub name: String,
+    pub error: Option<String>,
+}
+
+/// The editor's page for a topic: rename it, or merge it into another.
+pub async fn topic_edit(
+    State(state): State<AppState>,
+    editor: Editor,
+    Path(slug): Path<String>,
+) -> Result<RenamePage> {
+    let topic = read::topic(&state.pool, &slug)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    Ok(RenamePage {
+        csrf: editor.0.csrf.clone(),
+        what: "topic",
+        base: "/topics",
+        slug: topic.slug,
+        name: topic.name,
+        error: None,
+    })
+}
+
+/// The editor's page for a speaker: rename them, or merge them into another.
+pub async fn speaker_edit(
+    State(state): State<AppState>,
+    editor: Editor,
+    Path(slug): Path<String>,
+) -> Result<RenamePage> {
+    let speaker = read::speaker(&state.pool, &slug)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    Ok(RenamePage {
+        csrf: editor.0.csrf.clone(),
+        what: "speaker",
+        base: "/speakers",
+        slug: speaker.slug,
+        name: speaker.name,
+        error: None,
+    })
+}
+
+#[derive(Deserialize)]
+pub struct RenameForm {
+    csrf: String,
+    name: String,
+    reason: Option<String>,
+}
+
+fn checked_name(name: &str) -> Result<&str> {
+    let name = name.trim();
+    if name.is_empty() {
+        return Err(AppError::BadRequest("Give the new name.".into()));
+    }
+    if name.chars().count() > 200 {
+        return Err(AppError::BadRequest(
+            "A name has at most 200 characters.".into(),
+        ));
+    }
+    Ok(name)
+}
+
+/// Renames a topic; its address stays.
+pub async fn topic_rename(
+    State(state): State<AppState>,
+    editor: Editor,
+    Path(slug): Path<String>,
+    Form(form): Form<RenameForm>,
+) -> Result<Response> {
+    editor.check_csrf(&form.csrf)?;
+    state.writable()?;
+    let name = checked_name(&form.name)?;
+    let who = Who {
+        editor: Some(&editor.0.editor),
+        reason: form.reason.as_deref(),
+    };
+    match corrections::rename_topic(&state.pool, &slug, name, who).await? {
+        Renamed::Done => Ok(Redirect::to(&format!("/topics/{slug}")).into_response()),
+        Renamed::NotFound => Err(AppError::NotFound),
+        Renamed::Taken(other) => Err(AppError::Conflict(format!(
+            "Another topic is called {name} (/topics/{other}): merge this topic into it instead."
+        ))),
+    }
+}
+
+/// Renames a speaker; the address follows the name and the old one redirects.
+pub async fn speaker_rename(
+    State(state): State<AppState>,
+    editor: Editor,
+    Path(slug): Path<String>,
+    Form(form): Form<RenameForm>,
+) -> Result<Response> {
+    editor.check_csrf(&form.csrf)?;
+    state.writable()?;
+    let name = checked_name(&form.name)?;
+    let who = Who {
+        editor: Some(&editor.0.editor),
+        reason: form.reason.as_deref(),
+    };
+    match corrections::rename_speaker(&state.pool, &slug, name, who).await? {
+        (Renamed::Done, slug) => Ok(Redirect::to(&format!("/speakers/{slug}")).into_response()),
+        (Renamed::NotFound, _) => Err(AppError::NotFound),
+        (Renamed::Taken(other), _) => Err(AppError::Conflict(format!(
+            "Another speaker is called {name} (/speakers/{other}): merge this speaker into them instead."
+        ))),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct MergeForm {
+    csrf: String,
+    /// The slug of the one that goes away.
+    from: String,
+    /// The slug (or the name) of the one that stays.
+    into: String,
+    reason: Option<String>,
+}
+
+/// The slug a merge form's "into" names: a slug, or a name as the field's suggestions show it.
+fn into_slug(into: &str) -> String {
+    let into = into.trim();
+    // `Name (slug)`, as the suggestions read.
+    match into.rsplit_once(" (") {
+        Some((_, rest)) if rest.ends_with(')') => rest.trim_end_matches(')').to_string(),
+        _ => into
+            .trim_start_matches('/')
+            .rsplit('/')
+            .next()
+            .unwrap_or(into)
+            .to_string(),
+    }
+}
+
+/// Merges one topic into another: its exchanges move, its address redirects.
+pub async fn topic_merge(
+    State(state): State<AppState>,
+    editor: Editor,
+    Form(form): Form<MergeForm>,
+) -> Result<Response> {
+    editor.check_csrf(&form.csrf)?;
+    state.writable()?;
+    let into = into_slug(&form.into);
+    if form.from == into {
+        return Err(AppError::BadRequest(
+            "A topic cannot be merged into itself.".into(),
+        ));
+    }
+    let who = Who {
+        editor: Some(&editor.0.editor),
+        reason: form.reason.as_deref(),
+    };
+    if !corrections::merge_topics(&state.pool, &form.from, &into, who).await? {
+        return Err(AppError::NotFoundWithLink {
+            message: format!(
+                "Both topics must exist: `{}` and `{into}` (give the address or slug of the topic to keep).",
+                form.from
+            ),
+            href: "/topics".into(),
+            link_text: "Topics".into(),
+        });
+    }
+    Ok(Redirect::to(&format!("/topics/{into}")).into_response())
+}
+
+/// Merges one speaker into another: every turn moves, the address redirects.
+pub async fn speaker_merge(
+    State(state): State<AppState>,
+    editor: Editor,
+    Form(form): Form<MergeForm>,
+) -> Result<Response> {
+    editor.check_csrf(&form.csrf)?;
+    state.writable()?;
+    let into = into_slug(&form.into);
+    if form.from == into {
+        return Err(AppError::BadRequest(
+            "A speaker cannot be merged into themselves.".into(),
+        ));
+    }
+    let who = Who {
+        editor: Some(&editor.0.editor),
+        reason: form.reason.as_deref(),
+    };
+    if !corrections::merge_speakers(&state.pool, &form.from, &into, who).await? {
+        return Err(AppError::NotFoundWithLink {
+            message: format!(
+                "Both speakers must exist: `{}` and `{into}` (give the address or slug of the speaker to keep).",
+                form.from
+            ),
+            href: "/speakers".into(),
+            link_text: "Speakers".into(),
+        });
+    }
+    Ok(Redirect::to(&format!("/speakers/{into}")).into_response())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::into_slug;
+
+    #[test]
+    fn the_kept_one_is_named_by_slug_address_or_suggestion() {
+        assert_eq!(into_slug("ukraine"), "ukraine");
+        assert_eq!(into_slug("/topics/ukraine"), "ukraine");
+        assert_eq!(into_slug("Sergey Lavrov (sergey-lavrov)"), "sergey-lavrov");
+    }
+}

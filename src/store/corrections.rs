@@ -1,0 +1,1310 @@
+//! Corrections as data: the one owner of every change an editor makes to what the reader found.
+//!
+//! Each change is a row of `correction` (what, which target by a stable key, the new value, who,
+//! when, why). A transcript's stored rows are derived from its reading plus its corrections that
+//! are not undone, in the order they were made ([`super::write::rederive`]); making a correction
+//! records it and derives its transcript again in one transaction, and reindex is the same
+//! derivation over every transcript, so a correction survives reindex by construction. Undoing
+//! one marks it undone and derives again: the earlier value (an older correction, or the
+//! reading) comes back.
+
+use super::derive::TopicEdit;
+use super::write::{Edits, Imported, NewTranscript, Reindexed, StoreError, Upload};
+use super::{fingerprint, sha256_hex, write};
+use crate::parse::{self, Document, Role, names};
+use serde::Serialize;
+use sqlx::{SqliteConnection, SqlitePool};
+use std::collections::HashMap;
+
+/// A transcript field an editor may set.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Field {
+    Title,
+    Date,
+    Place,
+    SourceUrl,
+}
+
+impl Field {
+    pub const ALL: [Field; 4] = [Field::Title, Field::Date, Field::Place, Field::SourceUrl];
+
+    pub fn key(self) -> &'static str {
+        match self {
+            Field::Title => "title",
+            Field::Date => "date",
+            Field::Place => "place",
+            Field::SourceUrl => "source_url",
+        }
+    }
+
+    fn words(self) -> &'static str {
+        match self {
+            Field::Title => "title",
+            Field::Date => "date",
+            Field::Place => "place",
+            Field::SourceUrl => "source address",
+        }
+    }
+
+    fn of(self, edits: &Edits) -> Option<&String> {
+        match self {
+            Field::Title => edits.title.as_ref(),
+            Field::Date => edits.date.as_ref(),
+            Field::Place => edits.place.as_ref(),
+            Field::SourceUrl => edits.source_url.as_ref(),
+        }
+    }
+
+    fn set(self, edits: &mut Edits, value: Option<String>) {
+        match self {
+            Field::Title => edits.title = value,
+            Field::Date => edits.date = value,
+            Field::Place => edits.place = value,
+            Field::SourceUrl => edits.source_url = value,
+        }
+    }
+
+    fn parse(key: &str) -> Option<Field> {
+        Field::ALL.into_iter().find(|f| f.key() == key)
+    }
+}
+
+/// One change an editor makes to one transcript. Turns and exchanges are named by their
+/// position on the page the editor saw; the row keeps them by fingerprint.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Change {
+    /// A header field; `None` clears what an editor set before (the reading's value returns).
+    Field { field: Field, value: Option<String> },
+    /// Every turn of a label as printed given to a stored speaker.
+    Speaker { label: String, speaker_id: i64 },
+    /// Every turn of a label as printed given to a new speaker of this name.
+    NewSpeaker { label: String, name: String },
+    /// A turn's role (0-based position in the transcript).
+    Role { turn: usize, role: Role },
+    /// A topic added to exchange `exchange` (its number): an existing one by name, else a new
+    /// one of this kind.
+    TopicAdd {
+        exchange: i64,
+        name: String,
+        kind: String,
+    },
+    /// A topic (by slug) taken off exchange `exchange`.
+    TopicRemove { exchange: i64, slug: String },
+}
+
+/// Who makes a correction, and why.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Who<'a> {
+    pub editor: Option<&'a str>,
+    pub reason: Option<&'a str>,
+}
+
+/// What the corrections of a transcript that are not undone add up to.
+#[derive(Debug, Default)]
+pub(super) struct Effective {
+    pub edits: Edits,
+    pub assignments: HashMap<String, i64>,
+    pub roles: HashMap<String, Role>,
+    pub topic_edits: Vec<TopicEdit>,
+}
+
+impl Effective {
+    /// Gives the turns their corrected roles and, when any changed, groups the exchanges again.
+    pub fn apply_roles(&self, doc: &mut Document) {
+        if self.roles.is_empty() {
+            return;
+        }
+        let keys = turn_keys(doc);
+        let mut changed = false;
+        for (turn, key) in doc.turns.iter_mut().zip(keys) {
+            if let Some(role) = self.roles.get(&key)
+                && turn.role != *role
+            {
+                turn.role = *role;
+                changed = true;
+            }
+        }
+        if changed {
+            parse::rebuild_exchanges(doc);
+        }
+    }
+}
+
+/// A stable key for each turn: a hash of its label and folded text, with the number of the
+/// occurrence when the same words come again (`Thank you.`).
+pub fn turn_keys(doc: &Document) -> Vec<String> {
+    let mut seen: HashMap<String, usize> = HashMap::new();
+    doc.turns
+        .iter()
+        .map(|t| {
+            let text = format!(
+                "{}\n{}",
+                t.label.as_deref().unwrap_or(""),
+                names::fold(&t.paragraphs.join(" "))
+            );
+            let base = sha256_hex(text.as_bytes())[..16].to_string();
+            let n = seen.entry(base.clone()).or_default();
+            *n += 1;
+            if *n == 1 { base } else { format!("{base}-{n}") }
+        })
+        .collect()
+}
+
+/// The speaker a slug names now: its own, or where a merged or renamed slug redirects.
+async fn speaker_by_slug(
+    conn: &mut SqliteConnection,
+    slug: &str,
+) -> Result<Option<i64>, sqlx::Error> {
+    sqlx::query_scalar(
+        "SELECT id FROM speaker WHERE slug = ?1 UNION ALL SELECT speaker_id FROM speaker_redirect WHERE slug = ?1 LIMIT 1",
+    )
+    .bind(slug)
+    .fetch_optional(&mut *conn)
+    .await
+}
+
+/// The topic a slug names now: its own, or where a merged slug redirects.
+async fn topic_by_slug(
+    conn: &mut SqliteConnection,
+    slug: &str,
+) -> Result<Option<i64>, sqlx::Error> {
+    sqlx::query_scalar(
+        "SELECT id FROM topic WHERE slug = ?1 UNION ALL SELECT topic_id FROM topic_redirect WHERE slug = ?1 LIMIT 1",
+    )
+    .bind(slug)
+    .fetch_optional(&mut *conn)
+    .await
+}
+
+/// Adds up a transcript's corrections that are not undone, oldest first: the latest for each
+/// target wins.
+pub(super) async fn effective(
+    conn: &mut SqliteConnection,
+    transcript_id: i64,
+) -> Result<Effective, sqlx::Error> {
+    let rows: Vec<(String, String, Option<String>, Option<String>)> = sqlx::query_as(
+        "SELECT kind, target, value, after FROM correction WHERE transcript_id = ? AND undone_at IS NULL ORDER BY id",
+    )
+    .bind(transcript_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    let mut out = Effective::default();
+    let mut topics: Vec<(String, String, bool, Option<String>)> = Vec::new();
+    for (kind, target, value, after) in rows {
+        if let Some(field) = Field::parse(&kind) {
+            field.set(&mut out.edits, value);
+            continue;
+        }
+        match kind.as_str() {
+            "speaker" => {
+                let Some(slug) = value else { continue };
+                match speaker_by_slug(conn, &slug).await? {
+                    Some(id) => {
+                        out.assignments.insert(target, id);
+                    }
+                    // A speaker since removed: the reading decides again.
+                    None => {
+                        out.assignments.remove(&target);
+                    }
+                }
+            }
+            "role" => {
+                if let Some(role) = value.as_deref().and_then(Role::parse) {
+                    out.roles.insert(target, role);
+                }
+            }
+            "topic-add" | "topic-remove" => {
+                let Some(slug) = value else { continue };
+                let add = kind == "topic-add";
+                topics.retain(|(fp, s, _, _)| !(*fp == target && *s == slug));
+                topics.push((target, slug, add, after));
+            }
+            _ => {}
+        }
+    }
+    for (fingerprint, slug, add, name) in topics {
+        let id = match topic_by_slug(conn, &slug).await? {
+            Some(id) => Some(id),
+            // A topic added by an editor and since gone comes back under its name.
+            None if add => match name {
+                Some(name) => Some(write::resolve_topic(conn, &name, "theme").await?),
+                None => None,
+            },
+            None => None,
+        };
+        if let Some(topic_id) = id {
+            out.topic_edits.push(TopicEdit {
+                fingerprint,
+                topic_id,
+                add,
+            });
+        }
+    }
+    Ok(out)
+}
+
+/// Writes what the corrections add up to where the pages and the export read it: the edited
+/// fields, the label assignments and the topic choices of one transcript.
+pub(super) async fn write_choices(
+    conn: &mut SqliteConnection,
+    transcript_id: i64,
+    effective: &Effective,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("DELETE FROM speaker_assignment WHERE transcript_id = ?")
+        .bind(transcript_id)
+        .execute(&mut *conn)
+        .await?;
+    let assignments: Vec<(i64, &String, i64)> = effective
+        .assignments
+        .iter()
+        .map(|(label, id)| (transcript_id, label, *id))
+        .collect();
+    sqlx::query("INSERT INTO speaker_assignment (transcript_id, label, speaker_id) SELECT value ->> 0, value ->> 1, value ->> 2 FROM json_each(?)")
+        .bind(serde_json::to_string(&assignments).unwrap_or_else(|_| "[]".into()))
+        .execute(&mut *conn)
+        .await?;
+    sqlx::query("DELETE FROM topic_edit WHERE transcript_id = ?")
+        .bind(transcript_id)
+        .execute(&mut *conn)
+        .await?;
+    let edits: Vec<(i64, &String, i64, &str)> = effective
+        .topic_edits
+        .iter()
+        .map(|e| {
+            (
+                transcript_id,
+                &e.fingerprint,
+                e.topic_id,
+                if e.add { "add" } else { "remove" },
+            )
+        })
+        .collect();
+    sqlx::query("INSERT OR REPLACE INTO topic_edit (transcript_id, fingerprint, topic_id, action) SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3 FROM json_each(?)")
+        .bind(serde_json::to_string(&edits).unwrap_or_else(|_| "[]".into()))
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+/// Lists a re-reading by a newer reader in the transcript's history.
+pub(super) async fn record_reread(
+    conn: &mut SqliteConnection,
+    transcript_id: i64,
+    was: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("INSERT INTO correction (transcript_id, kind, value, before, after) VALUES (?, 'reread', ?, ?, ?)")
+        .bind(transcript_id)
+        .bind(parse::READER_VERSION.to_string())
+        .bind(format!("read by reader version {was}"))
+        .bind(format!("re-read with reader version {}", parse::READER_VERSION))
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+/// A correction row before it is written.
+struct Row {
+    kind: String,
+    target: String,
+    value: Option<String>,
+    before: Option<String>,
+    after: Option<String>,
+    place: Option<String>,
+}
+
+/// The transcript as its page shows it now, to compare the editor's form with.
+struct Current {
+    title: String,
+    date: Option<String>,
+    place: Option<String>,
+    source_url: Option<String>,
+    /// Per turn: key, role, label, speaker's name.
+    turns: Vec<(String, Role, Option<String>, String)>,
+    /// Per exchange: number, fingerprint.
+    exchanges: Vec<(i64, String)>,
+}
+
+async fn current(
+    conn: &mut SqliteConnection,
+    transcript_id: i64,
+) -> Result<Option<Current>, StoreError> {
+    type Head = (String, Option<String>, Option<String>, Option<String>);
+    let head: Option<Head> =
+        sqlx::query_as("SELECT title, date, place, source_url FROM transcript WHERE id = ?")
+            .bind(transcript_id)
+            .fetch_optional(&mut *conn)
+            .await?;
+    let Some((title, date, place, source_url)) = head else {
+        return Ok(None);
+    };
+    // The keys come from the reading with the roles corrected, as the page was derived.
+    let (mut doc, _, _) = write::read_source(conn, transcript_id).await??;
+    effective(conn, transcript_id).await?.apply_roles(&mut doc);
+    let names: Vec<String> = sqlx::query_scalar(
+        "SELECT s.name FROM turn t JOIN speaker s ON s.id = t.speaker_id WHERE t.transcript_id = ? ORDER BY t.position",
+    )
+    .bind(transcript_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    let keys = turn_keys(&doc);
+    let turns = doc
+        .turns
+        .iter()
+        .zip(keys)
+        .enumerate()
+        .map(|(i, (t, key))| {
+            let name = names.get(i).cloned().unwrap_or_else(|| t.speaker.clone());
+            (key, t.role, t.label.clone(), name)
+        })
+        .collect();
+    let exchanges = doc
+        .exchanges
+        .iter()
+        .map(|e| {
+            (
+                e.number as i64,
+                fingerprint(&doc.turns[e.question].paragraphs),
+            )
+        })
+        .collect();
+    Ok(Some(Current {
+        title,
+        date,
+        place,
+        source_url,
+        turns,
+        exchanges,
+    }))
+}
+
+/// The archive's count of transcripts, which topics are judged against.
+async fn transcripts(conn: &mut SqliteConnection) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar("SELECT count(*) FROM transcript")
+        .fetch_one(conn)
+        .await
+}
+
+/// Records an editor's changes to one transcript and derives it again, in one transaction.
+/// Changes that would change nothing are passed over. Returns how many corrections were
+/// recorded, or `None` when the transcript does not exist; a change naming a turn, an exchange
+/// or a topic that does not exist is refused ([`Refused`]) and nothing is written.
+pub async fn correct(
+    pool: &SqlitePool,
+    transcript_id: i64,
+    changes: &[Change],
+    who: Who<'_>,
+) -> Result<Option<usize>, CorrectError> {
+    let mut tx = pool
+        .begin_with("BEGIN IMMEDIATE")
+        .await
+        .map_err(StoreError::from)?;
+    let n = correct_in(&mut tx, transcript_id, changes, who).await?;
+    tx.commit().await.map_err(StoreError::from)?;
+    Ok(n)
+}
+
+/// Why a correction was not made.
+#[derive(Debug, thiserror::Error)]
+pub enum CorrectError {
+    #[error("{0}")]
+    Store(#[from] StoreError),
+    /// The change names something the transcript does not have; the message says what.
+    #[error("{0}")]
+    Refused(String),
+}
+
+impl From<parse::ParseError> for CorrectError {
+    fn from(e: parse::ParseError) -> Self {
+        CorrectError::Store(StoreError::Parse(e))
+    }
+}
+
+impl From<sqlx::Error> for CorrectError {
+    fn from(e: sqlx::Error) -> Self {
+        CorrectError::Store(StoreError::Db(e))
+    }
+}
+
+async fn correct_in(
+    tx: &mut SqliteConnection,
+    transcript_id: i64,
+    changes: &[Change],
+    who: Who<'_>,
+) -> Result<Option<usize>, CorrectError> {
+    let Some(now) = current(tx, transcript_id).await? else {
+        return Ok(None);
+    };
+    let mut rows: Vec<Row> = Vec::new();
+    for change in changes {
+        match change {
+            Change::Field { field, value } => {
+                let shown = match field {
+                    Field::Title => Some(&now.title),
+                    Field::Date => now.date.as_ref(),
+                    Field::Place => now.place.as_ref(),
+                    Field::SourceUrl => now.source_url.as_ref(),
+                };
+                if value.as_ref() == shown {
+                    continue;
+                }
+                rows.push(Row {
+                    kind: field.key().into(),
+                    target: String::new(),
+                    value: value.clone(),
+                    before: shown.cloned(),
+                    after: value.clone(),
+                    place: Some(field.words().into()),
+                });
+            }
+            Change::Speaker { label, speaker_id } => {
+                let Some(before) = now
+                    .turns
+                    .iter()
+                    .find(|t| t.2.as_deref().unwrap_or("") == label)
+                else {
+                    return Err(CorrectError::Refused(format!(
+                        "No turn of this transcript is labelled `{label}`."
+                    )));
+                };
+                let speaker: Option<(String, String)> =
+                    sqlx::query_as("SELECT slug, name FROM speaker WHERE id = ?")
+                        .bind(speaker_id)
+                        .fetch_optional(&mut *tx)
+                        .await?;
+                let Some((slug, name)) = speaker else {
+                    return Err(CorrectError::Refused(format!(
+                        "There is no speaker number {speaker_id}; pick one from the list or type a new name."
+                    )));
+                };
+                if before.3 == name {
+                    continue;
+                }
+                rows.push(Row {
+                    kind: "speaker".into(),
+                    target: label.clone(),
+                    value: Some(slug),
+                    before: Some(before.3.clone()),
+                    after: Some(name),
+                    place: Some(label_place(label)),
+                });
+            }
+            Change::NewSpeaker { label, name } => {
+                let name = name.trim();
+                let Some(before) = now
+                    .turns
+                    .iter()
+                    .find(|t| t.2.as_deref().unwrap_or("") == label)
+                else {
+                    return Err(CorrectError::Refused(format!(
+                        "No turn of this transcript is labelled `{label}`."
+                    )));
+                };
+                if name.is_empty() || before.3 == name {
+                    continue;
+                }
+                let slug = new_speaker(tx, name).await?;
+                rows.push(Row {
+                    kind: "speaker".into(),
+                    target: label.clone(),
+                    value: Some(slug),
+                    before: Some(before.3.clone()),
+                    after: Some(format!("{name} (new speaker)")),
+                    place: Some(label_place(label)),
+                });
+            }
+            Change::Role { turn, role } => {
+                let Some((key, was, label, name)) = now.turns.get(*turn) else {
+                    return Err(CorrectError::Refused(format!(
+                        "This transcript has {} turns; there is no turn {}.",
+                        now.turns.len(),
+                        turn + 1
+                    )));
+                };
+                if was == role {
+                    continue;
+                }
+                rows.push(Row {
+                    kind: "role".into(),
+                    target: key.clone(),
+                    value: Some(role.as_str().into()),
+                    before: Some(was.as_str().into()),
+                    after: Some(role.as_str().into()),
+                    place: Some(format!(
+                        "turn {} ({})",
+                        turn + 1,
+                        label.as_deref().unwrap_or(name)
+                    )),
+                });
+            }
+            Change::TopicAdd {
+                exchange,
+                name,
+                kind,
+            } => {
+                let fp = exchange_key(&now, *exchange)?;
+                let topic_id = write::resolve_topic(tx, name.trim(), kind).await?;
+                let (slug, name): (String, String) =
+                    sqlx::query_as("SELECT slug, name FROM topic WHERE id = ?")
+                        .bind(topic_id)
+                        .fetch_one(&mut *tx)
+                        .await?;
+                rows.push(Row {
+                    kind: "topic-add".into(),
+                    target: fp,
+                    value: Some(slug),
+                    before: None,
+                    after: Some(name),
+                    place: Some(format!("exchange {exchange}")),
+                });
+            }
+            Change::TopicRemove { exchange, slug } => {
+                let fp = exchange_key(&now, *exchange)?;
+                let topic: Option<(String, String)> = sqlx::query_as(
+                    "SELECT slug, name FROM topic WHERE id = (SELECT id FROM topic WHERE slug = ?1 UNION ALL SELECT topic_id FROM topic_redirect WHERE slug = ?1 LIMIT 1)",
+                )
+                .bind(slug)
+                .fetch_optional(&mut *tx)
+                .await?;
+                let Some((slug, name)) = topic else {
+                    return Err(CorrectError::Refused(format!(
+                        "There is no topic `{slug}`."
+                    )));
+                };
+                rows.push(Row {
+                    kind: "topic-remove".into(),
+                    target: fp,
+                    value: Some(slug),
+                    before: Some(name),
+                    after: None,
+                    place: Some(format!("exchange {exchange}")),
+                });
+            }
+        }
+    }
+    if rows.is_empty() {
+        return Ok(Some(0));
+    }
+    let recorded = rows.len();
+    insert(tx, Some(transcript_id), &rows, who).await?;
+    let count = transcripts(tx).await?;
+    let mut report = Reindexed::default();
+    let mut went = HashMap::new();
+    write::rederive(tx, transcript_id, count, &mut report, &mut went).await??;
+    write::redirect_emptied_speakers(tx, &went).await?;
+    Ok(Some(recorded))
+}
+
+fn label_place(label: &str) -> String {
+    if label.is_empty() {
+        "the unlabelled turns".into()
+    } else {
+        format!("label {label}")
+    }
+}
+
+fn exchange_key(now: &Current, number: i64) -> Result<String, CorrectError> {
+    now.exchanges
+        .iter()
+        .find(|(n, _)| *n == number)
+        .map(|(_, fp)| fp.clone())
+        .ok_or_else(|| {
+            CorrectError::Refused(format!(
+                "This transcript has {} exchanges; there is no exchange {number}.",
+                now.exchanges.len()
+            ))
+        })
+}
+
+/// A new speaker of this name (a person, unless the name is an outlet's), or the stored one
+/// with the same name: its slug.
+async fn new_speaker(conn: &mut SqliteConnection, name: &str) -> Result<String, sqlx::Error> {
+    let key = names::fold(name);
+    if let Some(slug) = sqlx::query_scalar::<_, String>("SELECT slug FROM speaker WHERE key = ?")
+        .bind(&key)
+        .fetch_optional(&mut *conn)
+        .await?
+    {
+        return Ok(slug);
+    }
+    let base = super::slugify(name, 60);
+    let base = if base.is_empty() {
+        "speaker".to_string()
+    } else {
+        base
+    };
+    let taken: Vec<String> = sqlx::query_scalar(
+        "SELECT slug FROM speaker WHERE slug = ?1 OR (slug > ?1 || '-' AND slug < ?1 || '.') \
+         UNION ALL SELECT slug FROM speaker_redirect WHERE slug = ?1 OR (slug > ?1 || '-' AND slug < ?1 || '.')",
+    )
+    .bind(&base)
+    .fetch_all(&mut *conn)
+    .await?;
+    let slug = std::iter::once(base.clone())
+        .chain((2..).map(|n| format!("{base}-{n}")))
+        .find(|s| !taken.contains(s))
+        .unwrap_or(base);
+    sqlx::query(
+        "INSERT INTO speaker (slug, name, key, surname, kind) VALUES (?, ?, ?, ?, 'person')",
+    )
+    .bind(&slug)
+    .bind(name)
+    .bind(&key)
+    .bind(names::match_surname(name))
+    .execute(&mut *conn)
+    .await?;
+    Ok(slug)
+}
+
+async fn insert(
+    conn: &mut SqliteConnection,
+    transcript_id: Option<i64>,
+    rows: &[Row],
+    who: Who<'_>,
+) -> Result<(), sqlx::Error> {
+    let json: Vec<_> = rows
+        .iter()
+        .map(|r| {
+            (
+                transcript_id,
+                &r.kind,
+                &r.target,
+                &r.value,
+                &r.before,
+                &r.after,
+                &r.place,
+                who.editor,
+                who.reason.map(str::trim).filter(|r| !r.is_empty()),
+            )
+        })
+        .collect();
+    sqlx::query(
+        "INSERT INTO correction (transcript_id, kind, target, value, before, after, place, editor, reason) \
+         SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4, value ->> 5, value ->> 6, value ->> 7, value ->> 8 FROM json_each(?)",
+    )
+    .bind(serde_json::to_string(&json).unwrap_or_else(|_| "[]".into()))
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// Stores a reviewed draft: the reading as the reader made it, then the reviewer's changes as
+/// corrections by the same editor, in one transaction. `reviewed` is the draft's reading with
+/// the reviewer's roles; its turns are the reading's.
+pub async fn publish(
+    pool: &SqlitePool,
+    upload: &Upload<'_>,
+    reviewed: &Document,
+    edits: &Edits,
+    assignments: &HashMap<String, i64>,
+) -> Result<Imported, StoreError> {
+    let media = write::media_type(upload.file_name, upload.declared_type);
+    let read = parse::parse_bytes(upload.bytes, upload.file_name.or(Some(media.as_str())))?;
+    let prepared = write::Prepared::new(read.clone());
+    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+    let none = HashMap::new();
+    let item = NewTranscript {
+        upload: *upload,
+        prepared: &prepared,
+        edits: &Edits::default(),
+        assignments: &none,
+        join_republications: true,
+    };
+    let outcome = write::store_batch(&mut tx, &[item])
+        .await?
+        .into_iter()
+        .next()
+        .ok_or_else(|| sqlx::Error::Protocol("a batch of one stored nothing".into()))?;
+    let Imported::New { id, .. } = &outcome else {
+        tx.commit().await?;
+        return Ok(outcome);
+    };
+    write::index_transcripts(&mut tx, &[*id]).await?;
+    let mut changes: Vec<Change> = Field::ALL
+        .into_iter()
+        .filter_map(|f| {
+            f.of(edits).map(|v| Change::Field {
+                field: f,
+                value: Some(v.clone()),
+            })
+        })
+        .collect();
+    let mut labels: Vec<(&String, &i64)> = assignments.iter().collect();
+    labels.sort();
+    changes.extend(labels.into_iter().map(|(label, id)| Change::Speaker {
+        label: label.clone(),
+        speaker_id: *id,
+    }));
+    if reviewed.turns.len() == read.turns.len() {
+        changes.extend(
+            reviewed
+                .turns
+                .iter()
+                .zip(&read.turns)
+                .enumerate()
+                .filter(|(_, (a, b))| a.role != b.role)
+                .map(|(turn, (a, _))| Change::Role { turn, role: a.role }),
+        );
+    }
+    let who = Who {
+        editor: upload.uploaded_by,
+        reason: Some("review before publishing"),
+    };
+    match correct_in(&mut tx, *id, &changes, who).await {
+        Ok(_) => {}
+        Err(CorrectError::Store(e)) => return Err(e),
+        // What the review names is the reading's own: only a speaker removed meanwhile can
+        // be missing; the reading's choice for that label then stands, and the rest is kept.
+        Err(CorrectError::Refused(_)) => {
+            changes.retain(|c| !matches!(c, Change::Speaker { .. }));
+            match correct_in(&mut tx, *id, &changes, who).await {
+                Ok(_) | Err(CorrectError::Refused(_)) => {}
+                Err(CorrectError::Store(e)) => return Err(e),
+            }
+        }
+    }
+    // Not yet served: the address follows the title and date the review gave it.
+    let slug = write::name_anew(&mut tx, *id).await?;
+    let outcome = match outcome {
+        Imported::New {
+            id,
+            exchanges,
+            turns,
+            ..
+        } => Imported::New {
+            id,
+            slug,
+            exchanges,
+            turns,
+        },
+        other => other,
+    };
+    tx.commit().await?;
+    Ok(outcome)
+}
+
+/// One entry of a transcript's (or the archive's) history.
+#[derive(Debug, Clone, Serialize, sqlx::FromRow, utoipa::ToSchema)]
+pub struct Entry {
+    pub id: i64,
+    /// `title`, `date`, `place`, `source_url`, `speaker`, `role`, `topic-add`, `topic-remove`,
+    /// `topic-merge`, `topic-rename`, `speaker-merge`, `speaker-rename`, `reread`.
+    pub kind: String,
+    /// Where in the transcript: `exchange 4`, `turn 12 (Q)`, `label MR. PESKOV`.
+    pub place: Option<String>,
+    pub before: Option<String>,
+    pub after: Option<String>,
+    /// The editor who made it; none for the reader's own re-reading and for choices kept from
+    /// before corrections were recorded.
+    pub editor: Option<String>,
+    pub reason: Option<String>,
+    /// When, in UTC (`2026-12-03T09:15:00Z`).
+    pub at: String,
+    pub undone_at: Option<String>,
+    pub undone_by: Option<String>,
+    /// The transcript it corrects (none for archive-wide changes).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub transcript: Option<String>,
+}
+
+impl Entry {
+    /// What changed, in words: `Role`, `Topic added`.
+    pub fn what(&self) -> &'static str {
+        match self.kind.as_str() {
+            "title" => "Title",
+            "date" => "Date",
+            "place" => "Place",
+            "source_url" => "Source address",
+            "speaker" => "Speaker",
+            "role" => "Role",
+            "topic-add" => "Topic added",
+            "topic-remove" => "Topic removed",
+            "topic-merge" => "Topics merged",
+            "topic-rename" => "Topic renamed",
+            "speaker-merge" => "Speakers merged",
+            "speaker-rename" => "Speaker renamed",
+            "reread" => "Read again",
+            _ => "Change",
+        }
+    }
+
+    /// Whether it can be undone from the history (not yet undone, and an editor's).
+    pub fn undoable(&self) -> bool {
+        self.undone_at.is_none()
+            && self.kind != "reread"
+            && self.kind != "topic-merge"
+            && self.kind != "speaker-merge"
+    }
+}
+
+macro_rules! entry {
+    () => {
+        "SELECT c.id, c.kind, c.place, c.before, c.after, c.editor, c.reason, c.at, c.undone_at, c.undone_by, t.slug AS transcript \
+         FROM correction c LEFT JOIN transcript t ON t.id = c.transcript_id"
+    };
+}
+
+/// A transcript's corrections, newest first.
+pub async fn history(
+    db: impl sqlx::SqliteExecutor<'_>,
+    transcript_id: i64,
+) -> Result<Vec<Entry>, sqlx::Error> {
+    sqlx::query_as(concat!(
+        entry!(),
+        " WHERE c.transcript_id = ? ORDER BY c.id DESC"
+    ))
+    .bind(transcript_id)
+    .fetch_all(db)
+    .await
+}
+
+/// One correction.
+pub async fn entry(
+    db: impl sqlx::SqliteExecutor<'_>,
+    id: i64,
+) -> Result<Option<Entry>, sqlx::Error> {
+    sqlx::query_as(concat!(entry!(), " WHERE c.id = ?"))
+        .bind(id)
+        .fetch_optional(db)
+        .await
+}
+
+/// When a transcript was last corrected and how many of its corrections stand (undone ones
+/// and re-readings left out); `None` when it has none.
+pub async fn last_corrected(
+    db: impl sqlx::SqliteExecutor<'_>,
+    transcript_id: i64,
+) -> Result<Option<(String, i64)>, sqlx::Error> {
+    let (at, n): (Option<String>, i64) = sqlx::query_as(
+        "SELECT max(at), count(*) FROM correction WHERE transcript_id = ? AND undone_at IS NULL AND kind <> 'reread'",
+    )
+    .bind(transcript_id)
+    .fetch_one(db)
+    .await?;
+    Ok(at.map(|at| (at, n)))
+}
+
+/// The archive's corrections, newest first, `limit` of them before correction `before`
+/// (keyset paging).
+pub async fn recent(
+    db: impl sqlx::SqliteExecutor<'_>,
+    before: Option<i64>,
+    limit: i64,
+) -> Result<Vec<Entry>, sqlx::Error> {
+    sqlx::query_as(concat!(
+        entry!(),
+        " WHERE c.id < ? AND c.kind <> 'reread' ORDER BY c.id DESC LIMIT ?"
+    ))
+    .bind(before.unwrap_or(i64::MAX))
+    .bind(limit)
+    .fetch_all(db)
+    .await
+}
+
+/// What undoing a correction did.
+#[derive(Debug, PartialEq)]
+pub enum Undone {
+    /// The earlier value is back; the slug of the transcript (if any) it was on.
+    Done(Option<String>),
+    NotFound,
+    /// Already undone, or of a kind that cannot be undone; the message says which.
+    Refused(String),
+}
+
+/// Undoes a correction: it stays in the history, marked undone by `editor`, and its transcript
+/// is derived again without it (an archive-wide rename is reversed).
+pub async fn undo(pool: &SqlitePool, id: i64, editor: &str) -> Result<Undone, StoreError> {
+    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+    type Stored = (Option<i64>, String, String, Option<String>, Option<String>);
+    let row: Option<Stored> = sqlx::query_as(
+        "SELECT transcript_id, kind, target, before, undone_at FROM correction WHERE id = ?",
+    )
+    .bind(id)
+    .fetch_optional(&mut *tx)
+    .await?;
+    let Some((transcript_id, kind, target, before, undone_at)) = row else {
+        return Ok(Undone::NotFound);
+    };
+    if undone_at.is_some() {
+        return Ok(Undone::Refused(
+            "This correction was already undone.".into(),
+        ));
+    }
+    match kind.as_str() {
+        "reread" => {
+            return Ok(Undone::Refused(
+                "A re-reading by a newer reader is not an editor's correction; correct what it read instead.".into(),
+            ));
+        }
+        "topic-merge" | "speaker-merge" => {
+            return Ok(Undone::Refused(
+                "A merge cannot be undone from the history: give the exchanges or labels back one transcript at a time.".into(),
+            ));
+        }
+        _ => {}
+    }
+    sqlx::query("UPDATE correction SET undone_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now'), undone_by = ? WHERE id = ?")
+        .bind(editor)
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+    let slug = match transcript_id {
+        Some(tid) => {
+            let count = transcripts(&mut tx).await?;
+            let mut report = Reindexed::default();
+            let mut went = HashMap::new();
+            write::rederive(&mut tx, tid, count, &mut report, &mut went).await??;
+            write::redirect_emptied_speakers(&mut tx, &went).await?;
+            sqlx::query_scalar("SELECT slug FROM transcript WHERE id = ?")
+                .bind(tid)
+                .fetch_optional(&mut *tx)
+                .await?
+        }
+        None => {
+            if kind == "topic-rename"
+                && let Some(name) = &before
+            {
+                let other: Option<String> =
+                    sqlx::query_scalar("SELECT slug FROM topic WHERE key = ? AND slug <> ?")
+                        .bind(names::fold(name))
+                        .bind(&target)
+                        .fetch_optional(&mut *tx)
+                        .await?;
+                if let Some(other) = other {
+                    return Ok(Undone::Refused(format!(
+                        "Another topic is now called {name} (/topics/{other}); merge the two instead."
+                    )));
+                }
+                rename_topic_in(&mut tx, &target, name).await?;
+            }
+            if kind == "speaker-rename"
+                && let Some(name) = &before
+            {
+                let slug: Option<String> = sqlx::query_scalar("SELECT s.slug FROM speaker s WHERE s.id = (SELECT id FROM speaker WHERE slug = ?1 UNION ALL SELECT speaker_id FROM speaker_redirect WHERE slug = ?1 LIMIT 1)")
+                    .bind(&target)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+                if let Some(slug) = slug
+                    && let (Renamed::Taken(other), _, _) =
+                        rename_speaker_in(&mut tx, &slug, name).await?
+                {
+                    return Ok(Undone::Refused(format!(
+                        "Another speaker is now called {name} (/speakers/{other}); merge the two instead."
+                    )));
+                }
+            }
+            None
+        }
+    };
+    tx.commit().await?;
+    Ok(Undone::Done(slug))
+}
+
+/// Merges the topic `from` into `into` (slugs): its exchanges and editors' choices move, its
+/// names become the kept one's aliases (a later reading that finds them gives their exchanges
+/// to it) and its address redirects. Recorded in the archive's history. `false` when either
+/// does not exist (nothing is written).
+pub async fn merge_topics(
+    pool: &SqlitePool,
+    from: &str,
+    into: &str,
+    who: Who<'_>,
+) -> Result<bool, sqlx::Error> {
+    merge(
+        pool,
+        "topic",
+        from,
+        into,
+        &[
+            "INSERT OR IGNORE INTO exchange_topic (exchange_id, topic_id, origin, score, date) SELECT exchange_id, ?1, origin, score, date FROM exchange_topic WHERE topic_id = ?2",
+            "UPDATE topic_stat SET exchanges = (SELECT count(*) FROM exchange_topic WHERE topic_id = ?1) WHERE topic_id = ?1 AND ?2 IS NOT NULL",
+            "INSERT OR IGNORE INTO topic_edit (transcript_id, fingerprint, topic_id, action) SELECT transcript_id, fingerprint, ?1, action FROM topic_edit WHERE topic_id = ?2",
+            "UPDATE topic_alias SET topic_id = ?1 WHERE topic_id = ?2",
+            "INSERT OR REPLACE INTO topic_alias (key, topic_id) SELECT key, ?1 FROM topic WHERE id = ?2",
+            "UPDATE topic_redirect SET topic_id = ?1 WHERE topic_id = ?2",
+            "INSERT OR REPLACE INTO topic_redirect (slug, topic_id) SELECT slug, ?1 FROM topic WHERE id = ?2",
+            "DELETE FROM topic WHERE id = ?2",
+        ],
+        who,
+    )
+    .await
+}
+
+/// Merges one topic or speaker (`table`) into another: runs `statements` (each bound to the
+/// kept id as `?1` and the merged one as `?2`) and records the merge, in one transaction.
+async fn merge(
+    pool: &SqlitePool,
+    table: &str,
+    from: &str,
+    into: &str,
+    statements: &[&'static str],
+    who: Who<'_>,
+) -> Result<bool, sqlx::Error> {
+    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+    let find = match table {
+        "topic" => "SELECT id, name FROM topic WHERE slug = ?",
+        _ => "SELECT id, name FROM speaker WHERE slug = ?",
+    };
+    let from_row: Option<(i64, String)> = sqlx::query_as(find)
+        .bind(from)
+        .fetch_optional(&mut *tx)
+        .await?;
+    let into_row: Option<(i64, String)> = sqlx::query_as(find)
+        .bind(into)
+        .fetch_optional(&mut *tx)
+        .await?;
+    let (Some((from_id, from_name)), Some((into_id, into_name))) = (from_row, into_row) else {
+        return Ok(false);
+    };
+    if from_id == into_id {
+        return Ok(false);
+    }
+    for &statement in statements {
+        sqlx::query(statement)
+            .bind(into_id)
+            .bind(from_id)
+            .execute(&mut *tx)
+            .await?;
+    }
+    insert(
+        &mut tx,
+        None,
+        &[Row {
+            kind: format!("{table}-merge"),
+            target: from.into(),
+            value: Some(into.into()),
+            before: Some(from_name),
+            after: Some(into_name),
+            place: Some(format!("{table} {from}")),
+        }],
+        who,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(true)
+}
+
+/// What a rename did.
+#[derive(Debug, PartialEq)]
+pub enum Renamed {
+    Done,
+    NotFound,
+    /// Another topic or speaker has this name: the slug of the one to merge into instead.
+    Taken(String),
+}
+
+/// Renames a topic; its address stays, and its old name stays an alias (a reading that finds
+/// it gives its exchanges to the topic). Recorded in the archive's history; nothing is
+/// recorded when the name is unchanged.
+pub async fn rename_topic(
+    pool: &SqlitePool,
+    slug: &str,
+    name: &str,
+    who: Who<'_>,
+) -> Result<Renamed, sqlx::Error> {
+    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+    let old: Option<(i64, String)> = sqlx::query_as("SELECT id, name FROM topic WHERE slug = ?")
+        .bind(slug)
+        .fetch_optional(&mut *tx)
+        .await?;
+    let Some((id, old)) = old else {
+        return Ok(Renamed::NotFound);
+    };
+    if old == name {
+        return Ok(Renamed::Done);
+    }
+    let other: Option<String> =
+        sqlx::query_scalar("SELECT slug FROM topic WHERE key = ? AND id <> ?")
+            .bind(names::fold(name))
+            .bind(id)
+            .fetch_optional(&mut *tx)
+            .await?;
+    if let Some(other) = other {
+        return Ok(Renamed::Taken(other));
+    }
+    rename_topic_in(&mut tx, slug, name).await?;
+    insert(
+        &mut tx,
+        None,
+        &[Row {
+            kind: "topic-rename".into(),
+            target: slug.into(),
+            value: Some(name.into()),
+            before: Some(old),
+            after: Some(name.into()),
+            place: Some(format!("topic {slug}")),
+        }],
+        who,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Renamed::Done)
+}
+
+async fn rename_topic_in(
+    conn: &mut SqliteConnection,
+    slug: &str,
+    name: &str,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("INSERT OR REPLACE INTO topic_alias (key, topic_id) SELECT key, id FROM topic WHERE slug = ?")
+        .bind(slug)
+        .execute(&mut *conn)
+        .await?;
+    let key = names::fold(name);
+    sqlx::query("DELETE FROM topic_alias WHERE key = ?")
+        .bind(&key)
+        .execute(&mut *conn)
+        .await?;
+    sqlx::query("UPDATE topic SET name = ?, key = ? WHERE slug = ?")
+        .bind(name)
+        .bind(&key)
+        .bind(slug)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+/// Merges the speaker `from` into `into` (slugs): every turn, label and editor's choice of
+/// `from` becomes `into`'s, its name finds `into` on every later reading, and its address
+/// redirects. Recorded in the archive's history. `false` when either does not exist.
+pub async fn merge_speakers(
+    pool: &SqlitePool,
+    from: &str,
+    into: &str,
+    who: Who<'_>,
+) -> Result<bool, sqlx::Error> {
+    merge(
+        pool,
+        "speaker",
+        from,
+        into,
+        &[
+            "UPDATE turn SET speaker_id = ?1 WHERE speaker_id = ?2",
+            "INSERT OR IGNORE INTO alias (speaker_id, label) SELECT ?1, label FROM alias WHERE speaker_id = ?2",
+            "UPDATE speaker_assignment SET speaker_id = ?1 WHERE speaker_id = ?2",
+            "UPDATE speaker_key_alias SET speaker_id = ?1 WHERE speaker_id = ?2",
+            "INSERT OR REPLACE INTO speaker_key_alias (key, speaker_id) SELECT key, ?1 FROM speaker WHERE id = ?2",
+            "UPDATE speaker_redirect SET speaker_id = ?1 WHERE speaker_id = ?2",
+            "INSERT OR REPLACE INTO speaker_redirect (slug, speaker_id) SELECT slug, ?1 FROM speaker WHERE id = ?2",
+            "DELETE FROM speaker WHERE id = ?2",
+        ],
+        who,
+    )
+    .await
+}
+
+/// Renames a speaker (`Jean-Pierre` to `Karine Jean-Pierre`): the address follows the new name
+/// and the old one redirects; the old name finds the speaker on every later reading. Recorded
+/// in the archive's history. Returns the speaker's slug after the rename.
+pub async fn rename_speaker(
+    pool: &SqlitePool,
+    slug: &str,
+    name: &str,
+    who: Who<'_>,
+) -> Result<(Renamed, String), sqlx::Error> {
+    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+    let (renamed, new_slug, old) = rename_speaker_in(&mut tx, slug, name).await?;
+    let Some(old) = old.filter(|_| renamed == Renamed::Done) else {
+        return Ok((renamed, new_slug));
+    };
+    insert(
+        &mut tx,
+        None,
+        &[Row {
+            kind: "speaker-rename".into(),
+            target: new_slug.clone(),
+            value: Some(name.into()),
+            before: Some(old),
+            after: Some(name.into()),
+            place: Some(format!("speaker {new_slug}")),
+        }],
+        who,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok((Renamed::Done, new_slug))
+}
+
+/// Renames a speaker inside the caller's transaction: what it did, the slug after it, and the
+/// name before it when it changed one.
+async fn rename_speaker_in(
+    tx: &mut SqliteConnection,
+    slug: &str,
+    name: &str,
+) -> Result<(Renamed, String, Option<String>), sqlx::Error> {
+    let old: Option<(i64, String, String, String)> =
+        sqlx::query_as("SELECT id, name, key, kind FROM speaker WHERE slug = ?")
+            .bind(slug)
+            .fetch_optional(&mut *tx)
+            .await?;
+    let Some((id, old, old_key, kind)) = old else {
+        return Ok((Renamed::NotFound, slug.into(), None));
+    };
+    if old == name {
+        return Ok((Renamed::Done, slug.into(), None));
+    }
+    // The key keeps the kind's prefix (`outlet:`), so an outlet never becomes a person.
+    let folded = names::fold(name);
+    let key = match old_key.split_once(':') {
+        Some((prefix, _)) if kind != "person" => format!("{prefix}:{folded}"),
+        _ => folded,
+    };
+    let other: Option<String> =
+        sqlx::query_scalar("SELECT slug FROM speaker WHERE key = ? AND id <> ?")
+            .bind(&key)
+            .bind(id)
+            .fetch_optional(&mut *tx)
+            .await?;
+    if let Some(other) = other {
+        return Ok((Renamed::Taken(other), slug.into(), None));
+    }
+    let base = super::slugify(name, 60);
+    let new_slug = if base.is_empty() || base == slug {
+        slug.to_string()
+    } else {
+        let taken: Vec<String> = sqlx::query_scalar(
+            "SELECT slug FROM speaker WHERE (slug = ?1 OR (slug > ?1 || '-' AND slug < ?1 || '.')) AND id <> ?2 \
+             UNION ALL SELECT slug FROM speaker_redirect WHERE (slug = ?1 OR (slug > ?1 || '-' AND slug < ?1 || '.')) AND speaker_id <> ?2",
+        )
+        .bind(&base)
+        .bind(id)
+        .fetch_all(&mut *tx)
+        .await?;
+        std::iter::once(base.clone())
+            .chain((2..).map(|n| format!("{base}-{n}")))
+            .find(|s| !taken.contains(s))
+            .unwrap_or(base)
+    };
+    sqlx::query("INSERT OR REPLACE INTO speaker_key_alias (key, speaker_id) VALUES (?, ?)")
+        .bind(&old_key)
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query("DELETE FROM speaker_key_alias WHERE key = ?")
+        .bind(&key)
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query("DELETE FROM speaker_redirect WHERE slug = ?")
+        .bind(&new_slug)
+        .execute(&mut *tx)
+        .await?;
+    if new_slug != slug {
+        sqlx::query("INSERT OR REPLACE INTO speaker_redirect (slug, speaker_id) VALUES (?, ?)")
+            .bind(slug)
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+    }
+    sqlx::query("UPDATE speaker SET name = ?, key = ?, surname = ?, slug = ? WHERE id = ?")
+        .bind(name)
+        .bind(&key)
+        .bind(if kind == "person" {
+            names::match_surname(name)
+        } else {
+            names::surname(&names::fold(name)).to_string()
+        })
+        .bind(&new_slug)
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+    Ok((Renamed::Done, new_slug, Some(old)))
+}
