@@ -18,6 +18,14 @@ pub enum AppError {
         href: String,
         link_text: String,
     },
+    /// 410 with a way on: the thing was here and editors took it away on purpose (a hidden
+    /// topic); the message says so.
+    #[error("{message}")]
+    Gone {
+        message: String,
+        href: String,
+        link_text: String,
+    },
     /// 400: the request itself is malformed (a bad query parameter, an empty upload).
     #[error("{0}")]
     BadRequest(String),
@@ -107,6 +115,7 @@ impl AppError {
     pub fn status(&self) -> StatusCode {
         match self {
             AppError::NotFound | AppError::NotFoundWithLink { .. } => StatusCode::NOT_FOUND,
+            AppError::Gone { .. } => StatusCode::GONE,
             AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
             AppError::Conflict(_) => StatusCode::CONFLICT,
             AppError::Unauthorized => StatusCode::UNAUTHORIZED,
@@ -155,6 +164,7 @@ impl AppError {
     fn heading(&self) -> &'static str {
         match self.status() {
             StatusCode::NOT_FOUND => "Page not found",
+            StatusCode::GONE => "No longer shown",
             StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN => "Not allowed",
             StatusCode::PAYLOAD_TOO_LARGE => "Upload too large",
             StatusCode::TOO_MANY_REQUESTS => "Too many attempts",
@@ -179,6 +189,9 @@ impl IntoResponse for AppError {
         self.log();
         let link = match &self {
             AppError::NotFoundWithLink {
+                href, link_text, ..
+            }
+            | AppError::Gone {
                 href, link_text, ..
             } => Some((href.clone(), link_text.clone())),
             _ => None,

@@ -1017,6 +1017,18 @@ async fn an_export_imported_into_an_empty_archive_gives_the_same_archive() {
                 .unwrap()
         );
     }
+    // A topic hidden as not being one.
+    let hidden: String = sqlx::query_scalar(
+        "SELECT tp.slug FROM topic tp JOIN topic_stat st ON st.topic_id = tp.id \
+         WHERE st.exchanges > 0 AND tp.slug <> 'arctic-shipping' AND tp.kind = 'theme' ORDER BY st.exchanges DESC LIMIT 1",
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert!(matches!(
+        corrections::hide_topic(&pool, &hidden, who).await.unwrap(),
+        corrections::Hidden::Done(n) if n > 0
+    ));
     store::write::reindex(&pool).await.unwrap();
     // The seed published again with other spacing: another source of the same transcript.
     let repost = String::from_utf8_lossy(SEED).replace("\n\n", "\n \n");
@@ -1067,6 +1079,15 @@ async fn an_export_imported_into_an_empty_archive_gives_the_same_archive() {
             Some(two[0].as_str())
         );
     }
+    let (still_hidden, links): (bool, i64) = sqlx::query_as(
+        "SELECT hidden, (SELECT count(*) FROM exchange_topic WHERE topic_id = topic.id) FROM topic WHERE slug = ?",
+    )
+    .bind(&hidden)
+    .fetch_one(&fresh)
+    .await
+    .unwrap();
+    assert!(still_hidden, "{hidden} is hidden in the copy");
+    assert_eq!(links, 0, "no exchange of the copy carries {hidden}");
     // A damaged line stops the import with its number.
     let broken = a.replacen("\"base64\":\"", "\"base64\":\"!!", 1);
     let other = store::open(&dir.path().join("c.db")).await.unwrap();

@@ -2464,3 +2464,83 @@ async fn a_form_over_the_limit_is_refused_with_the_real_limit() {
         r.body
     );
 }
+
+#[tokio::test]
+async fn a_hidden_topic_leaves_every_exchange_answers_410_survives_reindex_and_undo_brings_it_back()
+{
+    let (s, _slug) = seeded().await;
+    let who = sign_in(&s).await;
+    let links = || async {
+        sqlx::query_scalar::<_, i64>(
+            "SELECT count(*) FROM exchange_topic WHERE topic_id = (SELECT id FROM topic WHERE slug = 'belarus')",
+        )
+        .fetch_one(&s.pool)
+        .await
+        .unwrap()
+    };
+    let before = links().await;
+    assert!(before > 0, "the seed files exchanges under Belarus");
+    // Hiding needs the editor's token.
+    let r = post_form(&s, &who, "/topics/belarus/hide", "csrf=wrong".to_string()).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    assert_eq!(links().await, before);
+    let r = post_form(
+        &s,
+        &who,
+        "/topics/belarus/hide",
+        format!("csrf={}&reason=not+a+theme+here", who.csrf),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let edit = get_signed(&s, &who, &r.header("location")).await;
+    assert_eq!(
+        edit.select("[data-test=hidden]").len(),
+        1,
+        "the editor is told it worked"
+    );
+    assert!(
+        edit.body.contains(&format!("taken from {before} exchange")),
+        "{}",
+        edit.body
+    );
+    assert_eq!(links().await, 0);
+    // Readers are told what happened, in the page, the API and the feed.
+    let page = get(&s.app, "/topics/belarus").await;
+    assert_eq!(page.status, StatusCode::GONE);
+    assert!(page.body.contains("not a theme here"), "{}", page.body);
+    assert_eq!(
+        get(&s.app, "/api/v1/topics/belarus").await.status,
+        StatusCode::GONE
+    );
+    assert_eq!(
+        get(&s.app, "/topics/belarus/feed").await.status,
+        StatusCode::GONE
+    );
+    let index = get(&s.app, "/topics").await;
+    assert!(!index.body.contains("/topics/belarus\""), "{}", index.body);
+    // No later reading files anything under it again.
+    store::write::reindex(&s.pool).await.unwrap();
+    assert_eq!(links().await, 0);
+    assert_eq!(
+        get(&s.app, "/topics/belarus").await.status,
+        StatusCode::GONE
+    );
+    let list = get(&s.app, "/corrections").await;
+    let kinds = list.attrs("[data-test=correction]", "data-kind");
+    assert!(kinds.contains(&"topic-hide".to_string()), "{kinds:?}");
+    // Undone from its history entry: the exchanges get it back.
+    let id: i64 = sqlx::query_scalar("SELECT id FROM correction WHERE kind = 'topic-hide'")
+        .fetch_one(&s.pool)
+        .await
+        .unwrap();
+    let r = post_form(
+        &s,
+        &who,
+        &format!("/corrections/{id}/undo"),
+        format!("csrf={}", who.csrf),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    assert_eq!(links().await, before);
+    assert_eq!(get(&s.app, "/topics/belarus").await.status, StatusCode::OK);
+}

@@ -580,7 +580,9 @@ struct TopicDetail {
     params(("slug" = String, Path, description = "The topic's slug.")),
     responses((status = 200, body = TopicDetail),
               (status = 301, description = "The topic was merged into another; `Location` says where."),
-              (status = 404, body = ErrorBody), (status = 503, body = ErrorBody)))]
+              (status = 404, body = ErrorBody),
+              (status = 410, body = ErrorBody, description = "Editors hid the topic; the message says when, by whom and why."),
+              (status = 503, body = ErrorBody)))]
 async fn topic(State(state): State<AppState>, Path(slug): Path<String>) -> ApiResult<Response> {
     let Some(t) = read::topic(&state.pool, &slug).await? else {
         return match read::topic_redirect(&state.pool, &slug).await? {
@@ -588,6 +590,9 @@ async fn topic(State(state): State<AppState>, Path(slug): Path<String>) -> ApiRe
             None => Err(AppError::NotFound.into()),
         };
     };
+    if t.hidden {
+        return Err(crate::http::topics::gone(&state.pool, &t).await.into());
+    }
     let exchanges = read::topic_exchanges(&state.pool, t.id, 0, 200).await?;
     let months = read::topic_months(&state.pool, t.id).await?;
     Ok(Json(TopicDetail {

@@ -6,7 +6,7 @@
 use super::auth::Editor;
 use super::{AppState, Form, Path, Query};
 use crate::error::{AppError, Result};
-use crate::store::corrections::{self, Change, CorrectError, Entry, Renamed, Undone, Who};
+use crate::store::corrections::{self, Change, CorrectError, Entry, Hidden, Renamed, Undone, Who};
 use crate::store::read::{self, TopicRef};
 use askama::Template;
 use askama_web::WebTemplate;
@@ -241,6 +241,10 @@ pub struct RenamePage {
     pub slug: String,
     pub name: String,
     pub error: Option<String>,
+    /// A hidden topic: the history entry that hid it (its undo shows it again).
+    pub hidden: Option<Entry>,
+    /// Just hidden: from how many exchanges.
+    pub taken: Option<i64>,
 }
 
 /// The editor's page for a topic: rename it, or merge it into another.
@@ -248,10 +252,12 @@ pub async fn topic_edit(
     State(state): State<AppState>,
     editor: Editor,
     Path(slug): Path<String>,
+    Query(query): Query<HiddenQuery>,
 ) -> Result<RenamePage> {
     let topic = read::topic(&state.pool, &slug)
         .await?
         .ok_or(AppError::NotFound)?;
+    let hidden = corrections::topic_hidden_by(&state.pool, &topic.slug).await?;
     Ok(RenamePage {
         csrf: editor.0.csrf.clone(),
         what: "topic",
@@ -259,7 +265,44 @@ pub async fn topic_edit(
         slug: topic.slug,
         name: topic.name,
         error: None,
+        taken: query.hidden.filter(|_| hidden.is_some()),
+        hidden,
     })
+}
+
+#[derive(Deserialize)]
+pub struct HiddenQuery {
+    /// Set after a hide: from how many exchanges the topic was taken.
+    hidden: Option<i64>,
+}
+
+#[derive(Deserialize)]
+pub struct HideForm {
+    csrf: String,
+    reason: Option<String>,
+}
+
+/// Hides a topic that is not one: its exchanges lose it, no later reading gives it back, its
+/// page answers 410 saying so; undone from the history.
+pub async fn topic_hide(
+    State(state): State<AppState>,
+    editor: Editor,
+    Path(slug): Path<String>,
+    Form(form): Form<HideForm>,
+) -> Result<Response> {
+    editor.check_csrf(&form.csrf)?;
+    state.writable()?;
+    let who = Who {
+        editor: Some(&editor.0.editor),
+        reason: form.reason.as_deref(),
+    };
+    match corrections::hide_topic(&state.pool, &slug, who).await? {
+        Hidden::Done(n) => {
+            Ok(Redirect::to(&format!("/topics/{slug}/edit?hidden={n}")).into_response())
+        }
+        Hidden::Already => Ok(Redirect::to(&format!("/topics/{slug}/edit")).into_response()),
+        Hidden::NotFound => Err(AppError::NotFound),
+    }
 }
 
 /// The editor's page for a speaker: rename them, or merge them into another.
@@ -278,6 +321,8 @@ pub async fn speaker_edit(
         slug: speaker.slug,
         name: speaker.name,
         error: None,
+        hidden: None,
+        taken: None,
     })
 }
 

@@ -270,6 +270,9 @@ pub async fn topic(
             None => Err(AppError::NotFound),
         };
     };
+    if topic.hidden {
+        return Err(super::topics::gone(&pool, &topic).await);
+    }
     let exchanges = read::topic_exchanges(&pool, topic.id, 0, ENTRIES).await?;
     let entries = exchanges
         .into_iter()

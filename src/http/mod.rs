@@ -308,6 +308,7 @@ async fn read_only_guard(
         || path.ends_with("/edit")
         || path.ends_with("/rename")
         || path.ends_with("/undo")
+        || path.ends_with("/hide")
         || path.ends_with("/topics") && path.contains("/questions/")
         || path == "/topics/merge"
         || path == "/speakers/merge";
@@ -370,6 +371,7 @@ pub fn app(state: AppState) -> Router {
         .route("/topics/{slug}", get(topics::topic))
         .route("/topics/{slug}/edit", get(corrections::topic_edit))
         .route("/topics/{slug}/rename", post(corrections::topic_rename))
+        .route("/topics/{slug}/hide", post(corrections::topic_hide))
         .route("/topics/{slug}/feed", get(feeds::topic))
         .route("/search", get(search::page))
         .route("/search/feed", get(feeds::search))

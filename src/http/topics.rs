@@ -223,6 +223,9 @@ pub async fn topic(
             None => Err(AppError::NotFound),
         };
     };
+    if topic.hidden {
+        return Err(gone(&pool, &topic).await);
+    }
     let pager = Pager::new(
         params.page,
         PER_PAGE,
@@ -242,4 +245,37 @@ pub async fn topic(
         span,
     }
     .into_response())
+}
+
+/// The answer for a topic editors hid: 410, saying who hid it, when and why, with a way to its
+/// history entry (where an editor can undo it).
+pub(super) async fn gone(pool: &SqlitePool, topic: &read::TopicRow) -> AppError {
+    let entry = match crate::store::corrections::topic_hidden_by(pool, &topic.slug).await {
+        Ok(entry) => entry,
+        Err(e) => return e.into(),
+    };
+    let mut message = format!(
+        "Editors hid the topic “{}”: it was not a topic (a stock phrase, a title or a mistaken reading), so no exchange is filed under it.",
+        topic.name
+    );
+    if let Some(entry) = &entry {
+        message.push_str(&format!(
+            " Hidden on {}",
+            entry.at.get(..10).unwrap_or(&entry.at)
+        ));
+        if let Some(editor) = &entry.editor {
+            message.push_str(&format!(" by {editor}"));
+        }
+        match &entry.reason {
+            Some(reason) if !reason.trim().is_empty() => {
+                message.push_str(&format!(": {}.", reason.trim().trim_end_matches('.')))
+            }
+            _ => message.push('.'),
+        }
+    }
+    AppError::Gone {
+        message,
+        href: "/corrections".into(),
+        link_text: "The archive's corrections".into(),
+    }
 }

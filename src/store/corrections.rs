@@ -543,11 +543,16 @@ async fn correct_in(
             } => {
                 let fp = exchange_key(&now, *exchange)?;
                 let topic_id = write::resolve_topic(tx, name.trim(), kind).await?;
-                let (slug, name): (String, String) =
-                    sqlx::query_as("SELECT slug, name FROM topic WHERE id = ?")
+                let (slug, name, hidden): (String, String, bool) =
+                    sqlx::query_as("SELECT slug, name, hidden FROM topic WHERE id = ?")
                         .bind(topic_id)
                         .fetch_one(&mut *tx)
                         .await?;
+                if hidden {
+                    return Err(CorrectError::Refused(format!(
+                        "Editors hid the topic “{name}”: show it again from /topics/{slug}/edit before adding it."
+                    )));
+                }
                 rows.push(Row {
                     kind: "topic-add".into(),
                     target: fp,
@@ -787,7 +792,7 @@ pub async fn publish(
 pub struct Entry {
     pub id: i64,
     /// `title`, `date`, `place`, `source_url`, `speaker`, `role`, `topic-add`, `topic-remove`,
-    /// `topic-merge`, `topic-rename`, `speaker-merge`, `speaker-rename`, `reread`.
+    /// `topic-merge`, `topic-rename`, `topic-hide`, `speaker-merge`, `speaker-rename`, `reread`.
     pub kind: String,
     /// Where in the transcript: `exchange 4`, `turn 12 (Q)`, `label MR. PESKOV`.
     pub place: Option<String>,
@@ -820,6 +825,7 @@ impl Entry {
             "topic-remove" => "Topic removed",
             "topic-merge" => "Topics merged",
             "topic-rename" => "Topic renamed",
+            "topic-hide" => "Topic hidden",
             "speaker-merge" => "Speakers merged",
             "speaker-rename" => "Speaker renamed",
             "reread" => "Read again",
@@ -914,14 +920,21 @@ pub enum Undone {
 /// is derived again without it (an archive-wide rename is reversed).
 pub async fn undo(pool: &SqlitePool, id: i64, editor: &str) -> Result<Undone, StoreError> {
     let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
-    type Stored = (Option<i64>, String, String, Option<String>, Option<String>);
+    type Stored = (
+        Option<i64>,
+        String,
+        String,
+        Option<String>,
+        Option<String>,
+        Option<String>,
+    );
     let row: Option<Stored> = sqlx::query_as(
-        "SELECT transcript_id, kind, target, before, undone_at FROM correction WHERE id = ?",
+        "SELECT transcript_id, kind, target, before, value, undone_at FROM correction WHERE id = ?",
     )
     .bind(id)
     .fetch_optional(&mut *tx)
     .await?;
-    let Some((transcript_id, kind, target, before, undone_at)) = row else {
+    let Some((transcript_id, kind, target, before, value, undone_at)) = row else {
         return Ok(Undone::NotFound);
     };
     if undone_at.is_some() {
@@ -960,6 +973,32 @@ pub async fn undo(pool: &SqlitePool, id: i64, editor: &str) -> Result<Undone, St
                 .await?
         }
         None => {
+            if kind == "topic-hide" {
+                // Shown again: the transcripts it was taken from are read again with it.
+                sqlx::query("UPDATE topic SET hidden = 0 WHERE slug = ?")
+                    .bind(&target)
+                    .execute(&mut *tx)
+                    .await?;
+                let taken: Vec<i64> = value
+                    .as_deref()
+                    .and_then(|v| serde_json::from_str(v).ok())
+                    .unwrap_or_default();
+                let count = transcripts(&mut tx).await?;
+                let mut report = Reindexed::default();
+                let mut went = HashMap::new();
+                for tid in taken {
+                    // A transcript deleted since has nothing to give back.
+                    let stored: Option<i64> =
+                        sqlx::query_scalar("SELECT id FROM transcript WHERE id = ?")
+                            .bind(tid)
+                            .fetch_optional(&mut *tx)
+                            .await?;
+                    if stored.is_some() {
+                        write::rederive(&mut tx, tid, count, &mut report, &mut went).await??;
+                    }
+                }
+                write::redirect_emptied_speakers(&mut tx, &went).await?;
+            }
             if kind == "topic-rename"
                 && let Some(name) = &before
             {
@@ -1081,6 +1120,80 @@ async fn merge(
     .await?;
     tx.commit().await?;
     Ok(true)
+}
+
+/// What hiding a topic did.
+#[derive(Debug, PartialEq)]
+pub enum Hidden {
+    /// Hidden now; how many exchanges it was taken from.
+    Done(i64),
+    NotFound,
+    /// It was hidden already.
+    Already,
+}
+
+/// Hides a topic an editor judges not to be one ("Looking forward"): its links to exchanges
+/// go, no later reading links it again (nor an editor's earlier add), and its page says it was
+/// hidden. Recorded in the archive's history with the transcripts it was taken from, so that
+/// undoing it reads those again and gives the exchanges back.
+pub async fn hide_topic(
+    pool: &SqlitePool,
+    slug: &str,
+    who: Who<'_>,
+) -> Result<Hidden, sqlx::Error> {
+    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+    let row: Option<(i64, String, bool)> =
+        sqlx::query_as("SELECT id, name, hidden FROM topic WHERE slug = ?")
+            .bind(slug)
+            .fetch_optional(&mut *tx)
+            .await?;
+    let Some((id, name, hidden)) = row else {
+        return Ok(Hidden::NotFound);
+    };
+    if hidden {
+        return Ok(Hidden::Already);
+    }
+    let taken: String = sqlx::query_scalar("SELECT json_group_array(DISTINCT e.transcript_id) FROM exchange_topic et JOIN exchange e ON e.id = et.exchange_id WHERE et.topic_id = ?")
+        .bind(id)
+        .fetch_one(&mut *tx)
+        .await?;
+    let gone = sqlx::query("DELETE FROM exchange_topic WHERE topic_id = ?")
+        .bind(id)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+    sqlx::query("UPDATE topic SET hidden = 1 WHERE id = ?")
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+    insert(
+        &mut tx,
+        None,
+        &[Row {
+            kind: "topic-hide".into(),
+            target: slug.into(),
+            value: Some(taken),
+            before: Some(format!("{name}, on {gone} exchanges")),
+            after: Some("hidden".into()),
+            place: Some(format!("topic {slug}")),
+        }],
+        who,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Hidden::Done(gone as i64))
+}
+
+/// The history entry that hid a topic, while it is hidden.
+pub async fn topic_hidden_by(pool: &SqlitePool, slug: &str) -> Result<Option<Entry>, sqlx::Error> {
+    let id: Option<i64> = sqlx::query_scalar("SELECT c.id FROM correction c JOIN topic t ON t.slug = c.target AND t.hidden = 1 WHERE c.kind = 'topic-hide' AND c.target = ? AND c.undone_at IS NULL ORDER BY c.id DESC LIMIT 1")
+        .bind(slug)
+        .fetch_optional(pool)
+        .await?;
+    match id {
+        Some(id) => entry(pool, id).await,
+        None => Ok(None),
+    }
 }
 
 /// What a rename did.

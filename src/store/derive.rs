@@ -249,6 +249,8 @@ struct Loaded {
     #[serde(default)]
     speaker_aliases: HashMap<String, i64>,
     topics: HashMap<String, i64>,
+    #[serde(default)]
+    hidden: Vec<i64>,
     phrases: HashMap<String, i64>,
 }
 
@@ -270,6 +272,8 @@ pub(super) struct Known {
     persons: HashMap<String, Vec<(i64, String)>>,
     /// Topic key -> id.
     topics: HashMap<String, i64>,
+    /// Topics editors hid: nothing links them, until the hide is undone.
+    hidden: HashSet<i64>,
     phrases: HashMap<String, i64>,
 }
 
@@ -300,6 +304,7 @@ const LOAD: &str = "SELECT json_object(\
     'topics', json((SELECT json_group_object(key, id) FROM (\
         SELECT key, id FROM topic WHERE key IN (SELECT value FROM json_each(?)) \
         UNION ALL SELECT key, topic_id FROM topic_alias WHERE key IN (SELECT value FROM json_each(?))))), \
+    'hidden', json((SELECT json_group_array(id) FROM topic WHERE hidden = 1)), \
     'phrases', json((SELECT json_group_object(phrase, transcripts) FROM phrase_frequency \
         WHERE phrase IN (SELECT value FROM json_each(?)))))";
 
@@ -353,6 +358,7 @@ impl Known {
             speakers,
             persons,
             topics: loaded.topics,
+            hidden: loaded.hidden.into_iter().collect(),
             phrases: loaded.phrases,
         })
     }
@@ -905,6 +911,9 @@ pub(super) fn derive<'a>(
         let Some(topic_id) = known.topic(rows, &name, kind) else {
             continue;
         };
+        if known.hidden.contains(&topic_id) {
+            continue;
+        }
         if let std::collections::hash_map::Entry::Vacant(v) = pairs.entry((exchange_id, topic_id)) {
             v.insert(rows.exchange_topics.len());
             rows.exchange_topics
@@ -913,6 +922,9 @@ pub(super) fn derive<'a>(
     }
     // Editors' choices, kept by fingerprint, win over what was found.
     for edit in cx.topic_edits {
+        if known.hidden.contains(&edit.topic_id) {
+            continue;
+        }
         for (e, fp) in doc.exchanges.iter().zip(&prepared.fingerprints) {
             if *fp != edit.fingerprint {
                 continue;
@@ -1025,6 +1037,7 @@ mod tests {
             speakers: HashMap::new(),
             persons: HashMap::new(),
             topics: HashMap::new(),
+            hidden: HashSet::new(),
             phrases: HashMap::new(),
         };
         for (id, name, kind) in speakers {

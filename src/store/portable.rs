@@ -563,6 +563,14 @@ pub async fn import(pool: &SqlitePool, input: impl BufRead) -> anyhow::Result<Re
     .execute(&mut *tx)
     .await?;
     insert_corrections(&mut tx, None, &archive.corrections).await?;
+    // Topics editors hid stay hidden: the readings below link none of them.
+    let hidden = sqlx::query(
+        "UPDATE topic SET hidden = 1 WHERE slug IN (SELECT target FROM correction \
+         WHERE kind = 'topic-hide' AND transcript_id IS NULL AND undone_at IS NULL)",
+    )
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
     for (slug, number, fingerprint) in &archive.exchange_redirects {
         sqlx::query("INSERT OR IGNORE INTO exchange_redirect (transcript_id, number, fingerprint) SELECT id, ?, ? FROM transcript WHERE slug = ?")
             .bind(number)
@@ -582,6 +590,7 @@ pub async fn import(pool: &SqlitePool, input: impl BufRead) -> anyhow::Result<Re
     .rows_affected();
     tx.commit().await?;
     choices |= recreated > 0
+        || hidden > 0
         || !archive.speaker_redirects.is_empty()
         || !archive.speaker_aliases.is_empty()
         || transcripts

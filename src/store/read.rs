@@ -476,6 +476,10 @@ pub struct TopicRow {
     pub name: String,
     pub kind: String,
     pub exchanges: i64,
+    /// Editors hid it: its page says so rather than listing nothing.
+    #[serde(skip)]
+    #[sqlx(default)]
+    pub hidden: bool,
 }
 
 /// One page of topics carried by an exchange or more, most used first.
@@ -522,7 +526,7 @@ pub async fn topic(
     slug: &str,
 ) -> Result<Option<TopicRow>, sqlx::Error> {
     sqlx::query_as(
-        "SELECT tp.id, tp.slug, tp.name, tp.kind, coalesce(st.exchanges, 0) AS exchanges FROM topic tp LEFT JOIN topic_stat st ON st.topic_id = tp.id WHERE tp.slug = ?",
+        "SELECT tp.id, tp.slug, tp.name, tp.kind, coalesce(st.exchanges, 0) AS exchanges, tp.hidden FROM topic tp LEFT JOIN topic_stat st ON st.topic_id = tp.id WHERE tp.slug = ?",
     )
     .bind(slug.to_string())
     .fetch_optional(db)
