@@ -78,8 +78,12 @@ impl Readers {
                 for path in mine {
                     let read = std::fs::read(&path).map_err(|e| format!("cannot read: {e}"));
                     let parsed = read.map(|bytes| {
-                        let doc = crate::parse::parse_bytes(&bytes, path.to_str())
-                            .map(store::write::Prepared::new);
+                        let doc = store::ingest::read(&store::write::Upload {
+                            bytes: &bytes,
+                            file_name: path.file_name().and_then(|n| n.to_str()),
+                            declared_type: None,
+                            uploaded_by: None,
+                        });
                         (bytes, doc)
                     });
                     if sender.blocking_send((path, parsed)).is_err() {

@@ -1096,3 +1096,51 @@ async fn an_export_imported_into_an_empty_archive_gives_the_same_archive() {
         .unwrap_err();
     assert!(err.to_string().contains("line 2"), "{err}");
 }
+
+/// Bytes sent without a file name, declared as HTML (as the API takes them), are read as HTML
+/// by every step that reads them: the upload, a reindex and an archive's import.
+#[tokio::test]
+async fn a_page_declared_as_html_is_read_the_same_by_the_upload_a_reindex_and_an_archive_import() {
+    use stenogram::store::portable;
+    // A fragment with no `<html>` or `<body>`: only the declared type says it is HTML.
+    let page = "<h1>Briefing by the Spokesperson, 3 March 2026</h1>\n\
+        <p><b>Question:</b> Will the talks resume this week?</p>\n\
+        <p><b>Maria Zakharova:</b> They will resume on Thursday, as agreed.</p>\n\
+        <p><b>Question:</b> And the venue?</p>\n\
+        <p><b>Maria Zakharova:</b> Geneva, as before.</p>\n";
+    let dir = tempfile::tempdir().unwrap();
+    let pool = store::open(&dir.path().join("a.db")).await.unwrap();
+    let shape = |pool: sqlx::SqlitePool| async move {
+        sqlx::query_as::<_, (i64, i64)>(
+            "SELECT (SELECT count(*) FROM exchange), (SELECT count(*) FROM turn WHERE role = 'question')",
+        )
+        .fetch_one(&pool)
+        .await
+        .unwrap()
+    };
+    let stored = write::import_bytes(&pool, page.as_bytes(), None, Some("text/html"), None)
+        .await
+        .unwrap();
+    assert!(
+        matches!(stored, Imported::New { exchanges: 2, .. }),
+        "{stored:?}"
+    );
+    assert_eq!(shape(pool.clone()).await, (2, 2));
+    write::reindex(&pool).await.unwrap();
+    assert_eq!(
+        shape(pool.clone()).await,
+        (2, 2),
+        "a reindex reads it as HTML"
+    );
+    let mut out = Vec::new();
+    portable::export(&pool, &mut out).await.unwrap();
+    let fresh = store::open(&dir.path().join("b.db")).await.unwrap();
+    portable::import(&fresh, std::io::BufReader::new(&out[..]))
+        .await
+        .unwrap();
+    assert_eq!(
+        shape(fresh).await,
+        (2, 2),
+        "the archive's import reads it as HTML"
+    );
+}

@@ -2,6 +2,7 @@
 
 use super::{AppState, Origin, Pager};
 use crate::error::{ApiError, AppError};
+use crate::store::ingest::{self, Looked};
 use crate::store::read;
 use crate::store::write::Imported;
 use crate::{search, store};
@@ -742,27 +743,30 @@ async fn create(
     if body.len() > state.settings.max_upload {
         return Err(AppError::PayloadTooLarge(state.settings.max_upload).into());
     }
-    if let Some(slug) = store::write::existing_slug(&state.pool, &store::sha256_hex(&body)).await? {
-        let exchanges = read::transcript(&state.pool, &slug)
-            .await?
-            .map(|t| t.exchange_count)
-            .unwrap_or(0);
-        return Ok((
-            StatusCode::OK,
-            Json(Created {
-                url: format!("/transcripts/{slug}"),
-                slug,
-                exchanges,
-                turns: None,
-                labelled: None,
-                existing: Some(true),
-            }),
-        )
-            .into_response());
-    }
-    let read = super::read_upload(body.clone(), declared.clone()).await?;
-    let doc = read.map_err(|e| {
-        if e.message.contains("binary") {
+    let looked = ingest::look(&state.pool, body.clone(), None, declared.clone()).await?;
+    let read = match looked {
+        Looked::Read(read) => read,
+        Looked::Existing { slug } => {
+            let exchanges = read::transcript(&state.pool, &slug)
+                .await?
+                .map(|t| t.exchange_count)
+                .unwrap_or(0);
+            return Ok((
+                StatusCode::OK,
+                Json(Created {
+                    url: format!("/transcripts/{slug}"),
+                    slug,
+                    exchanges,
+                    turns: None,
+                    labelled: None,
+                    existing: Some(true),
+                }),
+            )
+                .into_response());
+        }
+    };
+    let prepared = read.map_err(|e| {
+        if ingest::is_binary(&e) {
             AppError::UnsupportedMediaType(format!(
                 "The body could not be read as a transcript: {e}."
             ))
@@ -770,10 +774,8 @@ async fn create(
             AppError::Unprocessable(format!("The body could not be read as a transcript: {e}."))
         }
     })?;
-    let prepared = store::write::Prepared::new(doc);
-    let mut conn = state.pool.acquire().await.map_err(AppError::from)?;
-    let outcome = store::write::store(
-        &mut conn,
+    let outcome = ingest::store(
+        &state.pool,
         &store::write::Upload {
             bytes: &body,
             file_name: None,

@@ -521,17 +521,6 @@ async fn favicon() -> Response {
     static_file(FAVICON, "image/svg+xml")
 }
 
-/// Reads an upload on a thread of its own: a large file takes a while, and the threads that
-/// answer other requests keep answering meanwhile.
-pub async fn read_upload(
-    bytes: axum::body::Bytes,
-    hint: Option<String>,
-) -> Result<Result<crate::parse::Document, crate::parse::ParseError>, AppError> {
-    tokio::task::spawn_blocking(move || crate::parse::parse_bytes(&bytes, hint.as_deref()))
-        .await
-        .map_err(|e| AppError::Internal(format!("the reader stopped: {e}")))
-}
-
 /// 301 to where content now lives: the answer DESIGN.md promises for an address that moved.
 pub fn moved(to: &str) -> Response {
     match HeaderValue::from_str(to) {

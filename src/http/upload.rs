@@ -6,6 +6,7 @@ use super::{AppState, Form, Path};
 use crate::error::{AppError, Result};
 use crate::parse::{self, Document, Role, SpeakerKind};
 use crate::store::corrections::{self, Change, CorrectError, Field, Who};
+use crate::store::ingest::{self, Looked};
 use crate::store::write::{self, Edits, Imported};
 use crate::store::{self, editors, read};
 use askama::Template;
@@ -225,24 +226,32 @@ pub async fn submit(
             ),
         );
     }
-    if let Some(slug) = store::write::existing_slug(&state.pool, &store::sha256_hex(&bytes)).await?
-    {
-        page.existing = Some(slug);
-        return fail(
-            page,
-            StatusCode::CONFLICT,
-            "This exact file is already in the archive.".into(),
-        );
-    }
     let edits = match checked_edits(&page.title, &page.date, &page.place, &page.source_url) {
         Ok(edits) => edits,
         Err(e) => return fail(page, StatusCode::BAD_REQUEST, e.public_message()),
     };
-    let hint = file_name.clone().or(content_type.clone());
-    let doc = match super::read_upload(bytes.clone().into(), hint).await? {
-        Ok(doc) => doc,
+    let looked = ingest::look(
+        &state.pool,
+        bytes.clone(),
+        file_name.clone(),
+        content_type.clone(),
+    )
+    .await?;
+    let read = match looked {
+        Looked::Existing { slug } => {
+            page.existing = Some(slug);
+            return fail(
+                page,
+                StatusCode::CONFLICT,
+                "This exact file is already in the archive.".into(),
+            );
+        }
+        Looked::Read(read) => read,
+    };
+    let doc = match read {
+        Ok(prepared) => prepared.doc,
         Err(e) => {
-            let status = if e.message.contains("binary") {
+            let status = if ingest::is_binary(&e) {
                 StatusCode::UNSUPPORTED_MEDIA_TYPE
             } else {
                 StatusCode::UNPROCESSABLE_ENTITY

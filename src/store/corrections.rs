@@ -702,9 +702,8 @@ pub async fn publish(
     edits: &Edits,
     assignments: &HashMap<String, i64>,
 ) -> Result<Imported, StoreError> {
-    let media = write::media_type(upload.file_name, upload.declared_type);
-    let read = parse::parse_bytes(upload.bytes, upload.file_name.or(Some(media.as_str())))?;
-    let prepared = write::Prepared::new(read.clone());
+    let prepared = super::ingest::read(upload)?;
+    let read = &prepared.doc;
     let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
     let none = HashMap::new();
     let item = NewTranscript {

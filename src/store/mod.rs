@@ -5,6 +5,7 @@
 pub mod corrections;
 mod derive;
 pub mod editors;
+pub mod ingest;
 pub mod maintain;
 pub mod portable;
 pub mod read;

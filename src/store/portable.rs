@@ -11,7 +11,8 @@
 //! fields, slugs and provenance, then puts back the editors' choices and the redirects: the same
 //! archive, as another export of it shows.
 
-use super::write::{self, Edits, Imported, Prepared, Upload};
+use super::ingest;
+use super::write::{self, Edits, Imported, Upload};
 use base64::Engine;
 use serde::{Deserialize, Serialize};
 use sqlx::SqlitePool;
@@ -408,22 +409,18 @@ pub async fn import(pool: &SqlitePool, input: impl BufRead) -> anyhow::Result<Re
                 if super::sha256_hex(&bytes) != t.source.sha256 {
                     anyhow::bail!("line {n}: the source's bytes do not match their SHA-256");
                 }
-                let doc = crate::parse::parse_bytes(&bytes, t.source.file_name.as_deref())
-                    .map_err(|e| io(format!("line {n} ({}): {e}", t.slug)))?;
-                let prepared = Prepared::new(doc);
+                let upload = Upload {
+                    bytes: &bytes,
+                    file_name: t.source.file_name.as_deref(),
+                    declared_type: Some(&t.source.media_type),
+                    uploaded_by: t.source.uploaded_by.as_deref(),
+                };
+                let prepared =
+                    ingest::read(&upload).map_err(|e| io(format!("line {n} ({}): {e}", t.slug)))?;
                 let mut conn = pool.acquire().await?;
-                let outcome = write::store(
-                    &mut conn,
-                    &Upload {
-                        bytes: &bytes,
-                        file_name: t.source.file_name.as_deref(),
-                        declared_type: Some(&t.source.media_type),
-                        uploaded_by: t.source.uploaded_by.as_deref(),
-                    },
-                    &prepared,
-                )
-                .await
-                .map_err(|e| io(format!("line {n} ({}): {e}", t.slug)))?;
+                let outcome = write::store(&mut conn, &upload, &prepared)
+                    .await
+                    .map_err(|e| io(format!("line {n} ({}): {e}", t.slug)))?;
                 match outcome {
                     Imported::New { slug, .. } => {
                         restored.imported += 1;
@@ -446,25 +443,21 @@ pub async fn import(pool: &SqlitePool, input: impl BufRead) -> anyhow::Result<Re
                             let bytes = engine.decode(&r.base64).map_err(|e| {
                                 io(format!("line {n}: a republication is not base64: {e}"))
                             })?;
-                            let Ok(doc) = crate::parse::parse_bytes(&bytes, r.file_name.as_deref())
-                            else {
+                            let upload = Upload {
+                                bytes: &bytes,
+                                file_name: r.file_name.as_deref(),
+                                declared_type: Some(&r.media_type),
+                                uploaded_by: r.uploaded_by.as_deref(),
+                            };
+                            let Ok(prepared) = ingest::read(&upload) else {
                                 restored
                                     .skipped
                                     .push(format!("{}: a republication could not be read", t.slug));
                                 continue;
                             };
-                            write::store(
-                                &mut conn,
-                                &Upload {
-                                    bytes: &bytes,
-                                    file_name: r.file_name.as_deref(),
-                                    declared_type: Some(&r.media_type),
-                                    uploaded_by: r.uploaded_by.as_deref(),
-                                },
-                                &Prepared::new(doc),
-                            )
-                            .await
-                            .map_err(|e| io(format!("line {n} ({}): {e}", t.slug)))?;
+                            write::store(&mut conn, &upload, &prepared)
+                                .await
+                                .map_err(|e| io(format!("line {n} ({}): {e}", t.slug)))?;
                             sqlx::query("UPDATE source SET uploaded_at = ? WHERE sha256 = ?")
                                 .bind(&r.uploaded_at)
                                 .bind(&r.sha256)

@@ -90,23 +90,14 @@ pub async fn import_bytes(
     declared_type: Option<&str>,
     uploaded_by: Option<&str>,
 ) -> Result<Imported, StoreError> {
-    if let Some(slug) = existing_slug(pool, &sha256_hex(bytes)).await? {
-        return Ok(Imported::Existing { slug });
-    }
-    let hint = file_name
-        .map(str::to_string)
-        .or_else(|| declared_type.map(str::to_string));
-    let doc = parse::parse_bytes(bytes, hint.as_deref())?;
-    let mut conn = pool.acquire().await?;
-    store(
-        &mut conn,
+    super::ingest::import(
+        pool,
         &Upload {
             bytes,
             file_name,
             declared_type,
             uploaded_by,
         },
-        &Prepared::new(doc),
     )
     .await
 }
@@ -556,10 +547,11 @@ pub(super) async fn read_source(
             .bind(id)
             .fetch_one(&mut *conn)
             .await?;
-    Ok(
-        parse::parse_bytes(&bytes, file_name.as_deref().or(Some(media.as_str())))
-            .map(|doc| (doc, file_name, reader)),
+    Ok(parse::parse_bytes(
+        &bytes,
+        Some(&super::ingest::hint(file_name.as_deref(), Some(&media))),
     )
+    .map(|doc| (doc, file_name, reader)))
 }
 
 /// A turn's text as the search index holds it: the same expression as the `turn_text` view
