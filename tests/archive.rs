@@ -1029,6 +1029,30 @@ async fn an_export_imported_into_an_empty_archive_gives_the_same_archive() {
         corrections::hide_topic(&pool, &hidden, who).await.unwrap(),
         corrections::Hidden::Done(n) if n > 0
     ));
+    // The turns of one label split off a speaker printed under two, to a new speaker.
+    let (split_from, split_label): (String, String) = sqlx::query_as(
+        "SELECT s.slug, min(t.label) FROM turn t JOIN speaker s ON s.id = t.speaker_id \
+         WHERE t.label IS NOT NULL AND s.slug <> 'jen-psaki' GROUP BY s.id HAVING count(DISTINCT t.label) > 1 ORDER BY s.slug LIMIT 1",
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    let split = corrections::split_speaker(
+        &pool,
+        &split_from,
+        &split_label,
+        corrections::SplitTo::New {
+            name: "An official of the same name",
+            kind: stenogram::parse::SpeakerKind::Anonymous,
+        },
+        who,
+    )
+    .await
+    .unwrap();
+    assert!(
+        matches!(&split, corrections::Split::Done { turns, .. } if *turns > 0),
+        "{split:?}"
+    );
     store::write::reindex(&pool).await.unwrap();
     // The seed published again with other spacing: another source of the same transcript.
     let repost = String::from_utf8_lossy(SEED).replace("\n\n", "\n \n");
@@ -1070,6 +1094,14 @@ async fn an_export_imported_into_an_empty_archive_gives_the_same_archive() {
     .await
     .unwrap();
     assert!(given > 0);
+    let split_off: Vec<String> = sqlx::query_scalar(
+        "SELECT DISTINCT s.slug FROM turn t JOIN speaker s ON s.id = t.speaker_id WHERE t.label = ?",
+    )
+    .bind(&split_label)
+    .fetch_all(&fresh)
+    .await
+    .unwrap();
+    assert_eq!(split_off, ["an-official-of-the-same-name"], "{split_label}");
     if two.len() == 2 {
         assert_eq!(
             read::topic_redirect(&fresh, &two[1])

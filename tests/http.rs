@@ -2529,18 +2529,178 @@ async fn a_hidden_topic_leaves_every_exchange_answers_410_survives_reindex_and_u
     let kinds = list.attrs("[data-test=correction]", "data-kind");
     assert!(kinds.contains(&"topic-hide".to_string()), "{kinds:?}");
     // Undone from its history entry: the exchanges get it back.
-    let id: i64 = sqlx::query_scalar("SELECT id FROM correction WHERE kind = 'topic-hide'")
+    undo_the(&s, &who, "topic-hide").await;
+    assert_eq!(links().await, before);
+    assert_eq!(get(&s.app, "/topics/belarus").await.status, StatusCode::OK);
+}
+
+/// Two briefings where the reading gives the turns printed `ADMIRAL KIRBY` to John Kirby.
+const KIRBY_A: &str = "Press Briefing by National Security Communications Adviser John Kirby, 3 March 2024\n\n\
+MR. KIRBY: Good afternoon. We have news on the talks in Cairo today.\n\n\
+Q: What about the ceasefire in the south?\n\n\
+MR. KIRBY: We are working on it every day with our partners.\n\n\
+Q: And the hostages held in the tunnels?\n\n\
+ADMIRAL KIRBY: We will not stop until every one of them is home.\n";
+const KIRBY_B: &str = "Press Briefing by National Security Communications Adviser John Kirby, 5 March 2024\n\n\
+MR. KIRBY: Good morning. A few words on the aid convoys first.\n\n\
+Q: Will the convoys reach the north this week?\n\n\
+ADMIRAL KIRBY: They will, if the crossings open as promised.\n";
+
+/// Each label's speaker, as (label, speaker slug, turns).
+async fn labelled(pool: &sqlx::SqlitePool) -> Vec<(String, String, i64)> {
+    sqlx::query_as(
+        "SELECT t.label, s.slug, count(*) FROM turn t JOIN speaker s ON s.id = t.speaker_id \
+         WHERE t.label LIKE '%KIRBY' GROUP BY 1, 2 ORDER BY 1, 2",
+    )
+    .fetch_all(pool)
+    .await
+    .unwrap()
+}
+
+#[tokio::test]
+async fn a_label_split_off_a_speaker_goes_to_the_other_speaker_everywhere_survives_reindex_and_undo_gives_it_back()
+ {
+    let s = site().await;
+    for (name, text) in [("a.txt", KIRBY_A), ("b.txt", KIRBY_B)] {
+        write::import_bytes(&s.pool, text.as_bytes(), Some(name), None, None)
+            .await
+            .unwrap();
+    }
+    let row = |label: &str, slug: &str, n: i64| (label.to_string(), slug.to_string(), n);
+    assert_eq!(
+        labelled(&s.pool).await,
+        [
+            row("ADMIRAL KIRBY", "john-kirby", 2),
+            row("MR. KIRBY", "john-kirby", 3)
+        ]
+    );
+    let who = sign_in(&s).await;
+    let page = get_signed(&s, &who, "/speakers/john-kirby/edit").await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert_eq!(
+        page.select("select[name=label] option"),
+        [
+            "MR. KIRBY (3 turns in 2 transcripts)",
+            "ADMIRAL KIRBY (2 turns in 2 transcripts)"
+        ]
+    );
+    // Neither a stored speaker nor a new one, or both: the form says what to give.
+    for body in [
+        "label=ADMIRAL+KIRBY",
+        "label=ADMIRAL+KIRBY&to=john-kirby&name=X",
+    ] {
+        let r = post_form(
+            &s,
+            &who,
+            "/speakers/john-kirby/split",
+            format!("csrf={}&{body}", who.csrf),
+        )
+        .await;
+        assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.body);
+    }
+    // A label the speaker is never printed as is refused, naming the labels they have.
+    let r = post_form(
+        &s,
+        &who,
+        "/speakers/john-kirby/split",
+        format!("csrf={}&label=MS.+PSAKI&name=Jen+Psaki", who.csrf),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.body);
+    assert!(r.body.contains("ADMIRAL KIRBY"), "{}", r.body);
+    // Split, with the label in another case: every transcript's turns under it move.
+    let r = post_form(
+        &s,
+        &who,
+        "/speakers/john-kirby/split",
+        format!(
+            "csrf={}&label=Admiral+Kirby&name=Admiral+Kirby&kind=person&reason=another+Kirby",
+            who.csrf
+        ),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    assert_eq!(
+        r.header("location"),
+        "/speakers/john-kirby/edit?split=2&to=admiral-kirby"
+    );
+    let after = [
+        row("ADMIRAL KIRBY", "admiral-kirby", 2),
+        row("MR. KIRBY", "john-kirby", 3),
+    ];
+    assert_eq!(labelled(&s.pool).await, after);
+    let page = get_signed(
+        &s,
+        &who,
+        "/speakers/john-kirby/edit?split=2&to=admiral-kirby",
+    )
+    .await;
+    assert_eq!(
+        page.select("[data-test=split] a"),
+        ["/speakers/admiral-kirby"]
+    );
+    assert_eq!(
+        get(&s.app, "/speakers/admiral-kirby").await.status,
+        StatusCode::OK
+    );
+    // Splitting the one label a speaker has left would empty them: renaming is the way.
+    let r = post_form(
+        &s,
+        &who,
+        "/speakers/john-kirby/split",
+        format!("csrf={}&label=MR.+KIRBY&name=Mr+Kirby", who.csrf),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.body);
+    assert!(r.body.contains("rename"), "{}", r.body);
+    // A later transcript and a reindex read the label the same way.
+    let c = KIRBY_B
+        .replace("5 March", "7 March")
+        .replace("this week", "next week");
+    write::import_bytes(&s.pool, c.as_bytes(), Some("c.txt"), None, None)
+        .await
+        .unwrap();
+    store::write::reindex(&s.pool).await.unwrap();
+    let after = [
+        row("ADMIRAL KIRBY", "admiral-kirby", 3),
+        row("MR. KIRBY", "john-kirby", 4),
+    ];
+    assert_eq!(labelled(&s.pool).await, after);
+    // The archive's history lists it, with what it was and who made it.
+    let list = get(&s.app, "/corrections").await;
+    assert_eq!(
+        list.attrs("[data-test=correction]", "data-kind"),
+        ["speaker-split"]
+    );
+    assert!(list.body.contains("another Kirby"), "{}", list.body);
+    // Undone: the turns go back to whom the reading gives them, and the emptied speaker's
+    // address leads there.
+    undo_the(&s, &who, "speaker-split").await;
+    let back = [
+        row("ADMIRAL KIRBY", "john-kirby", 3),
+        row("MR. KIRBY", "john-kirby", 4),
+    ];
+    assert_eq!(labelled(&s.pool).await, back);
+    let gone = get(&s.app, "/speakers/admiral-kirby").await;
+    assert_eq!(gone.status, StatusCode::MOVED_PERMANENTLY);
+    assert_eq!(gone.header("location"), "/speakers/john-kirby");
+    store::write::reindex(&s.pool).await.unwrap();
+    assert_eq!(labelled(&s.pool).await, back);
+}
+
+/// Undoes, as an editor from its history entry, the one correction of this kind.
+async fn undo_the(s: &Site, who: &Signed, kind: &str) {
+    let id: i64 = sqlx::query_scalar("SELECT id FROM correction WHERE kind = ?")
+        .bind(kind)
         .fetch_one(&s.pool)
         .await
         .unwrap();
     let r = post_form(
-        &s,
-        &who,
+        s,
+        who,
         &format!("/corrections/{id}/undo"),
         format!("csrf={}", who.csrf),
     )
     .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
-    assert_eq!(links().await, before);
-    assert_eq!(get(&s.app, "/topics/belarus").await.status, StatusCode::OK);
 }

@@ -6,7 +6,10 @@
 use super::auth::Editor;
 use super::{AppState, Form, Path, Query};
 use crate::error::{AppError, Result};
-use crate::store::corrections::{self, Change, CorrectError, Entry, Hidden, Renamed, Undone, Who};
+use crate::parse::SpeakerKind;
+use crate::store::corrections::{
+    self, Change, CorrectError, Entry, Hidden, Renamed, Split, SplitTo, Undone, Who,
+};
 use crate::store::read::{self, TopicRef};
 use askama::Template;
 use askama_web::WebTemplate;
@@ -245,6 +248,10 @@ pub struct RenamePage {
     pub hidden: Option<Entry>,
     /// Just hidden: from how many exchanges.
     pub taken: Option<i64>,
+    /// A speaker's labels as printed: (label, turns, transcripts), most used first.
+    pub labels: Vec<(String, i64, i64)>,
+    /// Just split: how many turns went to which speaker (slug).
+    pub split: Option<(i64, String)>,
 }
 
 /// The editor's page for a topic: rename it, or merge it into another.
@@ -267,6 +274,8 @@ pub async fn topic_edit(
         error: None,
         taken: query.hidden.filter(|_| hidden.is_some()),
         hidden,
+        labels: Vec::new(),
+        split: None,
     })
 }
 
@@ -305,15 +314,25 @@ pub async fn topic_hide(
     }
 }
 
-/// The editor's page for a speaker: rename them, or merge them into another.
+#[derive(Deserialize)]
+pub struct SplitQuery {
+    /// Set after a split: how many turns went, and to whom (slug).
+    split: Option<i64>,
+    to: Option<String>,
+}
+
+/// The editor's page for a speaker: rename them, merge them into another, or split the turns
+/// of one label off to another speaker.
 pub async fn speaker_edit(
     State(state): State<AppState>,
     editor: Editor,
     Path(slug): Path<String>,
+    Query(query): Query<SplitQuery>,
 ) -> Result<RenamePage> {
     let speaker = read::speaker(&state.pool, &slug)
         .await?
         .ok_or(AppError::NotFound)?;
+    let labels = corrections::speaker_labels(&state.pool, speaker.id).await?;
     Ok(RenamePage {
         csrf: editor.0.csrf.clone(),
         what: "speaker",
@@ -323,7 +342,80 @@ pub async fn speaker_edit(
         error: None,
         hidden: None,
         taken: None,
+        labels,
+        split: query.split.zip(query.to),
     })
+}
+
+#[derive(Deserialize)]
+pub struct SplitForm {
+    csrf: String,
+    /// The label as printed whose turns are another speaker's.
+    label: String,
+    /// A stored speaker to give them to (address, slug, or `Name (slug)`)...
+    #[serde(default)]
+    to: String,
+    /// ...or the name of a new one, of this kind.
+    #[serde(default)]
+    name: String,
+    kind: Option<String>,
+    reason: Option<String>,
+}
+
+/// Splits the turns of one label off a speaker, to a stored speaker or a new one.
+pub async fn speaker_split(
+    State(state): State<AppState>,
+    editor: Editor,
+    Path(slug): Path<String>,
+    Form(form): Form<SplitForm>,
+) -> Result<Response> {
+    editor.check_csrf(&form.csrf)?;
+    state.writable()?;
+    let label = form.label.trim();
+    if label.is_empty() {
+        return Err(AppError::BadRequest(
+            "Choose the label whose turns are another speaker's.".into(),
+        ));
+    }
+    let to_slug = into_slug(&form.to);
+    let to = match (to_slug.is_empty(), form.name.trim().is_empty()) {
+        (false, true) => SplitTo::Speaker(&to_slug),
+        (true, false) => SplitTo::New {
+            name: checked_name(&form.name)?,
+            kind: match form.kind.as_deref().unwrap_or("person") {
+                "person" => SpeakerKind::Person,
+                "anonymous" => SpeakerKind::Anonymous,
+                "outlet" => SpeakerKind::Outlet,
+                other => {
+                    return Err(AppError::BadRequest(format!(
+                        "A speaker is a person, an anonymous official or an outlet, not `{other}`."
+                    )));
+                }
+            },
+        },
+        (true, true) => {
+            return Err(AppError::BadRequest(
+                "Give the speaker the turns go to: a stored speaker's address, or the name of a new one.".into(),
+            ));
+        }
+        (false, false) => {
+            return Err(AppError::BadRequest(
+                "Give either a stored speaker or the name of a new one, not both.".into(),
+            ));
+        }
+    };
+    let who = Who {
+        editor: Some(&editor.0.editor),
+        reason: form.reason.as_deref(),
+    };
+    match corrections::split_speaker(&state.pool, &slug, label, to, who).await? {
+        Split::Done { to, turns, .. } => Ok(Redirect::to(&format!(
+            "/speakers/{slug}/edit?split={turns}&to={to}"
+        ))
+        .into_response()),
+        Split::NotFound => Err(AppError::NotFound),
+        Split::Refused(message) => Err(AppError::Conflict(message)),
+    }
 }
 
 #[derive(Deserialize)]

@@ -384,7 +384,16 @@ async fn review_page(
         .map(|(slug, title, date)| (slug, title, super::human_date(date.as_deref())));
     let mut labels = Vec::new();
     let found = labels_of(doc);
-    let names: Vec<(String, SpeakerKind)> = found.iter().map(|(_, r, k)| (r.clone(), *k)).collect();
+    let names: Vec<(Option<String>, String, SpeakerKind)> = found
+        .iter()
+        .map(|(l, r, k)| {
+            let printed = doc
+                .turns
+                .iter()
+                .any(|t| t.label.as_deref() == Some(l.as_str()));
+            (printed.then(|| l.clone()), r.clone(), *k)
+        })
+        .collect();
     // The same rules publishing follows, so that the page says what publishing will do.
     let matches = write::speaker_matches(&state.pool, &names).await?;
     for (index, ((label, resolved, kind), matched)) in found.into_iter().zip(matches).enumerate() {

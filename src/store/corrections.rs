@@ -11,7 +11,7 @@
 use super::derive::TopicEdit;
 use super::write::{Edits, Imported, NewTranscript, Reindexed, StoreError, Upload};
 use super::{fingerprint, sha256_hex, write};
-use crate::parse::{self, Document, Role, names};
+use crate::parse::{self, Document, Role, SpeakerKind, names};
 use serde::Serialize;
 use sqlx::{SqliteConnection, SqlitePool};
 use std::collections::HashMap;
@@ -620,10 +620,18 @@ fn exchange_key(now: &Current, number: i64) -> Result<String, CorrectError> {
         })
 }
 
-/// A new speaker of this name (a person, unless the name is an outlet's), or the stored one
-/// with the same name: its slug.
+/// A new speaker of this name (a person), or the stored one with the same name: its slug.
 async fn new_speaker(conn: &mut SqliteConnection, name: &str) -> Result<String, sqlx::Error> {
-    let key = names::fold(name);
+    new_speaker_of(conn, name, SpeakerKind::Person).await
+}
+
+/// A new speaker of this name and kind, or the stored one with the same key: its slug.
+async fn new_speaker_of(
+    conn: &mut SqliteConnection,
+    name: &str,
+    kind: SpeakerKind,
+) -> Result<String, sqlx::Error> {
+    let key = super::derive::speaker_key(&names::fold(name), kind);
     if let Some(slug) = sqlx::query_scalar::<_, String>("SELECT slug FROM speaker WHERE key = ?")
         .bind(&key)
         .fetch_optional(&mut *conn)
@@ -648,15 +656,18 @@ async fn new_speaker(conn: &mut SqliteConnection, name: &str) -> Result<String, 
         .chain((2..).map(|n| format!("{base}-{n}")))
         .find(|s| !taken.contains(s))
         .unwrap_or(base);
-    sqlx::query(
-        "INSERT INTO speaker (slug, name, key, surname, kind) VALUES (?, ?, ?, ?, 'person')",
-    )
-    .bind(&slug)
-    .bind(name)
-    .bind(&key)
-    .bind(names::match_surname(name))
-    .execute(&mut *conn)
-    .await?;
+    let surname = match kind {
+        SpeakerKind::Person => names::match_surname(name),
+        _ => names::surname(&names::fold(name)).to_string(),
+    };
+    sqlx::query("INSERT INTO speaker (slug, name, key, surname, kind) VALUES (?, ?, ?, ?, ?)")
+        .bind(&slug)
+        .bind(name)
+        .bind(&key)
+        .bind(surname)
+        .bind(kind.as_str())
+        .execute(&mut *conn)
+        .await?;
     Ok(slug)
 }
 
@@ -827,6 +838,7 @@ impl Entry {
             "topic-hide" => "Topic hidden",
             "speaker-merge" => "Speakers merged",
             "speaker-rename" => "Speaker renamed",
+            "speaker-split" => "Speaker split",
             "reread" => "Read again",
             _ => "Change",
         }
@@ -947,9 +959,14 @@ pub async fn undo(pool: &SqlitePool, id: i64, editor: &str) -> Result<Undone, St
                 "A re-reading by a newer reader is not an editor's correction; correct what it read instead.".into(),
             ));
         }
-        "topic-merge" | "speaker-merge" => {
+        "topic-merge" => {
             return Ok(Undone::Refused(
-                "A merge cannot be undone from the history: give the exchanges or labels back one transcript at a time.".into(),
+                "A merge cannot be undone from the history: give the exchanges back one at a time, or rename the topic kept.".into(),
+            ));
+        }
+        "speaker-merge" => {
+            return Ok(Undone::Refused(
+                "A merge cannot be undone from the history: split the merged speaker's labels off again from the kept speaker's edit page.".into(),
             ));
         }
         _ => {}
@@ -997,6 +1014,9 @@ pub async fn undo(pool: &SqlitePool, id: i64, editor: &str) -> Result<Undone, St
                     }
                 }
                 write::redirect_emptied_speakers(&mut tx, &went).await?;
+            }
+            if kind == "speaker-split" {
+                undo_split(&mut tx, &target, value.as_deref()).await?;
             }
             if kind == "topic-rename"
                 && let Some(name) = &before
@@ -1419,4 +1439,228 @@ async fn rename_speaker_in(
         .execute(&mut *tx)
         .await?;
     Ok((Renamed::Done, new_slug, Some(old)))
+}
+
+/// Where the turns a split takes from a speaker go.
+#[derive(Debug, Clone, Copy)]
+pub enum SplitTo<'a> {
+    /// A stored speaker, by slug.
+    Speaker(&'a str),
+    /// A new speaker of this name and kind (the stored one, if one has that name and kind).
+    New { name: &'a str, kind: SpeakerKind },
+}
+
+/// What a split did.
+#[derive(Debug, PartialEq)]
+pub enum Split {
+    /// `turns` turns of `transcripts` transcripts went to the speaker `to` (slug).
+    Done {
+        to: String,
+        turns: i64,
+        transcripts: usize,
+    },
+    NotFound,
+    /// Nothing was written; the message says why and what to do instead.
+    Refused(String),
+}
+
+/// The labels a speaker's turns are printed under, as printed: (label, turns, transcripts),
+/// most used first.
+pub async fn speaker_labels(
+    db: impl sqlx::SqliteExecutor<'_>,
+    speaker_id: i64,
+) -> Result<Vec<(String, i64, i64)>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT label, count(*) AS n, count(DISTINCT transcript_id) FROM turn \
+         WHERE speaker_id = ? AND label IS NOT NULL GROUP BY label ORDER BY n DESC, label LIMIT 200",
+    )
+    .bind(speaker_id)
+    .fetch_all(db)
+    .await
+}
+
+/// Re-derives the transcripts where `speaker` has a turn printed under one of `labels`, and
+/// what then became of the speakers they emptied.
+async fn rederive_labelled(
+    tx: &mut SqliteConnection,
+    speaker: i64,
+    labels: &[String],
+) -> Result<Vec<i64>, StoreError> {
+    let ids: Vec<i64> = sqlx::query_scalar(
+        "SELECT DISTINCT transcript_id FROM turn WHERE speaker_id = ? AND label IN (SELECT value FROM json_each(?)) ORDER BY transcript_id",
+    )
+    .bind(speaker)
+    .bind(serde_json::to_string(labels).unwrap_or_else(|_| "[]".into()))
+    .fetch_all(&mut *tx)
+    .await?;
+    let count = transcripts(&mut *tx).await?;
+    let mut report = Reindexed::default();
+    let mut went = HashMap::new();
+    for &id in &ids {
+        write::rederive(&mut *tx, id, count, &mut report, &mut went).await??;
+    }
+    write::redirect_emptied_speakers(&mut *tx, &went).await?;
+    // A label none of the speaker's turns is printed under any more is no longer theirs.
+    sqlx::query(
+        "DELETE FROM alias WHERE speaker_id = ?1 AND label IN (SELECT value FROM json_each(?2)) \
+         AND NOT EXISTS (SELECT 1 FROM turn t WHERE t.speaker_id = ?1 AND t.label = alias.label)",
+    )
+    .bind(speaker)
+    .bind(serde_json::to_string(labels).unwrap_or_else(|_| "[]".into()))
+    .execute(&mut *tx)
+    .await?;
+    Ok(ids)
+}
+
+/// Splits a speaker: the turns a reading gives to `from` (slug) under `label` (as printed, in
+/// any case) are another speaker's, in every transcript, on this and every later reading (a
+/// reindex, a new import). Recorded in the archive's history and undone from it. An editor's
+/// choice for a label in one transcript still wins there.
+pub async fn split_speaker(
+    pool: &SqlitePool,
+    from: &str,
+    label: &str,
+    to: SplitTo<'_>,
+    who: Who<'_>,
+) -> Result<Split, StoreError> {
+    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+    let stored: Option<(i64, String, String)> =
+        sqlx::query_as("SELECT id, slug, name FROM speaker WHERE slug = ?")
+            .bind(from)
+            .fetch_optional(&mut *tx)
+            .await?;
+    let Some((from_id, from_slug, from_name)) = stored else {
+        return Ok(Split::NotFound);
+    };
+    let folded = names::fold(label.trim());
+    let printed = speaker_labels(&mut *tx, from_id).await?;
+    let matching: Vec<String> = printed
+        .iter()
+        .filter(|(l, _, _)| names::fold(l) == folded)
+        .map(|(l, _, _)| l.clone())
+        .collect();
+    if folded.is_empty() || matching.is_empty() {
+        let some: Vec<&str> = printed.iter().take(8).map(|(l, _, _)| l.as_str()).collect();
+        return Ok(Split::Refused(if some.is_empty() {
+            format!("No turn of {from_name} has a label to split off.")
+        } else {
+            format!(
+                "No turn of {from_name} is printed as `{}`; their labels include: {}.",
+                label.trim(),
+                some.join(", ")
+            )
+        }));
+    }
+    let (all, under): (i64, i64) = sqlx::query_as(
+        "SELECT count(*), coalesce(sum(label IN (SELECT value FROM json_each(?))), 0) FROM turn WHERE speaker_id = ?",
+    )
+    .bind(serde_json::to_string(&matching).unwrap_or_else(|_| "[]".into()))
+    .bind(from_id)
+    .fetch_one(&mut *tx)
+    .await?;
+    if under == all {
+        return Ok(Split::Refused(format!(
+            "Every turn of {from_name} is printed as `{}`: rename {from_name}, or merge them into the speaker they are.",
+            label.trim()
+        )));
+    }
+    let (to_slug, to_name, created) = match to {
+        SplitTo::Speaker(slug) => match speaker_by_slug(&mut tx, slug).await? {
+            Some(id) if id == from_id => {
+                return Ok(Split::Refused(format!(
+                    "The turns would stay with {from_name}: name another speaker, or a new one."
+                )));
+            }
+            Some(id) => {
+                let (slug, name): (String, String) =
+                    sqlx::query_as("SELECT slug, name FROM speaker WHERE id = ?")
+                        .bind(id)
+                        .fetch_one(&mut *tx)
+                        .await?;
+                (slug, name, false)
+            }
+            None => {
+                return Ok(Split::Refused(format!(
+                    "No speaker has the address /speakers/{slug}: give a stored speaker's address, or a name for a new one."
+                )));
+            }
+        },
+        SplitTo::New { name, kind } => {
+            let name = name.trim();
+            let existed: Option<String> =
+                sqlx::query_scalar("SELECT slug FROM speaker WHERE key = ?")
+                    .bind(super::derive::speaker_key(&names::fold(name), kind))
+                    .fetch_optional(&mut *tx)
+                    .await?;
+            if existed.as_deref() == Some(from_slug.as_str()) {
+                return Ok(Split::Refused(format!(
+                    "{name} is {from_name}'s own name: give the other speaker's name."
+                )));
+            }
+            let slug = new_speaker_of(&mut tx, name, kind).await?;
+            (slug, name.to_string(), existed.is_none())
+        }
+    };
+    insert(
+        &mut tx,
+        None,
+        &[Row {
+            kind: "speaker-split".into(),
+            target: folded,
+            value: Some(serde_json::json!([from_slug, to_slug]).to_string()),
+            before: Some(from_name.clone()),
+            after: Some(if created {
+                format!("{to_name} (new speaker)")
+            } else {
+                to_name
+            }),
+            place: Some(format!(
+                "turns printed as {} (/speakers/{from_slug})",
+                matching[0]
+            )),
+        }],
+        who,
+    )
+    .await?;
+    let ids = rederive_labelled(&mut tx, from_id, &matching).await?;
+    let turns: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM turn WHERE speaker_id = (SELECT id FROM speaker WHERE slug = ?) \
+         AND transcript_id IN (SELECT value FROM json_each(?)) AND label IN (SELECT value FROM json_each(?))",
+    )
+    .bind(&to_slug)
+    .bind(serde_json::to_string(&ids).unwrap_or_else(|_| "[]".into()))
+    .bind(serde_json::to_string(&matching).unwrap_or_else(|_| "[]".into()))
+    .fetch_one(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(Split::Done {
+        to: to_slug,
+        turns,
+        transcripts: ids.len(),
+    })
+}
+
+/// Undoes a split inside the caller's transaction (the correction already marked undone): the
+/// turns it moved are read again, and go back to whom the reading gives them.
+async fn undo_split(
+    tx: &mut SqliteConnection,
+    label: &str,
+    value: Option<&str>,
+) -> Result<(), StoreError> {
+    let Some((_, to)) = value.and_then(|v| serde_json::from_str::<(String, String)>(v).ok()) else {
+        return Ok(());
+    };
+    let Some(to_id) = speaker_by_slug(&mut *tx, &to).await? else {
+        return Ok(());
+    };
+    let labels: Vec<String> = speaker_labels(&mut *tx, to_id)
+        .await?
+        .into_iter()
+        .filter(|(l, _, _)| names::fold(l) == label)
+        .map(|(l, _, _)| l)
+        .collect();
+    if !labels.is_empty() {
+        rederive_labelled(tx, to_id, &labels).await?;
+    }
+    Ok(())
 }

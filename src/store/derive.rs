@@ -181,7 +181,7 @@ impl Scope {
 
 /// The key that finds a speaker: the folded name, prefixed by the kind for outlets and
 /// anonymous speakers so that they never merge with a person.
-fn speaker_key(folded: &str, kind: SpeakerKind) -> String {
+pub(super) fn speaker_key(folded: &str, kind: SpeakerKind) -> String {
     match kind {
         SpeakerKind::Person => folded.to_string(),
         SpeakerKind::Outlet => format!("outlet:{folded}"),
@@ -251,6 +251,8 @@ struct Loaded {
     topics: HashMap<String, i64>,
     #[serde(default)]
     hidden: Vec<i64>,
+    #[serde(default)]
+    splits: Vec<(String, i64, i64)>,
     phrases: HashMap<String, i64>,
 }
 
@@ -274,6 +276,8 @@ pub(super) struct Known {
     topics: HashMap<String, i64>,
     /// Topics editors hid: nothing links them, until the hide is undone.
     hidden: HashSet<i64>,
+    /// Editors' splits: (folded label, the speaker a reading gives it) -> the speaker it is.
+    splits: HashMap<(String, i64), i64>,
     phrases: HashMap<String, i64>,
 }
 
@@ -305,6 +309,12 @@ const LOAD: &str = "SELECT json_object(\
         SELECT key, id FROM topic WHERE key IN (SELECT value FROM json_each(?)) \
         UNION ALL SELECT key, topic_id FROM topic_alias WHERE key IN (SELECT value FROM json_each(?))))), \
     'hidden', json((SELECT json_group_array(id) FROM topic WHERE hidden = 1)), \
+    'splits', json((SELECT json_group_array(json_array(label, from_id, to_id)) FROM (\
+        SELECT c.target AS label, \
+        coalesce((SELECT id FROM speaker WHERE slug = c.value ->> 0), (SELECT speaker_id FROM speaker_redirect WHERE slug = c.value ->> 0)) AS from_id, \
+        coalesce((SELECT id FROM speaker WHERE slug = c.value ->> 1), (SELECT speaker_id FROM speaker_redirect WHERE slug = c.value ->> 1)) AS to_id \
+        FROM correction c WHERE c.kind = 'speaker-split' AND c.transcript_id IS NULL AND c.undone_at IS NULL AND json_valid(c.value) ORDER BY c.id) \
+        WHERE from_id IS NOT NULL AND to_id IS NOT NULL AND from_id <> to_id)), \
     'phrases', json((SELECT json_group_object(phrase, transcripts) FROM phrase_frequency \
         WHERE phrase IN (SELECT value FROM json_each(?)))))";
 
@@ -359,6 +369,12 @@ impl Known {
             persons,
             topics: loaded.topics,
             hidden: loaded.hidden.into_iter().collect(),
+            // Oldest first: a later split of the same label and speaker wins.
+            splits: loaded
+                .splits
+                .into_iter()
+                .map(|(label, from, to)| ((label, from), to))
+                .collect(),
             phrases: loaded.phrases,
         })
     }
@@ -369,6 +385,19 @@ impl Known {
 
     pub(super) fn next_transcript(&mut self) -> i64 {
         take(&mut self.next.transcript)
+    }
+
+    /// The speaker a label's turn goes to once editors' splits are applied: `id`, unless an
+    /// editor said this label is not that speaker.
+    fn split(&self, label: Option<&str>, id: i64) -> i64 {
+        match label {
+            Some(label) if !self.splits.is_empty() => self
+                .splits
+                .get(&(names::fold(label), id))
+                .copied()
+                .unwrap_or(id),
+            _ => id,
+        }
     }
 
     /// The stored speaker a resolved name stands for, without creating one: the same key,
@@ -392,13 +421,20 @@ impl Known {
         }
     }
 
-    /// The id of the stored speaker a name would be given, by the rules publishing follows;
+    /// The id of the stored speaker a name printed under `label` would be given, by the rules
+    /// publishing follows (an editor's split of the label included);
     /// `None` when publishing would create a new speaker.
-    pub(super) fn existing_speaker(&self, name: &str, kind: SpeakerKind) -> Option<i64> {
-        match self.find(name, kind)? {
-            Found::Key(id) => Some(id),
-            Found::Form(surname, i) => Some(self.persons[&surname][i].0),
-        }
+    pub(super) fn existing_speaker(
+        &self,
+        label: Option<&str>,
+        name: &str,
+        kind: SpeakerKind,
+    ) -> Option<i64> {
+        let id = match self.find(name, kind)? {
+            Found::Key(id) => id,
+            Found::Form(surname, i) => self.persons[&surname][i].0,
+        };
+        Some(self.split(label, id))
     }
 
     /// The speaker a resolved name stands for, across the whole archive (see [`Self::find`];
@@ -833,17 +869,20 @@ pub(super) fn derive<'a>(
         // An editor's choice for the label, or for the unlabelled turns (the empty label).
         let id = match cx.assignments.get(turn.label.as_deref().unwrap_or("")) {
             Some(id) => *id,
-            None => match kept {
-                Some((id, stored)) => {
-                    if turn.speaker_kind == SpeakerKind::Person {
-                        known.take_fuller_name(rows, id, stored, &turn.speaker);
+            None => {
+                let read = match kept {
+                    Some((id, stored)) => {
+                        if turn.speaker_kind == SpeakerKind::Person {
+                            known.take_fuller_name(rows, id, stored, &turn.speaker);
+                        }
+                        id
                     }
-                    id
-                }
-                None => *speaker_ids
-                    .entry((turn.speaker.as_str(), turn.speaker_kind))
-                    .or_insert_with(|| known.speaker(rows, &turn.speaker, turn.speaker_kind)),
-            },
+                    None => *speaker_ids
+                        .entry((turn.speaker.as_str(), turn.speaker_kind))
+                        .or_insert_with(|| known.speaker(rows, &turn.speaker, turn.speaker_kind)),
+                };
+                known.split(turn.label.as_deref(), read)
+            }
         };
         if let Some(label) = &turn.label
             && aliases.insert((id, label.as_str()))
@@ -1038,6 +1077,7 @@ mod tests {
             persons: HashMap::new(),
             topics: HashMap::new(),
             hidden: HashSet::new(),
+            splits: HashMap::new(),
             phrases: HashMap::new(),
         };
         for (id, name, kind) in speakers {

@@ -132,9 +132,13 @@ struct ArchiveLine {
     /// (key, the speaker's slug): names of merged and renamed speakers.
     #[serde(default)]
     speaker_aliases: Vec<(String, String)>,
-    /// Archive-wide corrections (merges, renames), oldest first.
+    /// Archive-wide corrections (merges, renames, splits), oldest first.
     #[serde(default)]
     corrections: Vec<Correction>,
+    /// Every speaker as (slug, name, key, surname, kind): the ones editors made, which no
+    /// reading makes, come back under their own address.
+    #[serde(default)]
+    speakers: Vec<(String, String, String, String, String)>,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -351,6 +355,11 @@ pub async fn export(pool: &SqlitePool, out: &mut impl Write) -> anyhow::Result<i
         )))
         .fetch_all(pool)
         .await?,
+        speakers: sqlx::query_as(
+            "SELECT slug, name, key, surname, kind FROM speaker ORDER BY slug",
+        )
+        .fetch_all(pool)
+        .await?,
     };
     serde_json::to_writer(&mut *out, &Line::Archive(archive))?;
     out.write_all(b"\n")?;
@@ -472,8 +481,17 @@ pub async fn import(pool: &SqlitePool, input: impl BufRead) -> anyhow::Result<Re
             }
         }
     }
-    // Editors' choices, now that every speaker and topic the readings make exists.
+    // Editors' choices, now that every speaker and topic the readings make exists; the
+    // speakers only editors made come first, under their own address and name.
     let mut tx = pool.begin().await?;
+    let made: Vec<i64> = sqlx::query_scalar(
+        "INSERT OR IGNORE INTO speaker (slug, name, key, surname, kind) \
+         SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4 FROM json_each(?) \
+         WHERE value ->> 4 IN ('person', 'outlet', 'anonymous') RETURNING id",
+    )
+    .bind(serde_json::to_string(&archive.speakers)?)
+    .fetch_all(&mut *tx)
+    .await?;
     for t in &transcripts {
         let id: Option<i64> = sqlx::query_scalar("SELECT id FROM transcript WHERE slug = ?")
             .bind(&t.slug)
@@ -584,6 +602,10 @@ pub async fn import(pool: &SqlitePool, input: impl BufRead) -> anyhow::Result<Re
     tx.commit().await?;
     choices |= recreated > 0
         || hidden > 0
+        || archive
+            .corrections
+            .iter()
+            .any(|c| c.kind == "speaker-split" && c.undone_at.is_none())
         || !archive.speaker_redirects.is_empty()
         || !archive.speaker_aliases.is_empty()
         || transcripts
@@ -593,6 +615,14 @@ pub async fn import(pool: &SqlitePool, input: impl BufRead) -> anyhow::Result<Re
     if choices {
         write::reindex(pool).await?;
     }
+    // The speakers made above that no choice gave a turn to are not kept.
+    sqlx::query(
+        "DELETE FROM speaker WHERE id IN (SELECT value FROM json_each(?)) \
+         AND NOT EXISTS (SELECT 1 FROM turn t WHERE t.speaker_id = speaker.id)",
+    )
+    .bind(serde_json::to_string(&made)?)
+    .execute(pool)
+    .await?;
     Ok(restored)
 }
 

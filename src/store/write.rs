@@ -509,21 +509,22 @@ pub async fn resolve_topic(
 
 /// The stored speaker each resolved name would be given on publishing, found by the rules
 /// publishing follows (the same key, else the one person of that surname whose name is a
-/// short or full form of it): its id, name and number of transcripts, or `None` where
-/// publishing would create a new speaker.
+/// short or full form of it, then an editor's split of its label): its id, name and number of
+/// transcripts, or `None` where publishing would create a new speaker. Each is (the label as
+/// printed, the name the reading resolved it to, its kind).
 pub async fn speaker_matches(
     pool: &SqlitePool,
-    speakers: &[(String, SpeakerKind)],
+    speakers: &[(Option<String>, String, SpeakerKind)],
 ) -> Result<Vec<Option<(i64, String, i64)>>, sqlx::Error> {
     let mut scope = Scope::default();
-    for (name, kind) in speakers {
+    for (_, name, kind) in speakers {
         scope.speaker(name, *kind);
     }
     let mut conn = pool.acquire().await?;
     let known = Known::load(&mut conn, scope).await?;
     let ids: Vec<Option<i64>> = speakers
         .iter()
-        .map(|(name, kind)| known.existing_speaker(name, *kind))
+        .map(|(label, name, kind)| known.existing_speaker(label.as_deref(), name, *kind))
         .collect();
     let found: Vec<i64> = ids.iter().flatten().copied().collect();
     let stored = super::read::speakers_by_id(&mut *conn, &found).await?;
