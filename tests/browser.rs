@@ -506,6 +506,20 @@ async fn an_editor_signs_in_uploads_the_seed_corrects_the_title_and_publishes() 
             .len(),
         4
     );
+    // The same transcript in the editor, and as read before any correction.
+    c.goto(&h.url(&format!("{}/edit", landed.path())))
+        .await
+        .unwrap();
+    assert_eq!(text_of(c, "h1").await, "Correct the transcript");
+    h.record("transcript-edit").await;
+    c.goto(&h.url(&format!("{}/as-read", landed.path())))
+        .await
+        .unwrap();
+    assert_eq!(
+        text_of(c, "h1").await,
+        "The transcript as read, before any correction"
+    );
+    h.record("as-read").await;
     // A speaker's editor page: rename, merge, and split off the turns of one label.
     c.goto(&h.url("/speakers/sergey-lavrov/edit"))
         .await

@@ -1284,6 +1284,18 @@ async fn an_editor_edits_a_published_transcript_and_every_address_keeps_working(
     )
     .await;
     assert_eq!(form.status, StatusCode::OK);
+    // The same editor as a draft's review: header, speakers, turns, and each exchange with
+    // its topics and the way to edit them.
+    assert_eq!(form.select("[data-test=title]").len(), 1);
+    assert!(!form.select("[data-test=labels] tbody tr").is_empty());
+    assert_eq!(form.select("[data-test=editor-exchanges] > li").len(), 4);
+    assert!(
+        form.attrs("[data-test=editor-exchanges] a", "href")
+            .contains(&format!("/transcripts/{slug}/questions/1/topics"))
+    );
+    let read_title = get(&s.app, &format!("/transcripts/{slug}"))
+        .await
+        .select("h1");
     let body = format!(
         "csrf={}&title=Lavrov+in+Minsk&date=2025-11-26&place=Minsk&source_url=https%3A%2F%2Fexample.org%2Ft",
         who.csrf
@@ -1299,6 +1311,37 @@ async fn an_editor_edits_a_published_transcript_and_every_address_keeps_working(
     assert_eq!(saved.select("[data-test=saved]"), ["3 corrections saved."]);
     let page = get(&s.app, &format!("/transcripts/{slug}")).await;
     assert_eq!(page.select("h1"), ["Lavrov in Minsk"]);
+    // The reading as first published stays viewable, from the history.
+    let as_read = format!("/transcripts/{slug}/as-read");
+    assert_eq!(
+        saved.attrs("[data-test=as-read-link]", "href"),
+        std::slice::from_ref(&as_read)
+    );
+    let before = get(&s.app, &as_read).await;
+    assert_eq!(before.status, StatusCode::OK);
+    assert!(
+        before.select("[data-test=read-title]")[0].starts_with(&read_title[0]),
+        "{:?}",
+        before.select("[data-test=read-title]")
+    );
+    assert_ne!(read_title, ["Lavrov in Minsk"]);
+    assert!(
+        before
+            .select("[data-test=read-speaker]")
+            .contains(&"Sergey Lavrov".to_string())
+    );
+    let api = get(&s.app, &format!("/api/v1/transcripts/{slug}/as-read")).await;
+    assert_eq!(api.status, StatusCode::OK, "{}", api.body);
+    let json = api.json();
+    assert_eq!(json["title"], read_title[0].as_str());
+    assert_eq!(json["place"], serde_json::Value::Null);
+    let questions = json["turns"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|t| t["role"] == "question")
+        .count();
+    assert_eq!(questions, 4);
     assert!(
         page.attrs("a", "href")
             .contains(&"https://example.org/t".to_string())

@@ -91,6 +91,7 @@ fn parts(prefix: &str) -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(list, create))
         .routes(routes!(transcript))
         .routes(routes!(history))
+        .routes(routes!(as_read))
         .routes(routes!(exchange))
         .routes(routes!(speakers))
         .routes(routes!(speaker))
@@ -372,6 +373,86 @@ async fn history(
         url: format!("/transcripts/{}", t.slug),
         transcript: t.slug,
         corrections,
+    }))
+}
+
+/// A transcript as the reader reads its source, before any correction.
+#[derive(Serialize, ToSchema)]
+pub struct AsRead {
+    pub transcript: String,
+    /// Where the corrected transcript's page is.
+    pub url: String,
+    /// The title the reading gives (its own, else one made from the file name).
+    pub title: String,
+    pub date: Option<String>,
+    pub place: Option<String>,
+    pub source_url: Option<String>,
+    pub preface: Vec<String>,
+    pub turns: Vec<ReadTurn>,
+    pub notes: Vec<String>,
+}
+
+/// One turn as read.
+#[derive(Serialize, ToSchema)]
+pub struct ReadTurn {
+    /// The name the reader resolved the label to.
+    pub speaker: String,
+    /// `person`, `outlet` or `anonymous`.
+    pub speaker_kind: String,
+    /// The label as printed; none for unlabelled speech.
+    pub label: Option<String>,
+    /// `statement`, `question`, `answer` or `remark`.
+    pub role: String,
+    /// The number of the exchange it asks or answers in.
+    pub exchange: Option<u32>,
+    pub paragraphs: Vec<String>,
+}
+
+/// The transcript as the reader reads its uploaded file, with none of the editors'
+/// corrections: the transcript as first published.
+#[utoipa::path(get, path = "/transcripts/{slug}/as-read", tag = "read",
+    params(("slug" = String, Path, description = "The transcript's slug.")),
+    responses((status = 200, body = AsRead), (status = 404, body = ErrorBody), (status = 503, body = ErrorBody)))]
+async fn as_read(
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+) -> ApiResult<Json<AsRead>> {
+    let t = read::transcript(&state.pool, &slug)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let (doc, title) = crate::store::corrections::as_read(&state.pool, t.id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let mut exchange_of = std::collections::HashMap::new();
+    for e in &doc.exchanges {
+        exchange_of.insert(e.question, e.number);
+        for a in &e.answers {
+            exchange_of.insert(*a, e.number);
+        }
+    }
+    let turns = doc
+        .turns
+        .into_iter()
+        .enumerate()
+        .map(|(i, turn)| ReadTurn {
+            speaker: turn.speaker,
+            speaker_kind: turn.speaker_kind.as_str().into(),
+            label: turn.label,
+            role: turn.role.as_str().into(),
+            exchange: exchange_of.get(&i).copied(),
+            paragraphs: turn.paragraphs,
+        })
+        .collect();
+    Ok(Json(AsRead {
+        url: format!("/transcripts/{}", t.slug),
+        transcript: t.slug,
+        title,
+        date: doc.date,
+        place: doc.place,
+        source_url: doc.source_url,
+        preface: doc.preface,
+        turns,
+        notes: doc.notes,
     }))
 }
 

@@ -52,6 +52,29 @@ pub async fn history(
 }
 
 #[derive(Template, WebTemplate)]
+#[template(path = "transcripts/as_read.html")]
+pub struct AsReadPage {
+    pub t: read::Transcript,
+    pub doc: crate::parse::Document,
+    /// The title the reading gives (its own, else one made from the file name).
+    pub title: String,
+}
+
+/// A transcript as the reader reads its source, before any correction.
+pub async fn as_read(
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+) -> Result<AsReadPage> {
+    let t = read::transcript(&state.pool, &slug)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let (doc, title) = corrections::as_read(&state.pool, t.id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    Ok(AsReadPage { t, doc, title })
+}
+
+#[derive(Template, WebTemplate)]
 #[template(path = "corrections.html")]
 pub struct RecentPage {
     pub entries: Vec<Entry>,

@@ -356,6 +356,7 @@ pub fn app(state: AppState) -> Router {
             get(corrections::exchange_topics).post(corrections::edit_exchange_topics),
         )
         .route("/transcripts/{slug}/history", get(corrections::history))
+        .route("/transcripts/{slug}/as-read", get(corrections::as_read))
         .route("/corrections", get(corrections::recent))
         .route(
             "/corrections/{id}/undo",

@@ -66,6 +66,9 @@ pub struct DraftState {
     pub edits: Edits,
     /// Label as printed -> id of an existing speaker it is assigned to.
     pub assignments: BTreeMap<String, i64>,
+    /// Why the reviewer changed what they changed, for the history.
+    #[serde(default)]
+    pub reason: Option<String>,
 }
 
 fn nonempty(s: &str) -> Option<String> {
@@ -268,6 +271,7 @@ pub async fn submit(
         doc,
         edits,
         assignments: BTreeMap::new(),
+        reason: None,
     };
     let json = serde_json::to_string(&draft).map_err(|e| AppError::Internal(e.to_string()))?;
     let id = editors::create_draft(
@@ -320,12 +324,21 @@ pub struct TurnRowView {
     pub exchange: Option<u32>,
 }
 
+/// The one editor of a transcript's reading: the review of a draft before it is published,
+/// and the correction of a published transcript. Both show the same header, speakers (each
+/// with what the resolver publishing uses makes of it), turns and exchanges, and both record
+/// the changes as corrections by the editor.
 #[derive(Template, WebTemplate)]
-#[template(path = "editor/review.html")]
-pub struct ReviewPage {
-    pub id: i64,
+#[template(path = "editor/transcript.html")]
+pub struct TranscriptEditor {
     pub csrf: String,
-    pub file_name: String,
+    /// Where the form posts.
+    pub action: String,
+    /// A draft under review.
+    pub draft: Option<DraftView>,
+    /// A published transcript: its slug, and the transcript as stored.
+    pub slug: Option<String>,
+    pub published: Option<read::Transcript>,
     pub title: String,
     pub date: String,
     pub place: String,
@@ -336,11 +349,27 @@ pub struct ReviewPage {
     /// The archive's speakers, once, for every label's speaker field: (id, name, transcripts).
     pub choices: Vec<(i64, String, i64)>,
     pub turns: Vec<TurnRowView>,
-    pub exchanges: usize,
-    pub no_labels: bool,
+    pub exchanges: Vec<ExchangeView>,
+    /// Each label's speaker now, on a published transcript: (label as printed, or empty for
+    /// unlabelled turns; id; name).
+    pub current: Vec<(String, i64, String)>,
     pub error: Option<String>,
+}
+
+pub struct DraftView {
+    pub id: i64,
+    pub file_name: String,
     /// The transcript this text repeats: (slug, title, date as people read it).
     pub republishes: Option<(String, String, String)>,
+    pub no_labels: bool,
+}
+
+pub struct ExchangeView {
+    pub number: u32,
+    /// The question, shortened.
+    pub question: String,
+    /// Its topics, on a published transcript.
+    pub topics: Vec<read::TopicRef>,
 }
 
 /// The roles an editor can give a turn.
@@ -375,7 +404,7 @@ async fn review_page(
     editor: &Editor,
     id: i64,
     error: Option<String>,
-) -> Result<ReviewPage> {
+) -> Result<TranscriptEditor> {
     let (draft, ds) = load(state, editor, id).await?;
     let doc = &ds.doc;
     let choices = read::speaker_choices(&state.pool).await?;
@@ -439,45 +468,52 @@ async fn review_page(
             exchange: exchange_of.get(&index).copied(),
         })
         .collect();
-    Ok(ReviewPage {
-        id,
-        choices,
-        republishes,
+    let exchanges = doc
+        .exchanges
+        .iter()
+        .map(|e| ExchangeView {
+            number: e.number,
+            question: doc
+                .turns
+                .get(e.question)
+                .map(|t| super::shorten(&t.paragraphs.join(" "), 160))
+                .unwrap_or_default(),
+            topics: Vec::new(),
+        })
+        .collect();
+    let or_read = |edited: &Option<String>, read: &Option<String>| {
+        edited.clone().or_else(|| read.clone()).unwrap_or_default()
+    };
+    Ok(TranscriptEditor {
         csrf: editor.0.csrf.clone(),
-        file_name: draft
-            .file_name
-            .clone()
-            .unwrap_or_else(|| "pasted text".into()),
+        action: format!("/drafts/{id}"),
+        draft: Some(DraftView {
+            id,
+            file_name: draft
+                .file_name
+                .clone()
+                .unwrap_or_else(|| "pasted text".into()),
+            republishes,
+            no_labels: doc.turns.iter().all(|t| t.label.is_none()),
+        }),
+        slug: None,
+        published: None,
         title: ds
             .edits
             .title
             .clone()
             .or_else(|| doc.title.clone())
             .unwrap_or_else(|| store::write::fallback_title(draft.file_name.as_deref(), doc)),
-        date: ds
-            .edits
-            .date
-            .clone()
-            .or_else(|| doc.date.clone())
-            .unwrap_or_default(),
-        place: ds
-            .edits
-            .place
-            .clone()
-            .or_else(|| doc.place.clone())
-            .unwrap_or_default(),
-        source_url: ds
-            .edits
-            .source_url
-            .clone()
-            .or_else(|| doc.source_url.clone())
-            .unwrap_or_default(),
+        date: or_read(&ds.edits.date, &doc.date),
+        place: or_read(&ds.edits.place, &doc.place),
+        source_url: or_read(&ds.edits.source_url, &doc.source_url),
         preface: doc.preface.clone(),
         notes: doc.notes.clone(),
-        no_labels: doc.turns.iter().all(|t| t.label.is_none()),
-        exchanges: doc.exchanges.len(),
         labels,
+        choices,
         turns,
+        exchanges,
+        current: Vec::new(),
         error,
     })
 }
@@ -486,7 +522,7 @@ pub async fn review(
     State(state): State<AppState>,
     editor: Editor,
     Path(id): Path<i64>,
-) -> Result<ReviewPage> {
+) -> Result<TranscriptEditor> {
     review_page(&state, &editor, id, None).await
 }
 
@@ -533,6 +569,7 @@ pub async fn review_save(
             ds.assignments.insert(label.clone(), speaker);
         }
     }
+    ds.reason = nonempty(&get("reason"));
     let json = serde_json::to_string(&ds).map_err(|e| AppError::Internal(e.to_string()))?;
     editors::update_draft(&state.pool, id, &json).await?;
     if get("then") == "publish" {
@@ -563,6 +600,7 @@ async fn publish_draft(state: &AppState, editor: &Editor, id: i64) -> Result<Res
         &ds.doc,
         &ds.edits,
         &assignments,
+        ds.reason.as_deref(),
     )
     .await?;
     editors::delete_draft(&state.pool, id).await?;
@@ -598,20 +636,6 @@ pub async fn discard(
     Ok(Redirect::to("/upload").into_response())
 }
 
-#[derive(Template, WebTemplate)]
-#[template(path = "editor/edit.html")]
-pub struct EditPage {
-    pub csrf: String,
-    pub t: read::Transcript,
-    pub labels: Vec<LabelView>,
-    /// The archive's speakers, once, for every label's speaker field: (id, name, transcripts).
-    pub choices: Vec<(i64, String, i64)>,
-    pub turns: Vec<TurnRowView>,
-    /// Each label's speaker now: (label as printed, or empty for unlabelled turns; id; name).
-    pub current: Vec<(String, i64, String)>,
-    pub error: Option<String>,
-}
-
 /// How the editor's pages show the turns of unlabelled speech.
 const UNLABELLED: &str = "(unlabelled)";
 
@@ -620,7 +644,7 @@ async fn edit_page(
     editor: &Editor,
     slug: &str,
     error: Option<String>,
-) -> Result<EditPage> {
+) -> Result<TranscriptEditor> {
     let t = read::transcript(&state.pool, slug)
         .await?
         .ok_or(AppError::NotFound)?;
@@ -635,7 +659,13 @@ async fn edit_page(
             label: label.clone(),
             resolved: name.clone(),
             kind: String::new(),
-            status: format!("now {name}"),
+            status: match choices.iter().find(|(c, _, _)| c == id) {
+                Some((_, _, n)) => format!(
+                    "now {name}, {n} transcript{}",
+                    if *n == 1 { "" } else { "s" }
+                ),
+                None => format!("now {name}"),
+            },
             assigned: speaker_value(id, name),
         })
         .collect();
@@ -651,8 +681,36 @@ async fn edit_page(
             exchange: r.exchange.map(|n| n as u32),
         })
         .collect();
-    Ok(EditPage {
+    let mut exchanges: Vec<ExchangeView> = Vec::new();
+    for r in &rows {
+        if let Some(n) = r.exchange.map(|n| n as u32)
+            && r.role == "question"
+            && !exchanges.iter().any(|e| e.number == n)
+        {
+            exchanges.push(ExchangeView {
+                number: n,
+                question: super::shorten(&r.paragraphs().join(" "), 160),
+                topics: Vec::new(),
+            });
+        }
+    }
+    for (n, topic) in read::transcript_topics(&state.pool, t.id).await? {
+        if let Some(e) = exchanges.iter_mut().find(|e| i64::from(e.number) == n) {
+            e.topics.push(topic);
+        }
+    }
+    let text = |v: &Option<String>| v.clone().unwrap_or_default();
+    Ok(TranscriptEditor {
         csrf: editor.0.csrf.clone(),
+        action: format!("/transcripts/{}/edit", t.slug),
+        draft: None,
+        slug: Some(t.slug.clone()),
+        title: t.title.clone(),
+        date: text(&t.date),
+        place: text(&t.place),
+        source_url: text(&t.source_url),
+        preface: super::pages::json_list(&t.preface),
+        notes: super::pages::json_list(&t.notes),
         current: found
             .into_iter()
             .map(|(label, id, name)| {
@@ -667,7 +725,8 @@ async fn edit_page(
         labels,
         choices,
         turns,
-        t,
+        exchanges,
+        published: Some(t),
         error,
     })
 }
@@ -676,7 +735,7 @@ pub async fn edit_form(
     State(state): State<AppState>,
     editor: Editor,
     Path(slug): Path<String>,
-) -> Result<EditPage> {
+) -> Result<TranscriptEditor> {
     edit_page(&state, &editor, &slug, None).await
 }
 
@@ -694,10 +753,10 @@ pub async fn edit_save(
     editor.check_csrf(&get("csrf"))?;
     state.writable()?;
     let page = edit_page(&state, &editor, &slug, None).await?;
-    let refuse = |page: EditPage, message: String| {
+    let refuse = |page: TranscriptEditor, message: String| {
         (
             StatusCode::BAD_REQUEST,
-            EditPage {
+            TranscriptEditor {
                 error: Some(message),
                 ..page
             },
@@ -718,7 +777,9 @@ pub async fn edit_save(
         Ok(edits) => edits,
         Err(e) => return Ok(refuse(page, e.public_message())),
     };
-    let t = &page.t;
+    let Some(t) = page.published.as_ref() else {
+        return Err(AppError::NotFound);
+    };
     let mut changes: Vec<Change> = Vec::new();
     for (field, now, new) in [
         (Field::Title, Some(&t.title), edits.title.as_ref()),

@@ -712,6 +712,7 @@ pub async fn publish(
     reviewed: &Document,
     edits: &Edits,
     assignments: &HashMap<String, i64>,
+    reason: Option<&str>,
 ) -> Result<Imported, StoreError> {
     let prepared = super::ingest::read(upload)?;
     let read = &prepared.doc;
@@ -762,7 +763,10 @@ pub async fn publish(
     }
     let who = Who {
         editor: upload.uploaded_by,
-        reason: Some("review before publishing"),
+        reason: reason
+            .map(str::trim)
+            .filter(|r| !r.is_empty())
+            .or(Some("review before publishing")),
     };
     match correct_in(&mut tx, *id, &changes, who).await {
         Ok(_) => {}
@@ -1663,4 +1667,32 @@ async fn undo_split(
         rederive_labelled(tx, to_id, &labels).await?;
     }
     Ok(())
+}
+
+/// A transcript's reading before any correction: its stored source as the reader reads it,
+/// with none of the editors' changes (the transcript as first published, read by this
+/// reader), and the title the archive gives that reading. `None` when the transcript does not
+/// exist or its source no longer reads.
+pub async fn as_read(
+    db: &SqlitePool,
+    transcript_id: i64,
+) -> Result<Option<(Document, String)>, sqlx::Error> {
+    let mut conn = db.acquire().await?;
+    let stored: Option<i64> = sqlx::query_scalar("SELECT id FROM transcript WHERE id = ?")
+        .bind(transcript_id)
+        .fetch_optional(&mut *conn)
+        .await?;
+    if stored.is_none() {
+        return Ok(None);
+    }
+    Ok(write::read_source(&mut conn, transcript_id)
+        .await?
+        .ok()
+        .map(|(doc, file_name, _)| {
+            let title = doc
+                .title
+                .clone()
+                .unwrap_or_else(|| write::fallback_title(file_name.as_deref(), &doc));
+            (doc, title)
+        }))
 }
