@@ -423,13 +423,7 @@ async fn as_read(
     let (doc, title) = crate::store::corrections::as_read(&state.pool, t.id)
         .await?
         .ok_or(AppError::NotFound)?;
-    let mut exchange_of = std::collections::HashMap::new();
-    for e in &doc.exchanges {
-        exchange_of.insert(e.question, e.number);
-        for a in &e.answers {
-            exchange_of.insert(*a, e.number);
-        }
-    }
+    let exchange_of = doc.exchange_of();
     let turns = doc
         .turns
         .into_iter()

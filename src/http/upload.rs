@@ -448,13 +448,7 @@ async fn review_page(
             assigned,
         });
     }
-    let mut exchange_of: HashMap<usize, u32> = HashMap::new();
-    for e in &doc.exchanges {
-        exchange_of.insert(e.question, e.number);
-        for a in &e.answers {
-            exchange_of.insert(*a, e.number);
-        }
-    }
+    let exchange_of = doc.exchange_of();
     let turns = doc
         .turns
         .iter()

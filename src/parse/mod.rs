@@ -102,6 +102,18 @@ pub struct Document {
 }
 
 impl Document {
+    /// The number of the exchange each turn asks or answers in, by the turn's position.
+    pub fn exchange_of(&self) -> std::collections::HashMap<usize, u32> {
+        let mut out = std::collections::HashMap::new();
+        for e in &self.exchanges {
+            out.insert(e.question, e.number);
+            for a in &e.answers {
+                out.insert(*a, e.number);
+            }
+        }
+        out
+    }
+
     /// The person who answers most, or speaks most: the transcript's principal speaker.
     pub fn principal(&self) -> Option<&str> {
         let mut counts: Vec<(&str, usize)> = Vec::new();

@@ -893,13 +893,7 @@ pub(super) fn derive<'a>(
     }
 
     // Turns, each with the number of the exchange it asks or answers in.
-    let mut exchange_of: HashMap<usize, i64> = HashMap::new();
-    for e in &doc.exchanges {
-        exchange_of.insert(e.question, e.number as i64);
-        for a in &e.answers {
-            exchange_of.insert(*a, e.number as i64);
-        }
-    }
+    let exchange_of = doc.exchange_of();
     for (position, (turn, speaker_id)) in doc.turns.iter().zip(turn_speakers).enumerate() {
         rows.turns.push(TurnRow {
             id: take(&mut known.next.turn),
@@ -909,7 +903,7 @@ pub(super) fn derive<'a>(
             speaker_id,
             label: turn.label.as_deref(),
             role: turn.role.as_str(),
-            exchange: exchange_of.get(&position).copied(),
+            exchange: exchange_of.get(&position).map(|&n| i64::from(n)),
             paragraphs: &prepared.paragraphs[position],
         });
     }
