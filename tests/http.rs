@@ -2033,6 +2033,9 @@ async fn metrics_count_requests_by_route_and_status_and_say_what_the_archive_hol
     );
     assert_eq!(line("stenogram_archive_items{kind=\"transcripts\"}"), 1.0);
     assert!(line("stenogram_database_bytes") > 0.0);
+    // The transcript page the reader asked for three times is kept once.
+    let kept = line("stenogram_page_cache_bytes");
+    assert!(kept > 0.0 && kept < 64.0 * 1024.0 * 1024.0, "{kept}");
     assert!(m.body.trim_end().ends_with("# EOF"));
 }
 

@@ -20,6 +20,8 @@ use std::time::{Duration, Instant};
 const MAX_ENTRIES: usize = 2000;
 /// Pages larger than this are sent as they are made, and not kept.
 const MAX_BODY: usize = 4 * 1024 * 1024;
+/// The most the kept pages' bodies add up to: past it, pages are let go to make room.
+const MAX_BYTES: usize = 64 * 1024 * 1024;
 
 /// The query parameters some page reads. Others change nothing in the answer, so they are left
 /// out of the cache's key: `?x=1`, `?x=2`, ... are one page, not a new entry each.
@@ -35,9 +37,49 @@ struct Entry {
     body: Bytes,
 }
 
+/// The kept pages, and how many bytes their bodies add up to.
+#[derive(Default)]
+struct Kept {
+    pages: HashMap<String, Entry>,
+    bytes: usize,
+}
+
+impl Kept {
+    /// Keeps a page within `budget` bytes and `MAX_ENTRIES` pages, letting others go first
+    /// (pages of an older generation, then any).
+    fn insert(&mut self, key: String, entry: Entry, budget: usize) {
+        if let Some(old) = self.pages.remove(&key) {
+            self.bytes -= old.body.len();
+        }
+        let size = entry.body.len();
+        if size > budget {
+            return;
+        }
+        if self.bytes + size > budget || self.pages.len() >= MAX_ENTRIES {
+            let generation = entry.generation;
+            self.pages.retain(|_, e| e.generation == generation);
+            self.bytes = self.pages.values().map(|e| e.body.len()).sum();
+        }
+        while (self.bytes + size > budget || self.pages.len() >= MAX_ENTRIES)
+            && let Some(k) = self.pages.keys().next().cloned()
+        {
+            if let Some(e) = self.pages.remove(&k) {
+                self.bytes -= e.body.len();
+            }
+        }
+        self.bytes += size;
+        self.pages.insert(key, entry);
+    }
+
+    fn clear(&mut self) {
+        self.pages.clear();
+        self.bytes = 0;
+    }
+}
+
 pub struct PageCache {
     db_path: PathBuf,
-    entries: Mutex<HashMap<String, Entry>>,
+    entries: Mutex<Kept>,
     /// Pages being made: a request for one waits for it rather than making it again.
     making: Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>,
     /// The last generation read from the files, and when: the files are looked at no more
@@ -52,7 +94,7 @@ impl PageCache {
     pub fn new(db_path: PathBuf) -> Self {
         PageCache {
             db_path,
-            entries: Mutex::new(HashMap::new()),
+            entries: Mutex::new(Kept::default()),
             making: Mutex::new(HashMap::new()),
             checked: Mutex::new(None),
         }
@@ -73,7 +115,12 @@ impl PageCache {
 
     /// How many pages are kept.
     pub fn len(&self) -> usize {
-        self.entries.lock().map_or(0, |e| e.len())
+        self.entries.lock().map_or(0, |e| e.pages.len())
+    }
+
+    /// How many bytes the kept pages' bodies add up to.
+    pub fn bytes(&self) -> usize {
+        self.entries.lock().map_or(0, |e| e.bytes)
     }
 
     /// Whether no page is kept.
@@ -246,6 +293,7 @@ impl PageCache {
     fn get(&self, key: &str, generation: u64) -> Option<Entry> {
         self.entries.lock().ok().and_then(|entries| {
             entries
+                .pages
                 .get(key)
                 .filter(|e| e.generation == generation)
                 .cloned()
@@ -293,10 +341,66 @@ async fn store(
         body: bytes,
     };
     if let Ok(mut entries) = cache.entries.lock() {
-        if entries.len() >= MAX_ENTRIES {
-            entries.clear();
-        }
-        entries.insert(key.to_string(), entry.clone());
+        entries.insert(key.to_string(), entry.clone(), MAX_BYTES);
     }
     respond(request_headers, &entry)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn page(generation: u64, size: usize) -> Entry {
+        Entry {
+            generation,
+            headers: HeaderMap::new(),
+            body: Bytes::from(vec![b'x'; size]),
+        }
+    }
+
+    #[test]
+    fn kept_pages_never_add_up_to_more_than_the_budget_and_the_newest_is_kept() {
+        let mut kept = Kept::default();
+        let budget = 1024 * 1024;
+        for i in 0..100 {
+            kept.insert(format!("/p/{i}"), page(1, 100 * 1024), budget);
+            assert!(kept.bytes <= budget, "{} bytes after page {i}", kept.bytes);
+            assert!(kept.pages.contains_key(&format!("/p/{i}")));
+        }
+        assert_eq!(kept.pages.len(), 10);
+        assert_eq!(
+            kept.bytes,
+            kept.pages.values().map(|e| e.body.len()).sum::<usize>()
+        );
+        // The same page again replaces itself; it is not counted twice.
+        kept.insert("/p/99".into(), page(1, 1000), budget);
+        assert_eq!(
+            kept.bytes,
+            kept.pages.values().map(|e| e.body.len()).sum::<usize>()
+        );
+    }
+
+    #[test]
+    fn pages_of_an_older_generation_go_first() {
+        let mut kept = Kept::default();
+        for i in 0..4 {
+            kept.insert(format!("/old/{i}"), page(1, 300), 1000);
+        }
+        kept.insert("/new".into(), page(2, 300), 1000);
+        assert!(kept.pages.values().all(|e| e.generation == 2));
+        assert_eq!(kept.bytes, 300);
+    }
+
+    #[test]
+    fn a_page_larger_than_the_whole_budget_is_not_kept() {
+        let mut kept = Kept::default();
+        kept.insert("/small".into(), page(1, 10), 100);
+        kept.insert("/big".into(), page(1, 101), 100);
+        assert!(!kept.pages.contains_key("/big"));
+        assert!(
+            kept.pages.contains_key("/small"),
+            "nothing was let go for it"
+        );
+        assert_eq!(kept.bytes, 10);
+    }
 }

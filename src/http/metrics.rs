@@ -39,6 +39,7 @@ pub struct Metrics {
     requests: Family<RequestLabels, Counter>,
     latency: Family<RouteLabels, Histogram>,
     database_bytes: Gauge<i64, std::sync::atomic::AtomicI64>,
+    page_cache_bytes: Gauge<i64, std::sync::atomic::AtomicI64>,
     archive: Family<KindLabels, Gauge<i64, std::sync::atomic::AtomicI64>>,
     /// Transcripts stored through this server (form or API) since it started.
     pub imported: Counter<u64, AtomicU64>,
@@ -68,6 +69,12 @@ impl Default for Metrics {
             "Size of the database file and its write-ahead log",
             database_bytes.clone(),
         );
+        let page_cache_bytes = Gauge::default();
+        registry.register(
+            "page_cache_bytes",
+            "Bytes of the pages the page cache keeps (at most 64 MiB)",
+            page_cache_bytes.clone(),
+        );
         let archive = Family::default();
         registry.register(
             "archive_items",
@@ -85,6 +92,7 @@ impl Default for Metrics {
             requests,
             latency,
             database_bytes,
+            page_cache_bytes,
             archive,
             imported,
         }
@@ -129,6 +137,7 @@ pub async fn show(State(state): State<AppState>) -> Response {
         .map(|m| m.len())
         .sum();
     metrics.database_bytes.set(size as i64);
+    metrics.page_cache_bytes.set(state.cache.bytes() as i64);
     if let Ok(sizes) = crate::store::read::sizes(&state.pool).await {
         for (kind, n) in sizes {
             metrics
