@@ -327,6 +327,12 @@ async fn the_speaker_pages_list_answers_questions_and_labels() {
         r.select("[data-test=aliases] li")
             .contains(&"Sergey Lavrov (speaking after Mikhail Ryzhenkov)".to_string())
     );
+    // Their timeline: the one dated transcript they speak in, in its month.
+    assert_eq!(r.select("[data-test=chart] rect title"), ["2025-11: 1"]);
+    assert_eq!(
+        r.select("figcaption"),
+        ["1 transcript from 2025-11 to 2025-11; at most 1 in a month."]
+    );
     assert!(
         r.attrs("a", "href")
             .contains(&"/search?speaker=sergey-lavrov".to_string())

@@ -50,6 +50,20 @@ async fn stats_agree(pool: &SqlitePool) {
     .await
     .unwrap();
     assert_eq!(topics_kept, topics_counted);
+    let months_kept: Vec<(i64, String, i64)> =
+        sqlx::query_as("SELECT speaker_id, month, transcripts FROM speaker_month ORDER BY 1, 2")
+            .fetch_all(pool)
+            .await
+            .unwrap();
+    let months_counted: Vec<(i64, String, i64)> = sqlx::query_as(
+        "SELECT t.speaker_id, substr(tr.date, 1, 7) AS m, count(DISTINCT t.transcript_id) FROM turn t \
+         JOIN transcript tr ON tr.id = t.transcript_id WHERE tr.date > '' GROUP BY 1, 2 ORDER BY 1, 2",
+    )
+    .fetch_all(pool)
+    .await
+    .unwrap();
+    assert!(!months_counted.is_empty());
+    assert_eq!(months_kept, months_counted);
     let stale: i64 = sqlx::query_scalar(
         "SELECT count(*) FROM turn t JOIN transcript tr ON tr.id = t.transcript_id WHERE t.date IS NOT coalesce(tr.date, '')",
     )
@@ -155,6 +169,45 @@ async fn counts_kept_beside_the_rows_agree_with_counting_them_after_every_kind_o
         corrections::merge_topics(&pool, &topics[1].1, &topics[0].1, Who::default())
             .await
             .unwrap()
+    );
+    stats_agree(&pool).await;
+    // A speaker merged into another, and the turns of one label of a speaker split off.
+    let people: Vec<String> = sqlx::query_scalar(
+        "SELECT s.slug FROM speaker s JOIN speaker_stat st ON st.speaker_id = s.id \
+         WHERE s.kind = 'person' AND st.turns > 0 ORDER BY st.transcripts DESC LIMIT 3",
+    )
+    .fetch_all(&pool)
+    .await
+    .unwrap();
+    assert!(
+        corrections::merge_speakers(&pool, &people[2], &people[1], Who::default())
+            .await
+            .unwrap()
+    );
+    stats_agree(&pool).await;
+    let label: String = sqlx::query_scalar(
+        "SELECT t.label FROM turn t JOIN speaker s ON s.id = t.speaker_id WHERE s.slug = ? AND t.label IS NOT NULL \
+         GROUP BY t.label ORDER BY count(*) LIMIT 1",
+    )
+    .bind(&people[1])
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    let split = corrections::split_speaker(
+        &pool,
+        &people[1],
+        &label,
+        corrections::SplitTo::New {
+            name: "Someone else entirely",
+            kind: stenogram::parse::SpeakerKind::Person,
+        },
+        Who::default(),
+    )
+    .await
+    .unwrap();
+    assert!(
+        matches!(split, corrections::Split::Done { turns, .. } if turns > 0),
+        "{split:?}"
     );
     stats_agree(&pool).await;
 }
@@ -314,6 +367,18 @@ async fn the_queries_of_list_pages_read_indexes_and_never_scan_or_sort_the_turns
     assert!(
         !speakers.contains("TEMP B-TREE") && !speakers.contains("SCAN"),
         "{speakers}"
+    );
+    // A speaker's timeline reads their months, kept beside the turns, and nothing else.
+    let months = plan(
+        &pool,
+        "SELECT month, transcripts FROM speaker_month WHERE speaker_id = ? ORDER BY month",
+        &["1"],
+    )
+    .await;
+    assert!(months.contains("SEARCH speaker_month"), "{months}");
+    assert!(
+        !months.contains("TEMP B-TREE") && !months.contains("turn"),
+        "{months}"
     );
 }
 

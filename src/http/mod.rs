@@ -625,6 +625,15 @@ pub fn encode(value: &str) -> String {
     out
 }
 
+/// A count with its noun, singular for one: `1 answer`, `56 answers`.
+pub fn counted(n: &i64, one: &str, many: &str) -> String {
+    if *n == 1 {
+        format!("1 {one}")
+    } else {
+        format!("{n} {many}")
+    }
+}
+
 /// Shortens text to about `max` characters at a word boundary.
 pub fn shorten(text: &str, max: usize) -> String {
     if text.chars().count() <= max {

@@ -170,6 +170,8 @@ pub struct SpeakerPage {
     pub pager: Pager,
     /// The topics they answered on most (first page only).
     pub topics: Vec<(String, String, i64)>,
+    /// The transcripts they speak in, by month (first page only).
+    pub chart: Option<super::topics::Chart>,
 }
 
 impl SpeakerPage {
@@ -207,10 +209,18 @@ pub async fn speaker(
         Vec::new()
     };
     let aliases = read::aliases(&pool, s.id).await?;
-    let topics = if pager.page == 1 {
-        read::speaker_topics(&pool, s.id, 10).await?
+    let (topics, chart) = if pager.page == 1 {
+        let months = read::speaker_months(&pool, s.id).await?;
+        (
+            read::speaker_topics(&pool, s.id, 10).await?,
+            Some(super::topics::chart(
+                &months,
+                format!("Transcripts {} speaks in, by month", s.name),
+                "transcripts",
+            )),
+        )
     } else {
-        Vec::new()
+        (Vec::new(), None)
     };
     Ok(SpeakerPage {
         s,
@@ -219,6 +229,7 @@ pub async fn speaker(
         aliases,
         pager,
         topics,
+        chart,
     }
     .into_response())
 }

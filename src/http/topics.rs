@@ -122,6 +122,8 @@ pub struct TopicPage {
 
 /// A bar per month, drawn as SVG on the server.
 pub struct Chart {
+    /// What it counts, for its title: `Exchanges on Ukraine by month`.
+    pub title: String,
     pub width: i64,
     pub height: i64,
     pub bars: Vec<Bar>,
@@ -143,7 +145,9 @@ fn month_index(m: &str) -> Option<i64> {
     Some(y.parse::<i64>().ok()? * 12 + mo.parse::<i64>().ok()? - 1)
 }
 
-pub fn chart(months: &[(String, i64)]) -> Chart {
+/// A monthly bar chart of `months` (`2024-03`, count), titled `title`, counting `unit`
+/// (`exchanges`, `transcripts`).
+pub fn chart(months: &[(String, i64)], title: String, unit: &str) -> Chart {
     let counts: Vec<(i64, i64)> = months
         .iter()
         .filter_map(|(m, c)| month_index(m).map(|i| (i, *c)))
@@ -151,12 +155,13 @@ pub fn chart(months: &[(String, i64)]) -> Chart {
     let (width, height) = (640i64, 160i64);
     let Some(first) = counts.first().map(|c| c.0) else {
         return Chart {
+            title,
             width,
             height,
             bars: Vec::new(),
             labels: Vec::new(),
             max: 0,
-            summary: "No dated exchanges.".into(),
+            summary: format!("No dated {unit}."),
         };
     };
     let last = counts.last().map(|c| c.0).unwrap_or(first);
@@ -192,13 +197,19 @@ pub fn chart(months: &[(String, i64)]) -> Chart {
     }
     let total: i64 = counts.iter().map(|c| c.1).sum();
     Chart {
+        title,
         width,
         height,
         bars,
         labels,
         max,
         summary: format!(
-            "{total} exchanges from {} to {}; at most {max} in a month.",
+            "{total} {} from {} to {}; at most {max} in a month.",
+            if total == 1 {
+                unit.trim_end_matches('s')
+            } else {
+                unit
+            },
             name(first),
             name(last)
         ),
@@ -234,7 +245,11 @@ pub async fn topic(
     );
     let exchanges = read::topic_exchanges(&pool, topic.id, pager.offset(), PER_PAGE).await?;
     let speakers = read::topic_speakers(&pool, topic.id, 10).await?;
-    let chart = chart(&read::topic_months(&pool, topic.id).await?);
+    let chart = chart(
+        &read::topic_months(&pool, topic.id).await?,
+        format!("Exchanges on {} by month", topic.name),
+        "exchanges",
+    );
     let span = read::topic_span(&pool, topic.id).await?;
     Ok(TopicPage {
         topic,

@@ -674,6 +674,20 @@ pub async fn topic_months(
     .await
 }
 
+/// How many transcripts a speaker speaks in, by month (`2024-03`), oldest first: the counts
+/// kept beside the turns (`speaker_month`).
+pub async fn speaker_months(
+    db: impl SqliteExecutor<'_>,
+    speaker_id: i64,
+) -> Result<Vec<(String, i64)>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT month, transcripts FROM speaker_month WHERE speaker_id = ? ORDER BY month",
+    )
+    .bind(speaker_id)
+    .fetch_all(db)
+    .await
+}
+
 /// A speaker for the editor's choice list: id, name, how many transcripts.
 pub async fn speaker_choices(
     db: impl SqliteExecutor<'_>,
