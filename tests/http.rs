@@ -2756,3 +2756,66 @@ async fn undo_the(s: &Site, who: &Signed, kind: &str) {
     .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
 }
+
+#[tokio::test]
+async fn a_person_who_speaks_and_is_spoken_of_is_one_entity_on_the_speaker_and_topic_pages() {
+    let s = site().await;
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    let summary = stenogram::commands::import(
+        &s.pool,
+        &[
+            root.join("seed"),
+            root.join("wh-briefings/press-briefings/2021-02"),
+        ],
+    )
+    .await;
+    assert!(summary.failed.is_empty(), "{:?}", summary.failed);
+    // Jake Sullivan briefs, and reporters ask about him.
+    let topic = get(&s.app, "/topics/jake-sullivan").await;
+    assert_eq!(topic.status, StatusCode::OK);
+    assert_eq!(
+        topic.attrs("[data-test=also-speaker] a", "href"),
+        ["/speakers/jake-sullivan"]
+    );
+    let speaker = get(&s.app, "/speakers/jake-sullivan").await;
+    assert_eq!(
+        speaker.attrs("[data-test=also-topic] a", "href"),
+        ["/topics/jake-sullivan"]
+    );
+    assert_eq!(
+        get(&s.app, "/api/v1/speakers/jake-sullivan").await.json()["topic"],
+        "jake-sullivan"
+    );
+    assert_eq!(
+        get(&s.app, "/api/v1/topics/jake-sullivan").await.json()["speaker"],
+        "jake-sullivan"
+    );
+    // Someone spoken of who never speaks here has no speaker page to lead to.
+    let putin = get(&s.app, "/topics/vladimir-putin").await;
+    assert_eq!(putin.status, StatusCode::OK);
+    assert!(putin.select("[data-test=also-speaker]").is_empty());
+    assert_eq!(
+        get(&s.app, "/api/v1/topics/vladimir-putin").await.json()["speaker"],
+        serde_json::Value::Null
+    );
+    // Renamed, the speaker is still the topic: the old name stays theirs.
+    let who = sign_in(&s).await;
+    let r = post_form(
+        &s,
+        &who,
+        "/speakers/jake-sullivan/rename",
+        format!("csrf={}&name=Jacob+Jeremiah+Sullivan", who.csrf),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let topic = get(&s.app, "/topics/jake-sullivan").await;
+    assert_eq!(
+        topic.attrs("[data-test=also-speaker] a", "href"),
+        ["/speakers/jacob-jeremiah-sullivan"]
+    );
+    let speaker = get(&s.app, "/speakers/jacob-jeremiah-sullivan").await;
+    assert_eq!(
+        speaker.attrs("[data-test=also-topic] a", "href"),
+        ["/topics/jake-sullivan"]
+    );
+}

@@ -559,6 +559,17 @@ struct SpeakerDetail {
     aliases: Vec<String>,
     /// The newest 100 answers and statements.
     answers_and_statements: Vec<SpeakerTurn>,
+    /// The transcripts they speak in, by month.
+    months: Vec<SpeakerMonth>,
+    /// The person topic they are, when exchanges are about them: its slug.
+    topic: Option<String>,
+}
+
+#[derive(Serialize, ToSchema)]
+struct SpeakerMonth {
+    /// `2024-03`.
+    month: String,
+    transcripts: i64,
 }
 
 /// One speaker, the labels they were printed under, and their newest answers and statements.
@@ -587,10 +598,20 @@ async fn speaker(State(state): State<AppState>, Path(slug): Path<String>) -> Api
             exchange: t.exchange,
         })
         .collect();
+    let months = read::speaker_months(&state.pool, s.id)
+        .await?
+        .into_iter()
+        .map(|(month, transcripts)| SpeakerMonth { month, transcripts })
+        .collect();
+    let topic = read::topic_of_speaker(&state.pool, s.id)
+        .await?
+        .map(|(slug, _, _)| slug);
     Ok(Json(SpeakerDetail {
         speaker: s,
         aliases,
         answers_and_statements,
+        months,
+        topic,
     })
     .into_response())
 }
@@ -649,6 +670,8 @@ struct TopicDetail {
     months: Vec<TopicMonth>,
     /// The newest 200 exchanges.
     exchanges: Vec<TopicExchange>,
+    /// A person who is also a speaker: their speaker's slug.
+    speaker: Option<String>,
 }
 
 /// One topic: exchanges a month and its newest exchanges.
@@ -671,7 +694,11 @@ async fn topic(State(state): State<AppState>, Path(slug): Path<String>) -> ApiRe
     }
     let exchanges = read::topic_exchanges(&state.pool, t.id, 0, 200).await?;
     let months = read::topic_months(&state.pool, t.id).await?;
+    let speaker = read::speaker_of_topic(&state.pool, t.id)
+        .await?
+        .map(|(slug, _)| slug);
     Ok(Json(TopicDetail {
+        speaker,
         topic: t,
         months: months
             .into_iter()

@@ -172,6 +172,8 @@ pub struct SpeakerPage {
     pub topics: Vec<(String, String, i64)>,
     /// The transcripts they speak in, by month (first page only).
     pub chart: Option<super::topics::Chart>,
+    /// The topic they are, when exchanges are about them: (slug, name, exchanges).
+    pub about: Option<(String, String, i64)>,
 }
 
 impl SpeakerPage {
@@ -209,6 +211,7 @@ pub async fn speaker(
         Vec::new()
     };
     let aliases = read::aliases(&pool, s.id).await?;
+    let about = read::topic_of_speaker(&pool, s.id).await?;
     let (topics, chart) = if pager.page == 1 {
         let months = read::speaker_months(&pool, s.id).await?;
         (
@@ -230,6 +233,7 @@ pub async fn speaker(
         pager,
         topics,
         chart,
+        about,
     }
     .into_response())
 }

@@ -118,6 +118,8 @@ pub struct TopicPage {
     pub pager: Pager,
     /// The dates of its first and latest dated exchanges.
     pub span: (Option<String>, Option<String>),
+    /// A person who is also a speaker: their speaker page (slug, name).
+    pub speaker: Option<(String, String)>,
 }
 
 /// A bar per month, drawn as SVG on the server.
@@ -251,6 +253,7 @@ pub async fn topic(
         "exchanges",
     );
     let span = read::topic_span(&pool, topic.id).await?;
+    let speaker = read::speaker_of_topic(&pool, topic.id).await?;
     Ok(TopicPage {
         topic,
         exchanges,
@@ -258,6 +261,7 @@ pub async fn topic(
         chart,
         pager,
         span,
+        speaker,
     }
     .into_response())
 }

@@ -674,6 +674,45 @@ pub async fn topic_months(
     .await
 }
 
+/// The speaker a person topic is: the same name, or a name the speaker was merged or renamed
+/// from, or one of the topic's own aliases (slug, name). One person, one entity: the topic's
+/// page leads to what they said, the speaker's page to what was said about them.
+pub async fn speaker_of_topic(
+    db: impl SqliteExecutor<'_>,
+    topic_id: i64,
+) -> Result<Option<(String, String)>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT s.slug, s.name FROM topic tp JOIN speaker s ON s.key = tp.key \
+         WHERE tp.id = ?1 AND tp.kind = 'person' AND s.kind = 'person' \
+         UNION ALL SELECT s.slug, s.name FROM topic tp JOIN speaker_key_alias a ON a.key = tp.key JOIN speaker s ON s.id = a.speaker_id \
+         WHERE tp.id = ?1 AND tp.kind = 'person' AND s.kind = 'person' \
+         UNION ALL SELECT s.slug, s.name FROM topic tp JOIN topic_alias ta ON ta.topic_id = tp.id JOIN speaker s ON s.key = ta.key \
+         WHERE tp.id = ?1 AND tp.kind = 'person' AND s.kind = 'person' LIMIT 1",
+    )
+    .bind(topic_id)
+    .fetch_optional(db)
+    .await
+}
+
+/// The person topic a speaker is (see [`speaker_of_topic`]), when exchanges are filed under
+/// it and editors did not hide it: (slug, name, exchanges).
+pub async fn topic_of_speaker(
+    db: impl SqliteExecutor<'_>,
+    speaker_id: i64,
+) -> Result<Option<(String, String, i64)>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT tp.slug, tp.name, st.exchanges FROM (\
+           SELECT tp.id FROM speaker s JOIN topic tp ON tp.key = s.key WHERE s.id = ?1 AND s.kind = 'person' \
+           UNION ALL SELECT ta.topic_id FROM speaker s JOIN topic_alias ta ON ta.key = s.key WHERE s.id = ?1 AND s.kind = 'person' \
+           UNION ALL SELECT tp.id FROM speaker_key_alias a JOIN topic tp ON tp.key = a.key WHERE a.speaker_id = ?1) f \
+         JOIN topic tp ON tp.id = f.id JOIN topic_stat st ON st.topic_id = tp.id \
+         WHERE tp.kind = 'person' AND tp.hidden = 0 AND st.exchanges > 0 LIMIT 1",
+    )
+    .bind(speaker_id)
+    .fetch_optional(db)
+    .await
+}
+
 /// How many transcripts a speaker speaks in, by month (`2024-03`), oldest first: the counts
 /// kept beside the turns (`speaker_month`).
 pub async fn speaker_months(
