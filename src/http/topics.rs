@@ -16,6 +16,7 @@ pub const KINDS: &[(&str, &str)] = &[
     ("person", "People"),
     ("country", "Countries and places"),
     ("organisation", "Organisations"),
+    ("agreement", "Agreements and projects"),
     ("theme", "Themes"),
 ];
 

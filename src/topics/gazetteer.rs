@@ -1,5 +1,6 @@
 //! Places (countries and territories with their adjectives and other names, regions, seas) and
-//! international organisations, read from the tables in `reference/`.
+//! international organisations, agreements and projects (treaties, pipelines, initiatives),
+//! read from the tables in `reference/`.
 
 use rustc_hash::FxHashMap as HashMap;
 use std::sync::LazyLock;
@@ -11,6 +12,7 @@ use std::sync::LazyLock;
 const PLACES: &str = include_str!("../../reference/places.tsv");
 const PLACES_EXTRA: &str = include_str!("../../reference/places-extra.tsv");
 const ORGANISATIONS: &str = include_str!("../../reference/organisations.tsv");
+const AGREEMENTS: &str = include_str!("../../reference/agreements.tsv");
 
 /// One entry of the gazetteer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -36,10 +38,10 @@ fn load(table: &'static str, map: &mut HashMap<String, Entry>) {
         let entry = Entry {
             name: name.trim(),
             // Regions and seas are places beside the countries, in one group of the index.
-            kind: if kind == "organisation" {
-                "organisation"
-            } else {
-                "country"
+            kind: match kind {
+                "organisation" => "organisation",
+                "agreement" => "agreement",
+                _ => "country",
             },
             english: true,
         };
@@ -65,6 +67,7 @@ pub static NAMES: LazyLock<HashMap<String, Entry>> = LazyLock::new(|| {
     load(PLACES_EXTRA, &mut map);
     load(PLACES, &mut map);
     load(ORGANISATIONS, &mut map);
+    load(AGREEMENTS, &mut map);
     map
 });
 

@@ -10,8 +10,6 @@ use std::sync::LazyLock;
 /// Themes diplomats talk about; matched on word stems (`sanction` finds `sanctions`).
 const THEMES: &[(&str, &str)] = &[
     ("Peace plan", "peace plan"),
-    ("Minsk agreements", "minsk agreement"),
-    ("Minsk agreements", "minsk accord"),
     ("Sanctions", "sanction"),
     ("Security architecture", "security architecture"),
     ("Nuclear weapons", "nuclear weapon"),
@@ -93,6 +91,80 @@ static THEME_MATCHER: LazyLock<aho_corasick::AhoCorasick> = LazyLock::new(|| {
 static STOPWORDS: LazyLock<rustc_hash::FxHashSet<&'static str>> = LazyLock::new(|| {
     "a about above across after again against all almost also although always am among an and another any anyone anything are around as ask asked at away back be became because been before being below best better between both but by can cannot could course day days did do does doing done down during each either else enough even ever every everyone everything fact far few first for from further get gets getting give given go goes going gone good got great had has have having he her here him his how however i if in indeed into is it its itself just keep kind know known last later least less let like likely little long look lot made make makes making many may maybe me might more most much must my need needs never new next no none nor not nothing now of off often oh ok okay on once one only or other others our out over own part people per perhaps place point put quite rather really right said same say saying says see seems seen several shall she should since so some someone something sometimes soon still such sure take taken talk talked talking tell than thank thanks that the their them themselves then there these they thing things think this those though three through thus time times to today together told too toward towards two under until up upon us use used very want wanted wants was way ways we week weeks well went were what whatever when where whether which while who whole whom whose why will with within without word words would yeah year years yes yesterday yet you your ago already answer answers anyway being believe called certain certainly clear clearly come comes coming considering currently different does done dont either especially exactly example first following four fully general generally happen happened happening here hope important including instead issue issues least mean means mention mentioned morning night number obviously particular particularly possible president question questions raise raised real reason regard regarding respect saw second sense serious seriously side simply situation speak speaking spoke start started statement statements stop third total try trying understand understanding unfortunately view want whatever work working world mr ms mrs sir madam minister secretary colleague colleagues friend friends lady ladies gentleman gentlemen everybody go ahead okay hi hello".split_whitespace().collect()
 });
+
+/// The stock phrases of briefings and press conferences: said in every kind of exchange, about
+/// nothing in particular, so never a topic however rare they are in the archive.
+const BOILERPLATE: &[&str] = &[
+    "looking forward",
+    "moving forward",
+    "press conference",
+    "news conference",
+    "press briefing",
+    "administration official",
+    "administration officials",
+    "senior official",
+    "senior officials",
+    "opening remarks",
+    "briefing room",
+    "distinguished guests",
+    "honoured guests",
+    "honored guests",
+    "media representatives",
+    "mass media",
+    "journalists present",
+    "live broadcast",
+    "direct line",
+];
+
+/// Words that make a phrase a quantity (`billion rubles`, `percent growth`), never a topic.
+const QUANTITY_WORDS: &[&str] = &[
+    "hundred",
+    "hundreds",
+    "thousand",
+    "thousands",
+    "million",
+    "millions",
+    "billion",
+    "billions",
+    "trillion",
+    "trillions",
+    "percent",
+    "per cent",
+    "dozen",
+    "dozens",
+    "rubles",
+    "roubles",
+    "ruble",
+    "rouble",
+    "dollars",
+    "dollar",
+    "euros",
+    "euro",
+    "yuan",
+    "renminbi",
+    "yen",
+    "pounds",
+    "tons",
+    "tonnes",
+    "tonne",
+    "barrels",
+    "barrel",
+    "kilometres",
+    "kilometers",
+    "kilometre",
+    "kilometer",
+    "miles",
+    "metres",
+    "meters",
+    "cubic",
+    "percentage",
+    "points",
+];
+
+/// Whether a key phrase is about something: not a stock phrase of briefings, not a quantity.
+fn about_something(phrase: &str) -> bool {
+    !BOILERPLATE.contains(&phrase) && !phrase.split(' ').any(|w| QUANTITY_WORDS.contains(&w))
+}
 
 /// At most this many topics per exchange, strongest first.
 pub const MAX_TOPICS: usize = 16;
@@ -392,7 +464,7 @@ pub fn choose(
         *found.entry((name, kind)).or_default() += weight;
     };
     for (phrase, &count) in phrases {
-        if count < 2 {
+        if count < 2 || !about_something(phrase) {
             continue;
         }
         let share = frequency(phrase);
@@ -673,6 +745,66 @@ mod tests {
 
     fn names_of(found: &[Found]) -> Vec<String> {
         found.iter().map(|f| f.name.clone()).collect()
+    }
+
+    #[test]
+    fn every_stock_phrase_listed_is_one_the_reader_can_find() {
+        let never: Vec<&str> = BOILERPLATE
+            .iter()
+            .copied()
+            .filter(|stock| !phrases(&format!("{stock}. {stock}.")).contains_key(*stock))
+            .collect();
+        assert!(
+            never.is_empty(),
+            "these can never be key phrases: drop them from the list: {never:?}"
+        );
+    }
+
+    #[test]
+    fn stock_phrases_and_quantities_are_never_topics_however_rare() {
+        let text = "We are looking forward to it, looking forward to the talks. The senior \
+            administration official said the administration official would speak. It cost five \
+            billion rubles, another billion rubles next year. The press conference ended; the \
+            press conference began. The gas pipeline and the gas pipeline again.";
+        let names = names_of(&extract(text, &[], &|_| Some(0.0)));
+        for junk in [
+            "Looking forward",
+            "Administration official",
+            "Billion rubles",
+            "Press conference",
+        ] {
+            assert!(!names.contains(&junk.to_string()), "{junk} in {names:?}");
+        }
+        // A phrase about something, as rare, still is one.
+        assert!(names.contains(&"Gas pipeline".to_string()), "{names:?}");
+    }
+
+    #[test]
+    fn agreements_and_projects_are_their_own_kind_in_any_language() {
+        let found = extract(
+            "Nord Stream was blown up. The Minsk agreements were never kept. \
+             Северный поток и Минские соглашения. 一带一路倡议 and the New START Treaty.",
+            &[],
+            &|_| None,
+        );
+        let kinds: Vec<(String, &str)> = found.iter().map(|f| (f.name.clone(), f.kind)).collect();
+        for name in [
+            "Nord Stream",
+            "Minsk agreements",
+            "Belt and Road",
+            "New START",
+        ] {
+            assert!(
+                kinds.contains(&(name.to_string(), "agreement")),
+                "{name} in {kinds:?}"
+            );
+        }
+        assert!(
+            !kinds
+                .iter()
+                .any(|(n, k)| n == "Nord Stream" && *k == "person"),
+            "{kinds:?}"
+        );
     }
 
     #[test]
