@@ -2759,17 +2759,7 @@ async fn undo_the(s: &Site, who: &Signed, kind: &str) {
 
 #[tokio::test]
 async fn a_person_who_speaks_and_is_spoken_of_is_one_entity_on_the_speaker_and_topic_pages() {
-    let s = site().await;
-    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
-    let summary = stenogram::commands::import(
-        &s.pool,
-        &[
-            root.join("seed"),
-            root.join("wh-briefings/press-briefings/2021-02"),
-        ],
-    )
-    .await;
-    assert!(summary.failed.is_empty(), "{:?}", summary.failed);
+    let s = with_february_2021().await;
     // Jake Sullivan briefs, and reporters ask about him.
     let topic = get(&s.app, "/topics/jake-sullivan").await;
     assert_eq!(topic.status, StatusCode::OK);
@@ -2818,4 +2808,92 @@ async fn a_person_who_speaks_and_is_spoken_of_is_one_entity_on_the_speaker_and_t
         speaker.attrs("[data-test=also-topic] a", "href"),
         ["/topics/jake-sullivan"]
     );
+}
+
+/// Every turn's speaker and every exchange's topics, as (transcript, position, speaker slug)
+/// and (transcript, exchange, topic slug).
+async fn attribution(
+    pool: &sqlx::SqlitePool,
+) -> (Vec<(i64, i64, String)>, Vec<(i64, i64, String)>) {
+    let turns = sqlx::query_as(
+        "SELECT t.transcript_id, t.position, s.slug FROM turn t JOIN speaker s ON s.id = t.speaker_id ORDER BY 1, 2",
+    )
+    .fetch_all(pool)
+    .await
+    .unwrap();
+    let topics = sqlx::query_as(
+        "SELECT e.transcript_id, e.number, tp.slug FROM exchange_topic et JOIN exchange e ON e.id = et.exchange_id \
+         JOIN topic tp ON tp.id = et.topic_id ORDER BY 1, 2, 3",
+    )
+    .fetch_all(pool)
+    .await
+    .unwrap();
+    (turns, topics)
+}
+
+#[tokio::test]
+async fn a_merge_undone_from_the_history_gives_back_the_speaker_or_topic_and_all_it_had() {
+    let s = with_february_2021().await;
+    let before = attribution(&s.pool).await;
+    let who = sign_in(&s).await;
+    for (form, kept, gone) in [
+        ("/speakers/merge", "jen-psaki", "jake-sullivan"),
+        ("/topics/merge", "vladimir-putin", "donald-trump"),
+    ] {
+        let r = post_form(
+            &s,
+            &who,
+            form,
+            format!("csrf={}&from={gone}&into={kept}", who.csrf),
+        )
+        .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    }
+    assert_ne!(attribution(&s.pool).await, before);
+    for gone in ["/speakers/jake-sullivan", "/topics/donald-trump"] {
+        assert_eq!(
+            get(&s.app, gone).await.status,
+            StatusCode::MOVED_PERMANENTLY
+        );
+    }
+    // The history offers to undo each merge, and undoing gives back what was.
+    let list = get(&s.app, "/corrections").await;
+    assert_eq!(
+        list.attrs("[data-test=undo]", "href").len(),
+        2,
+        "{}",
+        list.body
+    );
+    undo_the(&s, &who, "speaker-merge").await;
+    undo_the(&s, &who, "topic-merge").await;
+    assert_eq!(attribution(&s.pool).await, before);
+    for back in ["/speakers/jake-sullivan", "/topics/donald-trump"] {
+        assert_eq!(get(&s.app, back).await.status, StatusCode::OK, "{back}");
+    }
+    // And so it stays when the archive is read again.
+    store::write::reindex(&s.pool).await.unwrap();
+    assert_eq!(attribution(&s.pool).await, before);
+    let list = get(&s.app, "/corrections").await;
+    assert_eq!(
+        list.select("[data-test=undone-at]").len(),
+        2,
+        "{}",
+        list.body
+    );
+}
+
+/// A site holding the seed and the White House briefings of February 2021.
+async fn with_february_2021() -> Site {
+    let s = site().await;
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    let summary = stenogram::commands::import(
+        &s.pool,
+        &[
+            root.join("seed"),
+            root.join("wh-briefings/press-briefings/2021-02"),
+        ],
+    )
+    .await;
+    assert!(summary.failed.is_empty(), "{:?}", summary.failed);
+    s
 }

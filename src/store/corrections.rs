@@ -850,10 +850,7 @@ impl Entry {
 
     /// Whether it can be undone from the history (not yet undone, and an editor's).
     pub fn undoable(&self) -> bool {
-        self.undone_at.is_none()
-            && self.kind != "reread"
-            && self.kind != "topic-merge"
-            && self.kind != "speaker-merge"
+        self.undone_at.is_none() && self.kind != "reread"
     }
 }
 
@@ -963,15 +960,33 @@ pub async fn undo(pool: &SqlitePool, id: i64, editor: &str) -> Result<Undone, St
                 "A re-reading by a newer reader is not an editor's correction; correct what it read instead.".into(),
             ));
         }
-        "topic-merge" => {
-            return Ok(Undone::Refused(
-                "A merge cannot be undone from the history: give the exchanges back one at a time, or rename the topic kept.".into(),
-            ));
-        }
-        "speaker-merge" => {
-            return Ok(Undone::Refused(
-                "A merge cannot be undone from the history: split the merged speaker's labels off again from the kept speaker's edit page.".into(),
-            ));
+        "topic-merge" | "speaker-merge" => {
+            let table = if kind == "topic-merge" {
+                "topic"
+            } else {
+                "speaker"
+            };
+            let Some(merged) = value
+                .as_deref()
+                .and_then(|v| serde_json::from_str::<Merged>(v).ok())
+            else {
+                return Ok(Undone::Refused(if table == "topic" {
+                    "This merge was made before merges kept what they took: give the exchanges back one at a time.".into()
+                } else {
+                    "This merge was made before merges kept what they took: split the merged speaker's labels off again from the kept speaker's edit page.".into()
+                }));
+            };
+            if let Some(why) = merged.blocked(&mut tx, table).await? {
+                return Ok(Undone::Refused(why));
+            }
+            sqlx::query("UPDATE correction SET undone_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now'), undone_by = ? WHERE id = ?")
+                .bind(editor)
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+            merged.undo(&mut tx, table).await?;
+            tx.commit().await?;
+            return Ok(Undone::Done(None));
         }
         _ => {}
     }
@@ -1120,6 +1135,7 @@ async fn merge(
     if from_id == into_id {
         return Ok(false);
     }
+    let merged = Merged::of(&mut tx, table, from_id, into).await?;
     for &statement in statements {
         sqlx::query(statement)
             .bind(into_id)
@@ -1133,7 +1149,7 @@ async fn merge(
         &[Row {
             kind: format!("{table}-merge"),
             target: from.into(),
-            value: Some(into.into()),
+            value: Some(serde_json::to_string(&merged).unwrap_or_else(|_| into.to_string())),
             before: Some(from_name),
             after: Some(into_name),
             place: Some(format!("{table} {from}")),
@@ -1483,6 +1499,19 @@ pub async fn speaker_labels(
     .await
 }
 
+/// Re-derives these transcripts, then gives the address of each speaker they emptied to
+/// where its turns went.
+async fn rederive_all(tx: &mut SqliteConnection, ids: &[i64]) -> Result<(), StoreError> {
+    let count = transcripts(&mut *tx).await?;
+    let mut report = Reindexed::default();
+    let mut went = HashMap::new();
+    for &id in ids {
+        write::rederive(&mut *tx, id, count, &mut report, &mut went).await??;
+    }
+    write::redirect_emptied_speakers(&mut *tx, &went).await?;
+    Ok(())
+}
+
 /// Re-derives the transcripts where `speaker` has a turn printed under one of `labels`, and
 /// what then became of the speakers they emptied.
 async fn rederive_labelled(
@@ -1497,13 +1526,7 @@ async fn rederive_labelled(
     .bind(serde_json::to_string(labels).unwrap_or_else(|_| "[]".into()))
     .fetch_all(&mut *tx)
     .await?;
-    let count = transcripts(&mut *tx).await?;
-    let mut report = Reindexed::default();
-    let mut went = HashMap::new();
-    for &id in &ids {
-        write::rederive(&mut *tx, id, count, &mut report, &mut went).await??;
-    }
-    write::redirect_emptied_speakers(&mut *tx, &went).await?;
+    rederive_all(&mut *tx, &ids).await?;
     // A label none of the speaker's turns is printed under any more is no longer theirs.
     sqlx::query(
         "DELETE FROM alias WHERE speaker_id = ?1 AND label IN (SELECT value FROM json_each(?2)) \
@@ -1695,4 +1718,184 @@ pub async fn as_read(
                 .unwrap_or_else(|| write::fallback_title(file_name.as_deref(), &doc));
             (doc, title)
         }))
+}
+
+/// What a merge took from the topic or speaker that went, kept in its correction so that
+/// undoing it brings that one back: its address, name, key and kind, the names and addresses
+/// that led to it, and the transcripts (by slug, which an archive's export keeps) it was in.
+#[derive(Debug, serde::Serialize, serde::Deserialize)]
+struct Merged {
+    into: String,
+    slug: String,
+    name: String,
+    key: String,
+    #[serde(default)]
+    surname: String,
+    kind: String,
+    /// Keys of the names merged or renamed into it before (aliases).
+    keys: Vec<String>,
+    /// Addresses that redirected to it.
+    redirects: Vec<String>,
+    /// The labels its turns were printed under (speakers).
+    #[serde(default)]
+    labels: Vec<String>,
+    transcripts: Vec<String>,
+}
+
+impl Merged {
+    async fn of(
+        tx: &mut SqliteConnection,
+        table: &str,
+        id: i64,
+        into: &str,
+    ) -> Result<Merged, sqlx::Error> {
+        let list = |sql: &'static str| sqlx::query_scalar::<_, String>(sql).bind(id);
+        let topic = table == "topic";
+        let (slug, name, key, surname, kind): (String, String, String, String, String) =
+            sqlx::query_as(if topic {
+                "SELECT slug, name, key, '', kind FROM topic WHERE id = ?"
+            } else {
+                "SELECT slug, name, key, surname, kind FROM speaker WHERE id = ?"
+            })
+            .bind(id)
+            .fetch_one(&mut *tx)
+            .await?;
+        let (keys, redirects, labels, transcripts) = if topic {
+            (
+                "SELECT key FROM topic_alias WHERE topic_id = ?",
+                "SELECT slug FROM topic_redirect WHERE topic_id = ?",
+                None,
+                "SELECT DISTINCT t.slug FROM exchange_topic et JOIN exchange e ON e.id = et.exchange_id JOIN transcript t ON t.id = e.transcript_id WHERE et.topic_id = ?1 \
+                 UNION SELECT t.slug FROM topic_edit te JOIN transcript t ON t.id = te.transcript_id WHERE te.topic_id = ?1",
+            )
+        } else {
+            (
+                "SELECT key FROM speaker_key_alias WHERE speaker_id = ?",
+                "SELECT slug FROM speaker_redirect WHERE speaker_id = ?",
+                Some("SELECT label FROM alias WHERE speaker_id = ?"),
+                "SELECT t.slug FROM speaker_transcript st JOIN transcript t ON t.id = st.transcript_id WHERE st.speaker_id = ?",
+            )
+        };
+        Ok(Merged {
+            into: into.into(),
+            slug,
+            name,
+            key,
+            surname,
+            kind,
+            keys: list(keys).fetch_all(&mut *tx).await?,
+            redirects: list(redirects).fetch_all(&mut *tx).await?,
+            labels: match labels {
+                Some(sql) => list(sql).fetch_all(&mut *tx).await?,
+                None => Vec::new(),
+            },
+            transcripts: list(transcripts).fetch_all(&mut *tx).await?,
+        })
+    }
+
+    /// Why it cannot come back, when another now has its address or name.
+    async fn blocked(
+        &self,
+        tx: &mut SqliteConnection,
+        table: &str,
+    ) -> Result<Option<String>, sqlx::Error> {
+        let sql = if table == "topic" {
+            "SELECT slug FROM topic WHERE slug = ? OR key = ? LIMIT 1"
+        } else {
+            "SELECT slug FROM speaker WHERE slug = ? OR key = ? LIMIT 1"
+        };
+        let taken: Option<String> = sqlx::query_scalar(sql)
+            .bind(&self.slug)
+            .bind(&self.key)
+            .fetch_optional(&mut *tx)
+            .await?;
+        Ok(taken.map(|other| {
+            format!(
+                "Another {table} now has the address or the name of {} (/{table}s/{other}); rename it first.",
+                self.name
+            )
+        }))
+    }
+
+    /// Brings it back under its address, with the names and addresses that led to it, and reads
+    /// again the transcripts it was in.
+    async fn undo(&self, tx: &mut SqliteConnection, table: &str) -> Result<(), StoreError> {
+        let keys = serde_json::to_string(&self.keys).unwrap_or_else(|_| "[]".into());
+        let slugs = serde_json::to_string(
+            &self
+                .redirects
+                .iter()
+                .chain([&self.slug])
+                .collect::<Vec<_>>(),
+        )
+        .unwrap_or_else(|_| "[]".into());
+        let ids: Vec<i64> = sqlx::query_scalar(
+            "SELECT id FROM transcript WHERE slug IN (SELECT value FROM json_each(?)) ORDER BY id",
+        )
+        .bind(serde_json::to_string(&self.transcripts).unwrap_or_else(|_| "[]".into()))
+        .fetch_all(&mut *tx)
+        .await?;
+        let id: i64 = if table == "topic" {
+            sqlx::query_scalar(
+                "INSERT INTO topic (slug, name, key, kind) VALUES (?, ?, ?, ?) RETURNING id",
+            )
+            .bind(&self.slug)
+            .bind(&self.name)
+            .bind(&self.key)
+            .bind(&self.kind)
+            .fetch_one(&mut *tx)
+            .await?
+        } else {
+            sqlx::query_scalar(
+                "INSERT INTO speaker (slug, name, key, surname, kind) VALUES (?, ?, ?, ?, ?) RETURNING id",
+            )
+            .bind(&self.slug)
+            .bind(&self.name)
+            .bind(&self.key)
+            .bind(&self.surname)
+            .bind(&self.kind)
+            .fetch_one(&mut *tx)
+            .await?
+        };
+        let statements = if table == "topic" {
+            [
+                "DELETE FROM topic_alias WHERE key = ?2 OR key IN (SELECT value FROM json_each(?3))",
+                "INSERT OR REPLACE INTO topic_alias (key, topic_id) SELECT value, ?1 FROM json_each(?3)",
+                "DELETE FROM topic_redirect WHERE slug IN (SELECT value FROM json_each(?4))",
+                "INSERT INTO topic_redirect (slug, topic_id) SELECT value, ?1 FROM json_each(?4) WHERE value <> ?5",
+            ]
+        } else {
+            [
+                "DELETE FROM speaker_key_alias WHERE key = ?2 OR key IN (SELECT value FROM json_each(?3))",
+                "INSERT OR REPLACE INTO speaker_key_alias (key, speaker_id) SELECT value, ?1 FROM json_each(?3)",
+                "DELETE FROM speaker_redirect WHERE slug IN (SELECT value FROM json_each(?4))",
+                "INSERT INTO speaker_redirect (slug, speaker_id) SELECT value, ?1 FROM json_each(?4) WHERE value <> ?5",
+            ]
+        };
+        for sql in statements {
+            sqlx::query(sql)
+                .bind(id)
+                .bind(&self.key)
+                .bind(&keys)
+                .bind(&slugs)
+                .bind(&self.slug)
+                .execute(&mut *tx)
+                .await?;
+        }
+        if table == "speaker" {
+            // Its turns go back where they were printed under its labels, before the
+            // transcripts are read again (which keeps a label with the speaker it had).
+            sqlx::query(
+                "UPDATE turn SET speaker_id = ?1 WHERE transcript_id IN (SELECT value FROM json_each(?2)) \
+                 AND label IN (SELECT value FROM json_each(?3)) AND speaker_id = (SELECT id FROM speaker WHERE slug = ?4)",
+            )
+            .bind(id)
+            .bind(serde_json::to_string(&ids).unwrap_or_else(|_| "[]".into()))
+            .bind(serde_json::to_string(&self.labels).unwrap_or_else(|_| "[]".into()))
+            .bind(&self.into)
+            .execute(&mut *tx)
+            .await?;
+        }
+        rederive_all(&mut *tx, &ids).await
+    }
 }
