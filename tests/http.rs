@@ -2897,3 +2897,74 @@ async fn with_february_2021() -> Site {
     assert!(summary.failed.is_empty(), "{:?}", summary.failed);
     s
 }
+
+#[tokio::test]
+async fn a_speaker_given_another_kind_is_listed_under_it_survives_reindex_and_undo_gives_it_back() {
+    let s = site().await;
+    for (name, text) in [("a.txt", KIRBY_A), ("b.txt", KIRBY_B)] {
+        write::import_bytes(&s.pool, text.as_bytes(), Some(name), None, None)
+            .await
+            .unwrap();
+    }
+    let kind = || async {
+        sqlx::query_scalar::<_, String>("SELECT kind FROM speaker WHERE slug = 'john-kirby'")
+            .fetch_one(&s.pool)
+            .await
+            .unwrap()
+    };
+    assert_eq!(kind().await, "person");
+    let who = sign_in(&s).await;
+    let page = get_signed(&s, &who, "/speakers/john-kirby/edit").await;
+    assert_eq!(
+        page.attrs("[data-test=kind] option[selected]", "value"),
+        ["person"]
+    );
+    let bad = post_form(
+        &s,
+        &who,
+        "/speakers/john-kirby/kind",
+        format!("csrf={}&kind=robot", who.csrf),
+    )
+    .await;
+    assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+    assert!(bad.body.contains("robot"), "{}", bad.body);
+    let r = post_form(
+        &s,
+        &who,
+        "/speakers/john-kirby/kind",
+        format!("csrf={}&kind=anonymous&reason=the+office", who.csrf),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    assert_eq!(kind().await, "anonymous");
+    let listed = get(&s.app, "/speakers?kind=anonymous").await;
+    assert!(
+        listed
+            .attrs("a", "href")
+            .contains(&"/speakers/john-kirby".to_string()),
+        "{}",
+        listed.body
+    );
+    // A reading of the same labels still finds them, under the kind the editor gave.
+    let turns = || async {
+        sqlx::query_scalar::<_, i64>(
+            "SELECT count(*) FROM turn WHERE speaker_id = (SELECT id FROM speaker WHERE slug = 'john-kirby')",
+        )
+        .fetch_one(&s.pool)
+        .await
+        .unwrap()
+    };
+    let n = turns().await;
+    assert_eq!(n, 5);
+    store::write::reindex(&s.pool).await.unwrap();
+    assert_eq!((kind().await, turns().await), ("anonymous".to_string(), n));
+    let list = get(&s.app, "/corrections").await;
+    assert_eq!(
+        list.attrs("[data-test=correction]", "data-kind"),
+        ["speaker-kind"]
+    );
+    undo_the(&s, &who, "speaker-kind").await;
+    assert_eq!(kind().await, "person");
+    store::write::reindex(&s.pool).await.unwrap();
+    assert_eq!((kind().await, turns().await), ("person".to_string(), n));
+}

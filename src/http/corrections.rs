@@ -275,6 +275,8 @@ pub struct RenamePage {
     pub labels: Vec<(String, i64, i64)>,
     /// Just split: how many turns went to which speaker (slug).
     pub split: Option<(i64, String)>,
+    /// Its kind now (`person`, `outlet`, `anonymous`; a topic's kind).
+    pub kind: String,
 }
 
 /// The editor's page for a topic: rename it, or merge it into another.
@@ -299,6 +301,7 @@ pub async fn topic_edit(
         hidden,
         labels: Vec::new(),
         split: None,
+        kind: topic.kind,
     })
 }
 
@@ -367,6 +370,7 @@ pub async fn speaker_edit(
         taken: None,
         labels,
         split: query.split.zip(query.to),
+        kind: speaker.kind,
     })
 }
 
@@ -383,6 +387,45 @@ pub struct SplitForm {
     name: String,
     kind: Option<String>,
     reason: Option<String>,
+}
+
+/// The kind a form names, or a 400 saying which there are.
+fn speaker_kind(given: &str) -> Result<SpeakerKind> {
+    SpeakerKind::parse(given).ok_or_else(|| {
+        AppError::BadRequest(format!(
+            "A speaker is a person, an anonymous official or an outlet, not `{given}`."
+        ))
+    })
+}
+
+#[derive(Deserialize)]
+pub struct KindForm {
+    csrf: String,
+    kind: String,
+    reason: Option<String>,
+}
+
+/// Gives a speaker another kind (person, anonymous official, outlet).
+pub async fn speaker_rekind(
+    State(state): State<AppState>,
+    editor: Editor,
+    Path(slug): Path<String>,
+    Form(form): Form<KindForm>,
+) -> Result<Response> {
+    editor.check_csrf(&form.csrf)?;
+    state.writable()?;
+    let kind = speaker_kind(&form.kind)?;
+    let who = Who {
+        editor: Some(&editor.0.editor),
+        reason: form.reason.as_deref(),
+    };
+    match corrections::rekind_speaker(&state.pool, &slug, kind, who).await? {
+        Renamed::Done => Ok(Redirect::to(&format!("/speakers/{slug}")).into_response()),
+        Renamed::NotFound => Err(AppError::NotFound),
+        Renamed::Taken(other) => Err(AppError::Conflict(format!(
+            "Another speaker of that kind has this name (/speakers/{other}): merge this speaker into them instead."
+        ))),
+    }
 }
 
 /// Splits the turns of one label off a speaker, to a stored speaker or a new one.
@@ -405,16 +448,7 @@ pub async fn speaker_split(
         (false, true) => SplitTo::Speaker(&to_slug),
         (true, false) => SplitTo::New {
             name: checked_name(&form.name)?,
-            kind: match form.kind.as_deref().unwrap_or("person") {
-                "person" => SpeakerKind::Person,
-                "anonymous" => SpeakerKind::Anonymous,
-                "outlet" => SpeakerKind::Outlet,
-                other => {
-                    return Err(AppError::BadRequest(format!(
-                        "A speaker is a person, an anonymous official or an outlet, not `{other}`."
-                    )));
-                }
-            },
+            kind: speaker_kind(form.kind.as_deref().unwrap_or("person"))?,
         },
         (true, true) => {
             return Err(AppError::BadRequest(

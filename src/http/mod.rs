@@ -310,6 +310,7 @@ async fn read_only_guard(
         || path.ends_with("/undo")
         || path.ends_with("/hide")
         || path.ends_with("/split")
+        || path.ends_with("/kind")
         || path.ends_with("/topics") && path.contains("/questions/")
         || path == "/topics/merge"
         || path == "/speakers/merge";
@@ -368,6 +369,7 @@ pub fn app(state: AppState) -> Router {
         .route("/speakers/{slug}/edit", get(corrections::speaker_edit))
         .route("/speakers/{slug}/rename", post(corrections::speaker_rename))
         .route("/speakers/{slug}/split", post(corrections::speaker_split))
+        .route("/speakers/{slug}/kind", post(corrections::speaker_rekind))
         .route("/speakers/{slug}/feed", get(feeds::speaker))
         .route("/topics", get(topics::index))
         .route("/topics/merge", post(corrections::topic_merge))

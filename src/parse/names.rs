@@ -476,6 +476,16 @@ pub enum SpeakerKind {
 }
 
 impl SpeakerKind {
+    /// The kind `as_str` names.
+    pub fn parse(s: &str) -> Option<SpeakerKind> {
+        match s {
+            "person" => Some(SpeakerKind::Person),
+            "outlet" => Some(SpeakerKind::Outlet),
+            "anonymous" => Some(SpeakerKind::Anonymous),
+            _ => None,
+        }
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             SpeakerKind::Person => "person",

@@ -843,6 +843,7 @@ impl Entry {
             "speaker-merge" => "Speakers merged",
             "speaker-rename" => "Speaker renamed",
             "speaker-split" => "Speaker split",
+            "speaker-kind" => "Speaker's kind",
             "reread" => "Read again",
             _ => "Change",
         }
@@ -1036,6 +1037,14 @@ pub async fn undo(pool: &SqlitePool, id: i64, editor: &str) -> Result<Undone, St
             }
             if kind == "speaker-split" {
                 undo_split(&mut tx, &target, value.as_deref()).await?;
+            }
+            if kind == "speaker-kind"
+                && let Some(old) = before.as_deref().and_then(SpeakerKind::parse)
+                && let (Renamed::Taken(other), _) = rekind_in(&mut tx, &target, old).await?
+            {
+                return Ok(Undone::Refused(format!(
+                    "Another speaker of that kind now has this name (/speakers/{other}); merge the two instead."
+                )));
             }
             if kind == "topic-rename"
                 && let Some(name) = &before
@@ -1274,21 +1283,16 @@ pub async fn rename_topic(
         return Ok(Renamed::Taken(other));
     }
     rename_topic_in(&mut tx, slug, name).await?;
-    insert(
-        &mut tx,
-        None,
-        &[Row {
-            kind: "topic-rename".into(),
-            target: slug.into(),
-            value: Some(name.into()),
-            before: Some(old),
-            after: Some(name.into()),
-            place: Some(format!("topic {slug}")),
-        }],
+    record(
+        tx,
+        "topic-rename",
+        slug,
+        Some(name.into()),
+        old,
+        format!("topic {slug}"),
         who,
     )
     .await?;
-    tx.commit().await?;
     Ok(Renamed::Done)
 }
 
@@ -1358,21 +1362,16 @@ pub async fn rename_speaker(
     let Some(old) = old.filter(|_| renamed == Renamed::Done) else {
         return Ok((renamed, new_slug));
     };
-    insert(
-        &mut tx,
-        None,
-        &[Row {
-            kind: "speaker-rename".into(),
-            target: new_slug.clone(),
-            value: Some(name.into()),
-            before: Some(old),
-            after: Some(name.into()),
-            place: Some(format!("speaker {new_slug}")),
-        }],
+    record(
+        tx,
+        "speaker-rename",
+        new_slug.clone(),
+        Some(name.into()),
+        old,
+        format!("speaker {new_slug}"),
         who,
     )
     .await?;
-    tx.commit().await?;
     Ok((Renamed::Done, new_slug))
 }
 
@@ -1400,13 +1399,7 @@ async fn rename_speaker_in(
         Some((prefix, _)) if kind != "person" => format!("{prefix}:{folded}"),
         _ => folded,
     };
-    let other: Option<String> =
-        sqlx::query_scalar("SELECT slug FROM speaker WHERE key = ? AND id <> ?")
-            .bind(&key)
-            .bind(id)
-            .fetch_optional(&mut *tx)
-            .await?;
-    if let Some(other) = other {
+    if let Some(other) = key_holder(&mut *tx, &key, id).await? {
         return Ok((Renamed::Taken(other), slug.into(), None));
     }
     let base = super::slugify(name, 60);
@@ -1426,15 +1419,7 @@ async fn rename_speaker_in(
             .find(|s| !taken.contains(s))
             .unwrap_or(base)
     };
-    sqlx::query("INSERT OR REPLACE INTO speaker_key_alias (key, speaker_id) VALUES (?, ?)")
-        .bind(&old_key)
-        .bind(id)
-        .execute(&mut *tx)
-        .await?;
-    sqlx::query("DELETE FROM speaker_key_alias WHERE key = ?")
-        .bind(&key)
-        .execute(&mut *tx)
-        .await?;
+    rekey(&mut *tx, id, &old_key, &key).await?;
     sqlx::query("DELETE FROM speaker_redirect WHERE slug = ?")
         .bind(&new_slug)
         .execute(&mut *tx)
@@ -1898,4 +1883,129 @@ impl Merged {
         }
         rederive_all(&mut *tx, &ids).await
     }
+}
+
+/// Gives a speaker another kind (a person read as one who is an outlet, an anonymous official
+/// read as a person): its key takes the kind's form and the old one stays an alias, so every
+/// later reading of its labels still finds it. Recorded in the archive's history; undone from
+/// it.
+pub async fn rekind_speaker(
+    pool: &SqlitePool,
+    slug: &str,
+    kind: SpeakerKind,
+    who: Who<'_>,
+) -> Result<Renamed, sqlx::Error> {
+    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+    let (done, old) = rekind_in(&mut tx, slug, kind).await?;
+    let Some(old) = old.filter(|_| done == Renamed::Done) else {
+        return Ok(done);
+    };
+    record(
+        tx,
+        "speaker-kind",
+        slug,
+        Some(kind.as_str().into()),
+        old,
+        format!("speaker {slug}"),
+        who,
+    )
+    .await?;
+    Ok(Renamed::Done)
+}
+
+/// Changes a speaker's kind inside the caller's transaction: what it did, and the kind before
+/// when it changed one.
+async fn rekind_in(
+    tx: &mut SqliteConnection,
+    slug: &str,
+    kind: SpeakerKind,
+) -> Result<(Renamed, Option<String>), sqlx::Error> {
+    let Some(id) = speaker_by_slug(&mut *tx, slug).await? else {
+        return Ok((Renamed::NotFound, None));
+    };
+    let (name, old_key, old_kind): (String, String, String) =
+        sqlx::query_as("SELECT name, key, kind FROM speaker WHERE id = ?")
+            .bind(id)
+            .fetch_one(&mut *tx)
+            .await?;
+    if old_kind == kind.as_str() {
+        return Ok((Renamed::Done, None));
+    }
+    let key = super::derive::speaker_key(&names::fold(&name), kind);
+    if let Some(other) = key_holder(&mut *tx, &key, id).await? {
+        return Ok((Renamed::Taken(other), None));
+    }
+    rekey(&mut *tx, id, &old_key, &key).await?;
+    sqlx::query("UPDATE speaker SET kind = ?, key = ?, surname = ? WHERE id = ?")
+        .bind(kind.as_str())
+        .bind(&key)
+        .bind(match kind {
+            SpeakerKind::Person => names::match_surname(&name),
+            _ => names::surname(&names::fold(&name)).to_string(),
+        })
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+    Ok((Renamed::Done, Some(old_kind)))
+}
+
+/// Records an archive-wide change from `before` to `value` and commits the transaction it was
+/// made in.
+async fn record(
+    mut tx: sqlx::Transaction<'_, sqlx::Sqlite>,
+    kind: &str,
+    target: impl Into<String>,
+    value: Option<String>,
+    before: String,
+    place: String,
+    who: Who<'_>,
+) -> Result<(), sqlx::Error> {
+    insert(
+        &mut tx,
+        None,
+        &[Row {
+            kind: kind.into(),
+            target: target.into(),
+            after: value.clone(),
+            value,
+            before: Some(before),
+            place: Some(place),
+        }],
+        who,
+    )
+    .await?;
+    tx.commit().await
+}
+
+/// A speaker's key changes from `old` to `new`: the old one stays an alias of the speaker, so
+/// a later reading of the old name finds them, and the new one is no alias of anyone.
+async fn rekey(
+    tx: &mut SqliteConnection,
+    id: i64,
+    old: &str,
+    new: &str,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("INSERT OR REPLACE INTO speaker_key_alias (key, speaker_id) VALUES (?, ?)")
+        .bind(old)
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query("DELETE FROM speaker_key_alias WHERE key = ?")
+        .bind(new)
+        .execute(&mut *tx)
+        .await?;
+    Ok(())
+}
+
+/// The slug of the speaker other than `id` whose key is `key`.
+async fn key_holder(
+    tx: &mut SqliteConnection,
+    key: &str,
+    id: i64,
+) -> Result<Option<String>, sqlx::Error> {
+    sqlx::query_scalar("SELECT slug FROM speaker WHERE key = ? AND id <> ?")
+        .bind(key)
+        .bind(id)
+        .fetch_optional(&mut *tx)
+        .await
 }
