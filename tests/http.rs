@@ -2742,19 +2742,24 @@ async fn a_label_split_off_a_speaker_goes_to_the_other_speaker_everywhere_surviv
 
 /// Undoes, as an editor from its history entry, the one correction of this kind.
 async fn undo_the(s: &Site, who: &Signed, kind: &str) {
+    let r = ask_undo(s, who, kind).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+}
+
+/// Asks, as an editor from its history entry, to undo the one correction of this kind.
+async fn ask_undo(s: &Site, who: &Signed, kind: &str) -> Reply {
     let id: i64 = sqlx::query_scalar("SELECT id FROM correction WHERE kind = ?")
         .bind(kind)
         .fetch_one(&s.pool)
         .await
         .unwrap();
-    let r = post_form(
+    post_form(
         s,
         who,
         &format!("/corrections/{id}/undo"),
         format!("csrf={}", who.csrf),
     )
-    .await;
-    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    .await
 }
 
 #[tokio::test]
@@ -2967,4 +2972,72 @@ async fn a_speaker_given_another_kind_is_listed_under_it_survives_reindex_and_un
     assert_eq!(kind().await, "person");
     store::write::reindex(&s.pool).await.unwrap();
     assert_eq!((kind().await, turns().await), ("person".to_string(), n));
+}
+
+#[tokio::test]
+async fn a_split_to_a_stored_speaker_works_and_every_wrong_target_or_blocked_undo_is_refused() {
+    let s = site().await;
+    for (name, text) in [("a.txt", KIRBY_A), ("b.txt", KIRBY_B)] {
+        write::import_bytes(&s.pool, text.as_bytes(), Some(name), None, None)
+            .await
+            .unwrap();
+    }
+    let who = sign_in(&s).await;
+    let split = |body: String| post_form(&s, &who, "/speakers/john-kirby/split", body);
+    // To itself, or to an address no speaker has: nothing is written.
+    for to in ["john-kirby", "%2Fspeakers%2Fnobody"] {
+        let r = split(format!("csrf={}&label=ADMIRAL+KIRBY&to={to}", who.csrf)).await;
+        assert_eq!(r.status, StatusCode::CONFLICT, "{to}: {}", r.body);
+    }
+    assert_eq!(
+        labelled(&s.pool).await[0],
+        ("ADMIRAL KIRBY".to_string(), "john-kirby".to_string(), 2)
+    );
+    // To a stored speaker, named as the suggestions show it.
+    let r = split(format!(
+        "csrf={}&label=ADMIRAL+KIRBY&to=Unnamed+questioner+%28unnamed-questioner%29",
+        who.csrf
+    ))
+    .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    assert_eq!(
+        labelled(&s.pool).await[0],
+        (
+            "ADMIRAL KIRBY".to_string(),
+            "unnamed-questioner".to_string(),
+            2
+        )
+    );
+    // The reading before any correction is there for a transcript, and a 404 for none.
+    assert_eq!(
+        get(&s.app, "/transcripts/no-such-transcript/as-read")
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+    // A merge whose speaker's name another has taken since is not undone, and says why.
+    let r = post_form(
+        &s,
+        &who,
+        "/speakers/merge",
+        format!("csrf={}&from=john-kirby&into=unnamed-questioner", who.csrf),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    // Another speaker takes the name back.
+    store::corrections::split_speaker(
+        &s.pool,
+        "unnamed-questioner",
+        "MR. KIRBY",
+        store::corrections::SplitTo::New {
+            name: "John Kirby",
+            kind: stenogram::parse::SpeakerKind::Person,
+        },
+        store::corrections::Who::default(),
+    )
+    .await
+    .unwrap();
+    let r = ask_undo(&s, &who, "speaker-merge").await;
+    assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.body);
+    assert!(r.body.contains("/speakers/john-kirby"), "{}", r.body);
 }

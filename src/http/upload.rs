@@ -336,8 +336,7 @@ pub struct TranscriptEditor {
     pub action: String,
     /// A draft under review.
     pub draft: Option<DraftView>,
-    /// A published transcript: its slug, and the transcript as stored.
-    pub slug: Option<String>,
+    /// A published transcript, as stored.
     pub published: Option<read::Transcript>,
     pub title: String,
     pub date: String,
@@ -490,7 +489,6 @@ async fn review_page(
             republishes,
             no_labels: doc.turns.iter().all(|t| t.label.is_none()),
         }),
-        slug: None,
         published: None,
         title: ds
             .edits
@@ -698,7 +696,6 @@ async fn edit_page(
         csrf: editor.0.csrf.clone(),
         action: format!("/transcripts/{}/edit", t.slug),
         draft: None,
-        slug: Some(t.slug.clone()),
         title: t.title.clone(),
         date: text(&t.date),
         place: text(&t.place),

@@ -656,15 +656,11 @@ async fn new_speaker_of(
         .chain((2..).map(|n| format!("{base}-{n}")))
         .find(|s| !taken.contains(s))
         .unwrap_or(base);
-    let surname = match kind {
-        SpeakerKind::Person => names::match_surname(name),
-        _ => names::surname(&names::fold(name)).to_string(),
-    };
     sqlx::query("INSERT INTO speaker (slug, name, key, surname, kind) VALUES (?, ?, ?, ?, ?)")
         .bind(&slug)
         .bind(name)
         .bind(&key)
-        .bind(surname)
+        .bind(surname_of(name, kind))
         .bind(kind.as_str())
         .execute(&mut *conn)
         .await?;
@@ -1434,11 +1430,10 @@ async fn rename_speaker_in(
     sqlx::query("UPDATE speaker SET name = ?, key = ?, surname = ?, slug = ? WHERE id = ?")
         .bind(name)
         .bind(&key)
-        .bind(if kind == "person" {
-            names::match_surname(name)
-        } else {
-            names::surname(&names::fold(name)).to_string()
-        })
+        .bind(surname_of(
+            name,
+            SpeakerKind::parse(&kind).unwrap_or(SpeakerKind::Person),
+        ))
         .bind(&new_slug)
         .bind(id)
         .execute(&mut *tx)
@@ -1545,14 +1540,22 @@ pub async fn split_speaker(
         return Ok(Split::NotFound);
     };
     let folded = names::fold(label.trim());
-    let printed = speaker_labels(&mut *tx, from_id).await?;
+    // Every label the speaker was printed under (the page lists the most used few hundred).
+    let printed = super::read::aliases(&mut *tx, from_id).await?;
     let matching: Vec<String> = printed
         .iter()
-        .filter(|(l, _, _)| names::fold(l) == folded)
-        .map(|(l, _, _)| l.clone())
+        .filter(|l| names::fold(l) == folded)
+        .cloned()
         .collect();
-    if folded.is_empty() || matching.is_empty() {
-        let some: Vec<&str> = printed.iter().take(8).map(|(l, _, _)| l.as_str()).collect();
+    let (all, under): (i64, i64) = sqlx::query_as(
+        "SELECT count(*), coalesce(sum(label IN (SELECT value FROM json_each(?))), 0) FROM turn WHERE speaker_id = ?",
+    )
+    .bind(serde_json::to_string(&matching).unwrap_or_else(|_| "[]".into()))
+    .bind(from_id)
+    .fetch_one(&mut *tx)
+    .await?;
+    if folded.is_empty() || under == 0 {
+        let some: Vec<&str> = printed.iter().take(8).map(String::as_str).collect();
         return Ok(Split::Refused(if some.is_empty() {
             format!("No turn of {from_name} has a label to split off.")
         } else {
@@ -1563,13 +1566,6 @@ pub async fn split_speaker(
             )
         }));
     }
-    let (all, under): (i64, i64) = sqlx::query_as(
-        "SELECT count(*), coalesce(sum(label IN (SELECT value FROM json_each(?))), 0) FROM turn WHERE speaker_id = ?",
-    )
-    .bind(serde_json::to_string(&matching).unwrap_or_else(|_| "[]".into()))
-    .bind(from_id)
-    .fetch_one(&mut *tx)
-    .await?;
     if under == all {
         return Ok(Split::Refused(format!(
             "Every turn of {from_name} is printed as `{}`: rename {from_name}, or merge them into the speaker they are.",
@@ -1665,11 +1661,10 @@ async fn undo_split(
     let Some(to_id) = speaker_by_slug(&mut *tx, &to).await? else {
         return Ok(());
     };
-    let labels: Vec<String> = speaker_labels(&mut *tx, to_id)
+    let labels: Vec<String> = super::read::aliases(&mut *tx, to_id)
         .await?
         .into_iter()
-        .filter(|(l, _, _)| names::fold(l) == label)
-        .map(|(l, _, _)| l)
+        .filter(|l| names::fold(l) == label)
         .collect();
     if !labels.is_empty() {
         rederive_labelled(tx, to_id, &labels).await?;
@@ -1686,23 +1681,18 @@ pub async fn as_read(
     transcript_id: i64,
 ) -> Result<Option<(Document, String)>, sqlx::Error> {
     let mut conn = db.acquire().await?;
-    let stored: Option<i64> = sqlx::query_scalar("SELECT id FROM transcript WHERE id = ?")
-        .bind(transcript_id)
-        .fetch_optional(&mut *conn)
-        .await?;
-    if stored.is_none() {
-        return Ok(None);
-    }
-    Ok(write::read_source(&mut conn, transcript_id)
-        .await?
-        .ok()
-        .map(|(doc, file_name, _)| {
-            let title = doc
-                .title
-                .clone()
-                .unwrap_or_else(|| write::fallback_title(file_name.as_deref(), &doc));
-            (doc, title)
-        }))
+    let read = match write::read_source(&mut conn, transcript_id).await {
+        Ok(read) => read,
+        Err(sqlx::Error::RowNotFound) => return Ok(None),
+        Err(e) => return Err(e),
+    };
+    Ok(read.ok().map(|(doc, file_name, _)| {
+        let title = doc
+            .title
+            .clone()
+            .unwrap_or_else(|| write::fallback_title(file_name.as_deref(), &doc));
+        (doc, title)
+    }))
 }
 
 /// What a merge took from the topic or speaker that went, kept in its correction so that
@@ -1939,10 +1929,7 @@ async fn rekind_in(
     sqlx::query("UPDATE speaker SET kind = ?, key = ?, surname = ? WHERE id = ?")
         .bind(kind.as_str())
         .bind(&key)
-        .bind(match kind {
-            SpeakerKind::Person => names::match_surname(&name),
-            _ => names::surname(&names::fold(&name)).to_string(),
-        })
+        .bind(surname_of(&name, kind))
         .bind(id)
         .execute(&mut *tx)
         .await?;
@@ -2008,4 +1995,13 @@ async fn key_holder(
         .bind(id)
         .fetch_optional(&mut *tx)
         .await
+}
+
+/// The surname a speaker of this name and kind is found by: a person's as people write it,
+/// else the last word of the folded name.
+fn surname_of(name: &str, kind: SpeakerKind) -> String {
+    match kind {
+        SpeakerKind::Person => names::match_surname(name),
+        _ => names::surname(&names::fold(name)).to_string(),
+    }
 }
