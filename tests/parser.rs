@@ -855,3 +855,110 @@ fn a_chinese_spokesperson_s_opening_announcement_is_a_statement_not_a_preface() 
     assert_eq!(doc.turns[0].speaker, "陆慷");
     assert!(doc.turns[0].paragraphs[1].starts_with("首先，发布一则消息"));
 }
+
+#[test]
+fn a_guest_named_in_bold_with_a_stage_note_before_the_colon_speaks_in_their_own_name() {
+    // kremlin.ru prints an interpreted speech as
+    // `<b>Prime Minister of Hungary Viktor Orban</b> (<i>retranslated</i>)<b>:</b> Mr President,`.
+    for (file, guest, words) in [
+        (
+            "kremlin-sample/17400.html",
+            "Viktor Orban",
+            "Let me pass on the gratitude",
+        ),
+        (
+            "kremlin-sample/51551.html",
+            "Sauli Niinisto",
+            "Ladies and gentlemen",
+        ),
+        (
+            "kremlin-sample/57608.html",
+            "Boyko Borissov",
+            "Mr President, colleagues",
+        ),
+    ] {
+        let doc = fixture(file);
+        let turn = doc
+            .turns
+            .iter()
+            .find(|t| t.paragraphs.iter().any(|p| p.contains(words)))
+            .unwrap_or_else(|| panic!("{file}: no turn says {words:?}"));
+        assert_eq!(turn.speaker, guest, "{file}");
+        assert!(
+            turn.label
+                .as_deref()
+                .is_some_and(|l| l.contains("(retranslated)")),
+            "{file}: {:?}",
+            turn.label
+        );
+        assert_eq!(turn.role, Role::Statement, "{file}");
+        assert!(
+            doc.turns
+                .iter()
+                .filter(|t| t.speaker == "Vladimir Putin")
+                .all(|t| t.paragraphs.iter().all(|p| !p.contains("(retranslated)"))),
+            "{file}: a label left inside the president's speech"
+        );
+    }
+}
+
+#[test]
+fn a_guest_leader_who_opened_a_joint_news_conference_answers_beside_the_host() {
+    let doc = fixture("kremlin-sample/57608.html");
+    assert_eq!(doc.exchanges.len(), 2);
+    for e in &doc.exchanges {
+        let speakers: Vec<&str> = e
+            .answers
+            .iter()
+            .map(|&a| doc.turns[a].speaker.as_str())
+            .collect();
+        assert!(speakers.contains(&"Vladimir Putin"), "{speakers:?}");
+        assert!(speakers.contains(&"Boyko Borissov"), "{speakers:?}");
+    }
+    // A journalist who never opened the event stays outside the exchange (see
+    // `an_exchange_never_holds_answers_to_a_question_not_on_its_page`).
+}
+
+#[test]
+fn see_also_boxes_are_chrome_and_the_site_s_lead_paragraph_opens_the_preface() {
+    let mut leads = 0;
+    for entry in std::fs::read_dir(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/kremlin-sample"
+    ))
+    .unwrap()
+    {
+        let path = entry.unwrap().path();
+        if path.extension().is_none_or(|e| e != "html") {
+            continue;
+        }
+        let name = format!(
+            "kremlin-sample/{}",
+            path.file_name().unwrap().to_string_lossy()
+        );
+        let doc = fixture(&name);
+        for text in doc.notes.iter().chain(&doc.preface) {
+            assert!(!text.eq_ignore_ascii_case("see also"), "{name}: {text}");
+        }
+        for t in &doc.turns {
+            assert!(t.paragraphs.iter().all(|p| p != "See also"), "{name}");
+        }
+        if !doc.preface.is_empty() {
+            leads += 1;
+        }
+    }
+    assert!(leads >= 15, "{leads} pages keep their lead");
+    let doc = fixture("kremlin-sample/54267.html");
+    assert_eq!(
+        doc.preface.first().map(String::as_str),
+        Some(
+            "Following the meeting, Vladimir Putin and Italian President Sergio Mattarella made statements for the press."
+        )
+    );
+    // The lead is the publisher's words, never a speaker's.
+    assert!(doc.turns.iter().all(|t| {
+        t.paragraphs
+            .iter()
+            .all(|p| !p.starts_with("Following the meeting, Vladimir Putin"))
+    }));
+}

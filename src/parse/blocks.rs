@@ -61,6 +61,8 @@ pub struct Meta {
     pub source_url: Option<String>,
     pub language: Option<String>,
     pub topics: Vec<String>,
+    /// The site's lead paragraph printed above the text (`<div class="read__lead">`): editorial.
+    pub lead: Vec<String>,
 }
 
 pub fn split(text: &str, format: Format) -> (Meta, Vec<Block>) {
@@ -321,6 +323,10 @@ selector!(
 selector!(CANONICAL, "link[rel=canonical], meta[property=\"og:url\"]");
 selector!(TAGS, "a[rel=tag], [itemprop=keywords] a, .tags a");
 selector!(HTML_ROOT, "html");
+selector!(
+    LEAD,
+    "div.read__lead, div.entry-summary, div.p-summary, div[itemprop=description], p[itemprop=description], div.lead, p.lead, div.article-lead, div.summary"
+);
 selector!(BODY, "body");
 selector!(ANY, "div, section, td");
 selector!(
@@ -411,6 +417,31 @@ fn html(text: &str) -> (Meta, Vec<Block>) {
         walker.walk(body);
     }
     walker.flush();
+    // The lead printed above the text, outside the element that holds it.
+    if let Some(lead) = document.select(&LEAD).find(|el| {
+        body.is_none_or(|b| {
+            b.id() != el.id()
+                && !el.ancestors().any(|a| a.id() == b.id())
+                && !b.ancestors().any(|a| a.id() == el.id())
+        })
+    }) {
+        let mut reader = Walker::default();
+        reader.walk(lead);
+        reader.flush();
+        meta.lead = reader
+            .blocks
+            .into_iter()
+            .map(|b| b.text)
+            .filter(|t| {
+                t.chars().count() >= 20
+                    && !walker
+                        .blocks
+                        .iter()
+                        .take(8)
+                        .any(|b| b.text.contains(t.as_str()))
+            })
+            .collect();
+    }
     (meta, walker.blocks)
 }
 
@@ -471,6 +502,10 @@ fn skipped(el: ElementRef) -> bool {
     if v.attr("hidden").is_some() || v.attr("aria-hidden") == Some("true") {
         return true;
     }
+    // A box of links beside the text (`role="complementary"`, or one headed "See also").
+    if v.attr("role") == Some("complementary") || related_links(el) {
+        return true;
+    }
     let class = v.attr("class").unwrap_or("").to_ascii_lowercase();
     let id = v.attr("id").unwrap_or("").to_ascii_lowercase();
     [
@@ -495,6 +530,68 @@ fn skipped(el: ElementRef) -> bool {
     .any(|w| class.contains(w) || id.contains(w))
 }
 
+/// A bracketed note right after a bold name and before its colon (` (retranslated)`, ` (via
+/// interpreter)`), with the spaces before it; none when no colon follows the bracket.
+fn stage_note(after: &str) -> Option<&str> {
+    let open = after.len() - after.trim_start().len();
+    if !after[open..].starts_with('(') {
+        return None;
+    }
+    let close = open + after[open..].find(')')?;
+    let note = &after[open..=close];
+    (note.chars().count() <= 60
+        && !note[1..].contains('(')
+        && after[close + 1..].trim_start().starts_with(':'))
+    .then_some(&after[..=close])
+}
+
+/// Headings of the boxes of links that sites put inside or after a text.
+const RELATED_HEADINGS: &[&str] = &[
+    "see also",
+    "read also",
+    "related",
+    "related links",
+    "related articles",
+    "related news",
+    "related content",
+    "more on this topic",
+    "читайте также",
+    "см. также",
+    "смотрите также",
+    "по теме",
+    "相关新闻",
+    "相关链接",
+    "相关阅读",
+    "関連リンク",
+    "voir aussi",
+    "à lire aussi",
+    "siehe auch",
+    "véase también",
+    "ver también",
+];
+
+/// An element whose first child element is a heading naming a box of links ("See also").
+fn related_links(el: ElementRef) -> bool {
+    if !matches!(el.value().name(), "div" | "section" | "ul" | "dl") {
+        return false;
+    }
+    fn descend(e: ElementRef<'_>) -> Option<ElementRef<'_>> {
+        e.children().filter_map(ElementRef::wrap).next()
+    }
+    // The heading may sit one wrapper down (`<div class="cut"><h3>See also</h3>…`).
+    let mut first = descend(el);
+    if first.is_some_and(|f| f.value().name() == "div") {
+        first = first.and_then(descend);
+    }
+    first.is_some_and(|h| {
+        matches!(
+            h.value().name(),
+            "h2" | "h3" | "h4" | "h5" | "h6" | "strong" | "b"
+        ) && RELATED_HEADINGS
+            .contains(&inline_text(h).trim_end_matches(':').to_lowercase().as_str())
+    })
+}
+
 #[derive(Default)]
 struct Walker {
     blocks: Vec<Block>,
@@ -512,10 +609,16 @@ impl Walker {
             let mut bold_label = None;
             if let Some(bold) = self.bold.take() {
                 let label = bold.split_whitespace().collect::<Vec<_>>().join(" ");
-                let label = label.trim().trim_end_matches(':').trim().to_string();
-                let after = text
+                let mut label = label.trim().trim_end_matches(':').trim().to_string();
+                let mut after = text
                     .strip_prefix(bold.split_whitespace().collect::<Vec<_>>().join(" ").trim())
                     .unwrap_or("");
+                // `<b>Viktor Orban</b> (<i>retranslated</i>)<b>:</b>`: a stage note printed
+                // between the bold name and its colon belongs to the label.
+                if let Some(note) = stage_note(after) {
+                    label = format!("{label} {}", note.trim());
+                    after = &after[note.len()..];
+                }
                 if !label.is_empty()
                     && (bold.trim_end().ends_with(':') || after.trim_start().starts_with(':'))
                     && label.chars().count() <= 120
@@ -660,5 +763,53 @@ mod tests {
             ["First line of the statement here.", "Question: And then?"]
         );
         assert_eq!(blocks[1].bold_label.as_deref(), Some("Question"));
+    }
+
+    #[test]
+    fn a_box_of_related_links_is_chrome_in_any_of_the_languages_sites_use() {
+        let page = r#"<html><body><article>
+            <p><b>Question:</b> What about the talks?</p>
+            <div class="box"><h3>Читайте также</h3><a href="/a">Другое событие</a></div>
+            <section><strong>See also:</strong><ul><li><a href="/b">Another event</a></li></ul></section>
+            <aside-ish role="complementary"><p>Sidebar text</p></aside-ish>
+            <p><b>Sergey Lavrov (retranslated):</b> They went well.</p>
+            </article></body></html>"#;
+        let (_, blocks) = html(page);
+        assert_eq!(
+            texts(&blocks),
+            [
+                "Question: What about the talks?",
+                "Sergey Lavrov (retranslated): They went well."
+            ]
+        );
+    }
+
+    #[test]
+    fn a_stage_note_between_a_bold_name_and_its_colon_belongs_to_the_label() {
+        assert_eq!(
+            stage_note(" (retranslated): Mr President,"),
+            Some(" (retranslated)")
+        );
+        assert_eq!(
+            stage_note(" (via interpreter) : Thank you."),
+            Some(" (via interpreter)")
+        );
+        assert_eq!(stage_note(" (laughter) and then: more"), None);
+        assert_eq!(stage_note(" said: more"), None);
+        let page = "<html><body><article><p><b>Viktor Orban</b> (<i>retranslated</i>)<b>:</b> Mr President,</p></article></body></html>";
+        let (_, blocks) = html(page);
+        assert_eq!(
+            blocks[0].bold_label.as_deref(),
+            Some("Viktor Orban (retranslated)")
+        );
+    }
+
+    #[test]
+    fn the_lead_printed_above_the_article_body_is_kept_as_its_own_paragraph() {
+        let page = r#"<html><body><h1>Talks</h1><div class="read__lead"><p>The two presidents met in the Kremlin today.</p></div>
+            <div itemprop="articleBody"><p><b>Question:</b> What about the talks?</p></div></body></html>"#;
+        let (meta, blocks) = html(page);
+        assert_eq!(meta.lead, ["The two presidents met in the Kremlin today."]);
+        assert_eq!(texts(&blocks), ["Question: What about the talks?"]);
     }
 }

@@ -254,6 +254,14 @@ pub fn build(meta: Meta, blocks: Vec<Block>, offices: Offices) -> Document {
     for item in pre.iter().filter(|i| i.note || i.heading) {
         doc.notes.push(item.text.clone());
     }
+    // The site's lead paragraph opens the preface.
+    let lead: Vec<String> = meta
+        .lead
+        .iter()
+        .filter(|l| !doc.preface.contains(l))
+        .cloned()
+        .collect();
+    doc.preface.splice(0..0, lead);
 
     // After the last turn: postscripts.
     let mut end = items.len();
@@ -491,8 +499,12 @@ fn accept_labels(items: Vec<Item>) -> Vec<Item> {
         let head = bare.split(',').next().unwrap_or("");
         let head_words = words(head);
         let speech = item.text.trim();
+        // A short line with no end is a heading (`Syria: the situation today`); one that ends
+        // in a comma opens a speech (`Mr President, colleagues,`).
         let headline = speech.chars().count() < 60
-            && !speech.ends_with(['.', '?', '!', '"', '”', '…', '。', '？', '！', '」', '』']);
+            && !speech.ends_with([
+                '.', '?', '!', '"', '”', '…', ',', '。', '？', '！', '」', '』', '，',
+            ]);
         if headline {
             return false;
         }
@@ -832,6 +844,8 @@ fn resolve(doc: &mut Document, raw: Vec<(Option<String>, Vec<String>, usize)>, s
     let mut turns: Vec<Turn> = Vec::with_capacity(raw.len());
     let mut exchanges: Vec<Exchange> = Vec::new();
     let mut open: Option<usize> = None;
+    // Who made a statement before the first question.
+    let mut opened: Vec<String> = Vec::new();
     for (i, (label, paragraphs, line)) in raw.into_iter().enumerate() {
         let (speaker, speaker_kind) = speakers[i].clone();
         // Only short turns need their words counted (a long one has more than twelve).
@@ -885,11 +899,32 @@ fn resolve(doc: &mut Document, raw: Vec<(Option<String>, Vec<String>, usize)>, s
                     Role::Answer
                 }
                 Some(_) if n_words >= 12 && principal_speaks => Role::Answer,
+                // Where the askers are labelled as such, a guest who opened the event with a
+                // statement and never asks answers too when they speak up after an answer
+                // (the other leader at a joint news conference).
+                Some(e)
+                    if labelled_questioners
+                        && speaker_kind == SpeakerKind::Person
+                        && opened.contains(&speaker)
+                        && ending_question
+                            .get(speaker.as_str())
+                            .is_some_and(|(q, _)| *q == 0)
+                        && n_words >= 12
+                        && !exchanges[e].answers.is_empty()
+                        && turns.last().is_some_and(|t: &Turn| t.role == Role::Answer) =>
+                {
+                    Role::Answer
+                }
                 Some(_) => Role::Remark,
                 None if principal_speaks || label.is_none() => Role::Statement,
+                // A guest's speech before any question is theirs to state, not a remark.
+                None if speaker_kind == SpeakerKind::Person && n_words >= 40 => Role::Statement,
                 None => Role::Remark,
             },
         };
+        if role == Role::Statement && exchanges.is_empty() && !opened.contains(&speaker) {
+            opened.push(speaker.clone());
+        }
         match role {
             Role::Question => {
                 exchanges.push(Exchange {
