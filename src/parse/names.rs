@@ -304,6 +304,16 @@ const OFFICES: &[&str] = &[
     "dr",
 ];
 
+/// Whether a label prints an office of state beside the name (`Prime Minister of Bulgaria Boyko
+/// Borissov`, `PRESIDENT MACRON`), as a guest at a joint news conference is labelled; a courtesy
+/// title (`MR. MUNOZ`) is none.
+pub fn names_an_office(label: &str) -> bool {
+    label
+        .split(|c: char| !c.is_alphanumeric())
+        .map(str::to_lowercase)
+        .any(|w| OFFICES.contains(&w.as_str()) && !matches!(w.as_str(), "mr" | "ms" | "mrs" | "dr"))
+}
+
 /// Labels that stand for an unnamed person asking.
 const QUESTIONERS: &[&str] = &[
     "q",

@@ -242,7 +242,12 @@ mod tests {
         );
         // Several spokespersons at once: no guess.
         assert_eq!(o.holder("CN", "spokesperson", "2022-10-10"), None);
-        assert_eq!(o.holder("FR", "president", "2022-10-10"), None);
+        assert_eq!(
+            o.holder("FR", "president", "2022-10-10").unwrap().name,
+            "Emmanuel Macron"
+        );
+        // A country the table does not know: no guess.
+        assert_eq!(o.holder("BR", "president", "2022-10-10"), None);
     }
 
     #[test]

@@ -8,6 +8,11 @@ use regex::Regex;
 use std::collections::HashMap;
 use std::sync::LazyLock;
 
+/// A whole name said in introducing oneself or handing the floor on.
+static INTRODUCTION: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"\b(?:[Tt]his is|I am|I'm|I’m|[Mm]y name is|(?:turn|hand|pass) it (?:back )?(?:over )?to|(?:turn|hand) (?:things )?over to)\s+(\p{Lu}[\p{Ll}]+)\s+(\p{Lu}[\p{L}'’-]*\p{Ll})\b").unwrap()
+});
+
 static DISCLAIMER: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)^\W*(unofficial translation|translated from|translation from|this is an? (unofficial|rush|unedited|provisional)|check against delivery|as prepared for delivery|\(?translated\)?$|english translation|automatic translation|machine translation|the following is an? (unofficial |official )?(translation|transcript)|this transcript|disclaimer)").unwrap()
 });
@@ -634,6 +639,35 @@ fn resolve(doc: &mut Document, raw: Vec<(Option<String>, Vec<String>, usize)>, s
         .chain(doc.header.iter().map(String::as_str))
         .collect();
     let title_people = title.map(names::people_with_offices).unwrap_or_default();
+    // Whole names the speakers introduce themselves or each other by (`This is Kevin Munoz`,
+    // `I'll turn it over to John Kirby`), by surname; read once, on the first need.
+    let introduced: std::cell::OnceCell<HashMap<String, Vec<String>>> = Default::default();
+    let introduced_as = |name: &str| -> Option<String> {
+        let map = introduced.get_or_init(|| {
+            let mut map: HashMap<String, Vec<String>> = HashMap::new();
+            for paragraph in raw.iter().flat_map(|(_, p, _)| p) {
+                if !paragraph.contains(' ') {
+                    continue;
+                }
+                for c in INTRODUCTION.captures_iter(paragraph) {
+                    let (given, surname) = (&c[1], &c[2]);
+                    if names::is_title_word(given) || names::is_title_word(surname) {
+                        continue;
+                    }
+                    let full = format!("{given} {surname}");
+                    let entry = map.entry(names::fold(surname)).or_default();
+                    if !entry.contains(&full) {
+                        entry.push(full);
+                    }
+                }
+            }
+            map
+        });
+        match map.get(&names::fold(name))?.as_slice() {
+            [one] => Some(one.clone()),
+            _ => None,
+        }
+    };
     let from_offices = |name: &str| -> Option<String> {
         let holder = setting
             .offices
@@ -686,6 +720,11 @@ fn resolve(doc: &mut Document, raw: Vec<(Option<String>, Vec<String>, usize)>, s
                 return found;
             }
             if let Some(found) = from_offices(name) {
+                return found;
+            }
+            if words(name) == 1
+                && let Some(found) = introduced_as(name)
+            {
                 return found;
             }
             if let [one] = longer.as_slice() {
@@ -922,7 +961,13 @@ fn resolve(doc: &mut Document, raw: Vec<(Option<String>, Vec<String>, usize)>, s
                 None => Role::Remark,
             },
         };
-        if role == Role::Statement && exchanges.is_empty() && !opened.contains(&speaker) {
+        // A guest whose label names an office (`Prime Minister of Bulgaria Boyko Borissov`),
+        // not the moderator who opens a call.
+        if role == Role::Statement
+            && exchanges.is_empty()
+            && !opened.contains(&speaker)
+            && label.as_deref().is_some_and(names::names_an_office)
+        {
             opened.push(speaker.clone());
         }
         match role {
