@@ -64,7 +64,8 @@ struct Readers {
 }
 
 impl Readers {
-    fn start(files: Vec<PathBuf>) -> Self {
+    fn start(files: Vec<PathBuf>, offices: Vec<crate::parse::offices::Holder>) -> Self {
+        let offices = std::sync::Arc::new(offices);
         let n = std::thread::available_parallelism()
             .map_or(1, |n| n.get())
             .clamp(1, 8)
@@ -74,16 +75,20 @@ impl Readers {
         for k in 0..n {
             let (sender, receiver) = tokio::sync::mpsc::channel(BATCH);
             let mine: Vec<PathBuf> = files.iter().skip(k).step_by(n).cloned().collect();
+            let offices = offices.clone();
             tasks.push(tokio::task::spawn_blocking(move || {
                 for path in mine {
                     let read = std::fs::read(&path).map_err(|e| format!("cannot read: {e}"));
                     let parsed = read.map(|bytes| {
-                        let doc = store::ingest::read(&store::write::Upload {
-                            bytes: &bytes,
-                            file_name: path.file_name().and_then(|n| n.to_str()),
-                            declared_type: None,
-                            uploaded_by: None,
-                        });
+                        let doc = store::ingest::read(
+                            &store::write::Upload {
+                                bytes: &bytes,
+                                file_name: path.file_name().and_then(|n| n.to_str()),
+                                declared_type: None,
+                                uploaded_by: None,
+                            },
+                            &offices,
+                        );
                         (bytes, doc)
                     });
                     if sender.blocking_send((path, parsed)).is_err() {
@@ -257,7 +262,17 @@ pub async fn import(pool: &SqlitePool, paths: &[PathBuf]) -> ImportSummary {
     } else {
         None
     };
-    let mut readers = Readers::start(files);
+    // The office holders editors added read role labels as the server would.
+    let offices = match store::offices::extra_in(pool).await {
+        Ok(o) => o,
+        Err(e) => {
+            summary
+                .failed
+                .push((PathBuf::new(), format!("the archive's office holders: {e}")));
+            Vec::new()
+        }
+    };
+    let mut readers = Readers::start(files, offices);
     // One connection for the whole run, so its page cache stays warm. Transcripts are committed
     // in groups (a kill loses at most the open group). Inside a group they are stored in
     // batches, each in a savepoint with a few statements per table; a batch that fails is

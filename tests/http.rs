@@ -3041,3 +3041,105 @@ async fn a_split_to_a_stored_speaker_works_and_every_wrong_target_or_blocked_und
     assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.body);
     assert!(r.body.contains("/speakers/john-kirby"), "{}", r.body);
 }
+
+const UN_BRIEFING: &str = "---\ntitle: Press encounter at Headquarters\ndate: '2003-05-05'\nsource_url: https://press.un.org/en/2003/sgsm0001.doc.htm\n---\n\nTHE SECRETARY-GENERAL: Good morning. I have a short statement on Iraq and then I will take your questions.\n\nQUESTION: What about the oil-for-food programme?\n\nTHE SECRETARY-GENERAL: We are working on it with the Council, and I expect a decision soon.\n";
+
+#[tokio::test]
+async fn an_office_holder_an_editor_adds_names_the_role_label_and_shows_on_the_speaker_page() {
+    let s = site().await;
+    write::import_bytes(&s.pool, UN_BRIEFING.as_bytes(), Some("un.md"), None, None)
+        .await
+        .unwrap();
+    let speaker_of_role = || async {
+        sqlx::query_scalar::<_, String>(
+            "SELECT s.name FROM turn t JOIN speaker s ON s.id = t.speaker_id WHERE t.label = 'THE SECRETARY-GENERAL' LIMIT 1",
+        )
+        .fetch_one(&s.pool)
+        .await
+        .unwrap()
+    };
+    // The shipped table starts with Ban Ki-moon: in 2003 the role stays a role (never a person
+    // called "Secretary-General", who would be every holder at once).
+    assert_eq!(speaker_of_role().await, "The Secretary-General");
+    let table = get(&s.app, "/offices").await;
+    assert_eq!(table.status, StatusCode::OK);
+    assert!(table.body.contains("Ban Ki-moon"), "{}", table.body);
+    let who = sign_in(&s).await;
+    let added = || async {
+        sqlx::query_scalar::<_, i64>("SELECT count(*) FROM office_holder")
+            .fetch_one(&s.pool)
+            .await
+            .unwrap()
+    };
+    let bad = post_form(
+        &s,
+        &who,
+        "/offices",
+        format!(
+            "csrf={}&country=UN&office=secretary-general&name=Kofi+Annan&start=1+January+1997&sole=yes",
+            who.csrf
+        ),
+    )
+    .await;
+    assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+    assert!(
+        bad.select("[data-test=error]")
+            .concat()
+            .contains("YYYY-MM-DD"),
+        "{}",
+        bad.body
+    );
+    assert_eq!(added().await, 0);
+    let form = format!(
+        "csrf={}&country=un&office=Secretary-General&name=Kofi+Annan&other_names=%D0%9A%D0%BE%D1%84%D0%B8+%D0%90%D0%BD%D0%BD%D0%B0%D0%BD&start=1997-01-01&end=2007-01-01&sole=yes",
+        who.csrf
+    );
+    let r = post_form(&s, &who, "/offices", form.clone()).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    assert_eq!(added().await, 1);
+    let again = post_form(&s, &who, "/offices", form).await;
+    assert_eq!(again.status, StatusCode::CONFLICT, "{}", again.body);
+    // Read again with the added row, the role label is the person in office that day.
+    store::write::reindex(&s.pool).await.unwrap();
+    assert_eq!(speaker_of_role().await, "Kofi Annan");
+    let page = get(&s.app, "/speakers/kofi-annan").await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert_eq!(
+        page.select("[data-test=offices-held] li"),
+        ["Secretary-general (UN): 1 January 1997 – 1 January 2007"]
+    );
+    let api = get(&s.app, "/api/v1/speakers/kofi-annan").await.json();
+    assert_eq!(api["offices"][0]["office"], "secretary-general");
+    assert_eq!(api["offices"][0]["end"], "2007-01-01");
+    // A transcript uploaded after the row was added is read with it at once.
+    let later = UN_BRIEFING
+        .replace("2003-05-05", "2004-06-07")
+        .replace("sgsm0001", "sgsm0002");
+    write::import_bytes(&s.pool, later.as_bytes(), Some("un2.md"), None, None)
+        .await
+        .unwrap();
+    let n: i64 = sqlx::query_scalar(
+        "SELECT count(DISTINCT t.transcript_id) FROM turn t JOIN speaker s ON s.id = t.speaker_id WHERE s.slug = 'kofi-annan'",
+    )
+    .fetch_one(&s.pool)
+    .await
+    .unwrap();
+    assert_eq!(n, 2);
+    // Taken away, the row no longer names anyone.
+    let edit = get_signed(&s, &who, "/offices/edit").await;
+    let action = edit
+        .attrs("[data-test=added] form", "action")
+        .pop()
+        .expect("a form to take the row away");
+    let r = post_form(
+        &s,
+        &who,
+        &action,
+        format!("csrf={}&name=Kofi+Annan", who.csrf),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    assert_eq!(added().await, 0);
+    let r = post_form(&s, &who, &action, format!("csrf={}", who.csrf)).await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+}

@@ -563,6 +563,21 @@ struct SpeakerDetail {
     months: Vec<SpeakerMonth>,
     /// The person topic they are, when exchanges are about them: its slug.
     topic: Option<String>,
+    /// The offices they held, by the table of office holders (`/offices`), oldest first.
+    offices: Vec<OfficeTerm>,
+}
+
+/// One term of office.
+#[derive(Serialize, ToSchema)]
+struct OfficeTerm {
+    /// `US`, `RU`, `CN`, `UN`…
+    country: String,
+    /// `president`, `foreign minister`…
+    office: String,
+    /// `YYYY-MM-DD`.
+    start: String,
+    /// `YYYY-MM-DD`, not included; null while in office.
+    end: Option<String>,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -606,12 +621,23 @@ async fn speaker(State(state): State<AppState>, Path(slug): Path<String>) -> Api
     let topic = read::topic_of_speaker(&state.pool, s.id)
         .await?
         .map(|(slug, _, _)| slug);
+    let offices = crate::store::offices::of_speaker(&state.pool, &s.name, &aliases)
+        .await?
+        .into_iter()
+        .map(|h| OfficeTerm {
+            country: h.country,
+            office: h.office,
+            start: h.start,
+            end: h.end,
+        })
+        .collect();
     Ok(Json(SpeakerDetail {
         speaker: s,
         aliases,
         answers_and_statements,
         months,
         topic,
+        offices,
     })
     .into_response())
 }

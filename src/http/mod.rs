@@ -11,6 +11,7 @@ mod exports;
 mod feeds;
 pub mod listen;
 pub mod metrics;
+pub mod offices;
 mod pages;
 mod people;
 mod search;
@@ -363,6 +364,9 @@ pub fn app(state: AppState) -> Router {
             "/corrections/{id}/undo",
             get(corrections::undo_form).post(corrections::undo),
         )
+        .route("/offices", get(offices::index).post(offices::add))
+        .route("/offices/edit", get(offices::edit))
+        .route("/offices/{id}/remove", post(offices::remove))
         .route("/speakers", get(people::speakers))
         .route("/speakers/merge", post(corrections::speaker_merge))
         .route("/speakers/{slug}", get(people::speaker))

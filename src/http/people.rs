@@ -174,6 +174,8 @@ pub struct SpeakerPage {
     pub chart: Option<super::topics::Chart>,
     /// The topic they are, when exchanges are about them: (slug, name, exchanges).
     pub about: Option<(String, String, i64)>,
+    /// The offices they held, by the table of office holders, oldest first.
+    pub offices: Vec<crate::parse::offices::Holder>,
 }
 
 impl SpeakerPage {
@@ -212,6 +214,7 @@ pub async fn speaker(
     };
     let aliases = read::aliases(&pool, s.id).await?;
     let about = read::topic_of_speaker(&pool, s.id).await?;
+    let offices = crate::store::offices::of_speaker(&pool, &s.name, &aliases).await?;
     let (topics, chart) = if pager.page == 1 {
         let months = read::speaker_months(&pool, s.id).await?;
         (
@@ -234,6 +237,7 @@ pub async fn speaker(
         topics,
         chart,
         about,
+        offices,
     }
     .into_response())
 }

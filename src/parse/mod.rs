@@ -173,8 +173,17 @@ impl ParseError {
 
 /// Reads raw bytes; `hint` is a file name or media type that names the format.
 pub fn parse_bytes(bytes: &[u8], hint: Option<&str>) -> Result<Document, ParseError> {
+    parse_bytes_with(bytes, hint, offices::Offices::default())
+}
+
+/// Reads raw bytes with the office holders editors added beside the shipped table.
+pub fn parse_bytes_with(
+    bytes: &[u8],
+    hint: Option<&str>,
+    offices: offices::Offices,
+) -> Result<Document, ParseError> {
     let text = decode::decode(bytes)?;
-    parse_text(&text, Format::detect(hint, &text))
+    parse_with(&text, Format::detect(hint, &text), offices)
 }
 
 /// Reads text already decoded.

@@ -652,6 +652,14 @@ fn unnamed(head: &str) -> Option<String> {
 
 /// The person's name inside a label or phrase: titles, countries and honorifics before it removed.
 /// Returns the whole phrase (title-cased) and `true` when nothing but titles was printed.
+/// `secretary-general`, `attorney-general`: a title of titles joined by hyphens.
+fn is_compound_title(lower: &str) -> bool {
+    lower.contains('-')
+        && lower
+            .split('-')
+            .all(|p| TITLES.contains(&p) || p == "general")
+}
+
 pub fn person_core(head: &str) -> (String, bool) {
     let words: Vec<&str> = head.split_whitespace().collect();
     let mut start = 0;
@@ -659,6 +667,7 @@ pub fn person_core(head: &str) -> (String, bool) {
         let w = words[start].trim_end_matches(['.', ',']);
         let lower = w.to_lowercase();
         if TITLES.contains(&lower.as_str())
+            || is_compound_title(&lower)
             || gazetteer::is_place_word(w)
             || gazetteer::is_place_word(&title_case(w))
         {

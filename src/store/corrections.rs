@@ -710,7 +710,7 @@ pub async fn publish(
     assignments: &HashMap<String, i64>,
     reason: Option<&str>,
 ) -> Result<Imported, StoreError> {
-    let prepared = super::ingest::read(upload)?;
+    let prepared = super::ingest::read(upload, &super::offices::extra_in(pool).await?)?;
     let read = &prepared.doc;
     let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
     let none = HashMap::new();

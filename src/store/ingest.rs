@@ -6,6 +6,7 @@
 
 use super::derive::Prepared;
 use super::write::{self, Imported, StoreError, Upload};
+use crate::parse::offices::{Holder, Offices};
 use crate::parse::{self, ParseError};
 use sqlx::SqlitePool;
 
@@ -20,9 +21,11 @@ pub fn hint(file_name: Option<&str>, declared_type: Option<&str>) -> String {
 
 /// Reads an upload's bytes and prepares what can be worked out without the archive: the
 /// reading that is stored, and that a reindex reads again.
-pub fn read(upload: &Upload<'_>) -> Result<Prepared, ParseError> {
+/// `offices` are the office holders editors added ([`super::offices::extra`]).
+pub fn read(upload: &Upload<'_>, offices: &[Holder]) -> Result<Prepared, ParseError> {
     let hint = hint(upload.file_name, upload.declared_type);
-    parse::parse_bytes(upload.bytes, Some(&hint)).map(Prepared::new)
+    parse::parse_bytes_with(upload.bytes, Some(&hint), Offices { extra: offices })
+        .map(Prepared::new)
 }
 
 /// Whether a reading failed because the bytes are not text at all (answered 415, not 422).
@@ -53,13 +56,17 @@ where
     if let Some(slug) = write::existing_slug(pool, &super::sha256_hex(bytes.as_ref())).await? {
         return Ok(Looked::Existing { slug });
     }
+    let offices = super::offices::extra_in(pool).await?;
     let read = tokio::task::spawn_blocking(move || {
-        read(&Upload {
-            bytes: bytes.as_ref(),
-            file_name: file_name.as_deref(),
-            declared_type: declared_type.as_deref(),
-            uploaded_by: None,
-        })
+        read(
+            &Upload {
+                bytes: bytes.as_ref(),
+                file_name: file_name.as_deref(),
+                declared_type: declared_type.as_deref(),
+                uploaded_by: None,
+            },
+            &offices,
+        )
     })
     .await
     .map_err(|e| sqlx::Error::Protocol(format!("the reader stopped: {e}")))?;

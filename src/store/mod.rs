@@ -7,6 +7,7 @@ mod derive;
 pub mod editors;
 pub mod ingest;
 pub mod maintain;
+pub mod offices;
 pub mod portable;
 pub mod read;
 pub mod write;

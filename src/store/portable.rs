@@ -398,6 +398,7 @@ pub async fn import(pool: &SqlitePool, input: impl BufRead) -> anyhow::Result<Re
             header.version
         );
     }
+    let offices = super::offices::extra_in(pool).await?;
     let engine = base64::engine::general_purpose::STANDARD;
     let mut restored = Restored::default();
     let mut choices = false;
@@ -424,8 +425,8 @@ pub async fn import(pool: &SqlitePool, input: impl BufRead) -> anyhow::Result<Re
                     declared_type: Some(&t.source.media_type),
                     uploaded_by: t.source.uploaded_by.as_deref(),
                 };
-                let prepared =
-                    ingest::read(&upload).map_err(|e| io(format!("line {n} ({}): {e}", t.slug)))?;
+                let prepared = ingest::read(&upload, &offices)
+                    .map_err(|e| io(format!("line {n} ({}): {e}", t.slug)))?;
                 let mut conn = pool.acquire().await?;
                 let outcome = write::store(&mut conn, &upload, &prepared)
                     .await
@@ -458,7 +459,7 @@ pub async fn import(pool: &SqlitePool, input: impl BufRead) -> anyhow::Result<Re
                                 declared_type: Some(&r.media_type),
                                 uploaded_by: r.uploaded_by.as_deref(),
                             };
-                            let Ok(prepared) = ingest::read(&upload) else {
+                            let Ok(prepared) = ingest::read(&upload, &offices) else {
                                 restored
                                     .skipped
                                     .push(format!("{}: a republication could not be read", t.slug));

@@ -548,9 +548,11 @@ pub(super) async fn read_source(
             .bind(id)
             .fetch_one(&mut *conn)
             .await?;
-    Ok(parse::parse_bytes(
+    let offices = super::offices::extra(&mut *conn).await?;
+    Ok(parse::parse_bytes_with(
         &bytes,
         Some(&super::ingest::hint(file_name.as_deref(), Some(&media))),
+        parse::offices::Offices { extra: &offices },
     )
     .map(|doc| (doc, file_name, reader)))
 }
