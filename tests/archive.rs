@@ -1060,6 +1060,20 @@ async fn an_export_imported_into_an_empty_archive_gives_the_same_archive() {
         .await
         .unwrap();
     assert_eq!(count(&pool, "republication").await, 1);
+    // An office holder an editor added beside the shipped table.
+    let envoy = stenogram::store::offices::check(
+        "US",
+        "special presidential envoy for climate",
+        "2021-01-20",
+        "2024-03-06",
+        "John Kerry",
+        "",
+        true,
+    )
+    .unwrap();
+    stenogram::store::offices::add(&pool, &envoy, Some("admin"))
+        .await
+        .unwrap();
 
     let mut first = Vec::new();
     let n = portable::export(&pool, &mut first).await.unwrap();
@@ -1082,6 +1096,7 @@ async fn an_export_imported_into_an_empty_archive_gives_the_same_archive() {
     assert_eq!(a.lines().count(), b.lines().count());
     assert_eq!(count(&fresh, "republication").await, 1);
     assert_eq!(count(&fresh, "source").await, count(&pool, "source").await);
+    assert_eq!(count(&fresh, "office_holder").await, 1);
     // The editor's work is in the copy, where a reader sees it.
     let t = read::transcript(&fresh, &slug).await.unwrap().unwrap();
     assert_eq!(t.title, "Remarks at the Collegium, corrected");

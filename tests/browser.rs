@@ -533,5 +533,12 @@ async fn an_editor_signs_in_uploads_the_seed_corrects_the_title_and_publishes() 
             .is_empty()
     );
     h.record("speaker-edit").await;
+    // The table of office holders, and the editor's page that adds to it.
+    c.goto(&h.url("/offices/edit")).await.unwrap();
+    assert_eq!(text_of(c, "h1").await, "Add an office holder");
+    h.record("offices-edit").await;
+    c.goto(&h.url("/offices")).await.unwrap();
+    assert_eq!(text_of(c, "h1").await, "Office holders");
+    h.record("offices").await;
     c.clone().close().await.unwrap();
 }

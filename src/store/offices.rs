@@ -259,7 +259,7 @@ mod tests {
         )
         .unwrap();
         assert_eq!(
-            held_by(&[extra.clone()], &["Jean-Noël Barrot".into()]),
+            held_by(std::slice::from_ref(&extra), &["Jean-Noël Barrot".into()]),
             [extra]
         );
     }

@@ -139,6 +139,9 @@ struct ArchiveLine {
     /// reading makes, come back under their own address.
     #[serde(default)]
     speakers: Vec<(String, String, String, String, String)>,
+    /// The office holders editors added beside the shipped table.
+    #[serde(default)]
+    offices: Vec<crate::parse::offices::Holder>,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -360,6 +363,10 @@ pub async fn export(pool: &SqlitePool, out: &mut impl Write) -> anyhow::Result<i
         )
         .fetch_all(pool)
         .await?,
+        offices: {
+            let mut conn = pool.acquire().await?;
+            super::offices::extra(&mut conn).await?
+        },
     };
     serde_json::to_writer(&mut *out, &Line::Archive(archive))?;
     out.write_all(b"\n")?;
@@ -601,7 +608,12 @@ pub async fn import(pool: &SqlitePool, input: impl BufRead) -> anyhow::Result<Re
     .await?
     .rows_affected();
     tx.commit().await?;
+    // The office holders editors added: the reindex below reads every transcript with them.
+    for holder in &archive.offices {
+        super::offices::add(pool, holder, None).await?;
+    }
     choices |= recreated > 0
+        || !archive.offices.is_empty()
         || hidden > 0
         || archive
             .corrections
