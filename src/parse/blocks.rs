@@ -584,11 +584,23 @@ fn related_links(el: ElementRef) -> bool {
         first = first.and_then(descend);
     }
     first.is_some_and(|h| {
-        matches!(
+        if !matches!(
             h.value().name(),
             "h2" | "h3" | "h4" | "h5" | "h6" | "strong" | "b"
-        ) && RELATED_HEADINGS
-            .contains(&inline_text(h).trim_end_matches(':').to_lowercase().as_str())
+        ) {
+            return false;
+        }
+        // Only the first few dozen characters are read: a box's heading is short, and a page
+        // nested deep in bold text costs no more than any other.
+        let mut text = String::new();
+        for piece in h.text() {
+            text.push_str(piece);
+            if text.len() > 60 {
+                return false;
+            }
+        }
+        let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+        RELATED_HEADINGS.contains(&text.trim_end_matches(':').to_lowercase().as_str())
     })
 }
 
