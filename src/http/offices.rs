@@ -20,14 +20,7 @@ pub struct Term {
     pub added: Option<(i64, Option<String>, String)>,
 }
 
-impl Term {
-    /// `13 May 2022 – 20 January 2025`, `7 May 2012 – today`.
-    pub fn span(&self) -> String {
-        span(&self.holder)
-    }
-}
-
-/// A term's dates for people.
+/// A term's dates for people: `13 May 2022 – 20 January 2025`, `7 May 2012 – today`.
 pub fn span(h: &Holder) -> String {
     format!(
         "{} – {}",

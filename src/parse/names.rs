@@ -650,16 +650,13 @@ fn unnamed(head: &str) -> Option<String> {
     Some(title_case_words(head))
 }
 
-/// The person's name inside a label or phrase: titles, countries and honorifics before it removed.
-/// Returns the whole phrase (title-cased) and `true` when nothing but titles was printed.
 /// `secretary-general`, `attorney-general`: a title of titles joined by hyphens.
 fn is_compound_title(lower: &str) -> bool {
-    lower.contains('-')
-        && lower
-            .split('-')
-            .all(|p| TITLES.contains(&p) || p == "general")
+    lower.contains('-') && lower.split('-').all(|p| TITLES.contains(&p))
 }
 
+/// The person's name inside a label or phrase: titles, countries and honorifics before it removed.
+/// Returns the whole phrase (title-cased) and `true` when nothing but titles was printed.
 pub fn person_core(head: &str) -> (String, bool) {
     let words: Vec<&str> = head.split_whitespace().collect();
     let mut start = 0;

@@ -338,7 +338,8 @@ async fn current(
         return Ok(None);
     };
     // The keys come from the reading with the roles corrected, as the page was derived.
-    let (mut doc, _, _) = write::read_source(conn, transcript_id).await??;
+    let offices = super::offices::extra(conn).await?;
+    let (mut doc, _, _) = write::read_source(conn, transcript_id, &offices).await??;
     effective(conn, transcript_id).await?.apply_roles(&mut doc);
     let names: Vec<String> = sqlx::query_scalar(
         "SELECT s.name FROM turn t JOIN speaker s ON s.id = t.speaker_id WHERE t.transcript_id = ? ORDER BY t.position",
@@ -592,9 +593,10 @@ async fn correct_in(
     let recorded = rows.len();
     insert(tx, Some(transcript_id), &rows, who).await?;
     let count = transcripts(tx).await?;
+    let offices = super::offices::extra(tx).await?;
     let mut report = Reindexed::default();
     let mut went = HashMap::new();
-    write::rederive(tx, transcript_id, count, &mut report, &mut went).await??;
+    write::rederive(tx, transcript_id, count, &offices, &mut report, &mut went).await??;
     write::redirect_emptied_speakers(tx, &went).await?;
     Ok(Some(recorded))
 }
@@ -995,9 +997,10 @@ pub async fn undo(pool: &SqlitePool, id: i64, editor: &str) -> Result<Undone, St
     let slug = match transcript_id {
         Some(tid) => {
             let count = transcripts(&mut tx).await?;
+            let offices = super::offices::extra(&mut tx).await?;
             let mut report = Reindexed::default();
             let mut went = HashMap::new();
-            write::rederive(&mut tx, tid, count, &mut report, &mut went).await??;
+            write::rederive(&mut tx, tid, count, &offices, &mut report, &mut went).await??;
             write::redirect_emptied_speakers(&mut tx, &went).await?;
             sqlx::query_scalar("SELECT slug FROM transcript WHERE id = ?")
                 .bind(tid)
@@ -1016,6 +1019,7 @@ pub async fn undo(pool: &SqlitePool, id: i64, editor: &str) -> Result<Undone, St
                     .and_then(|v| serde_json::from_str(v).ok())
                     .unwrap_or_default();
                 let count = transcripts(&mut tx).await?;
+                let offices = super::offices::extra(&mut tx).await?;
                 let mut report = Reindexed::default();
                 let mut went = HashMap::new();
                 for tid in taken {
@@ -1026,7 +1030,8 @@ pub async fn undo(pool: &SqlitePool, id: i64, editor: &str) -> Result<Undone, St
                             .fetch_optional(&mut *tx)
                             .await?;
                     if stored.is_some() {
-                        write::rederive(&mut tx, tid, count, &mut report, &mut went).await??;
+                        write::rederive(&mut tx, tid, count, &offices, &mut report, &mut went)
+                            .await??;
                     }
                 }
                 write::redirect_emptied_speakers(&mut tx, &went).await?;
@@ -1483,10 +1488,11 @@ pub async fn speaker_labels(
 /// where its turns went.
 async fn rederive_all(tx: &mut SqliteConnection, ids: &[i64]) -> Result<(), StoreError> {
     let count = transcripts(&mut *tx).await?;
+    let offices = super::offices::extra(&mut *tx).await?;
     let mut report = Reindexed::default();
     let mut went = HashMap::new();
     for &id in ids {
-        write::rederive(&mut *tx, id, count, &mut report, &mut went).await??;
+        write::rederive(&mut *tx, id, count, &offices, &mut report, &mut went).await??;
     }
     write::redirect_emptied_speakers(&mut *tx, &went).await?;
     Ok(())
@@ -1681,7 +1687,8 @@ pub async fn as_read(
     transcript_id: i64,
 ) -> Result<Option<(Document, String)>, sqlx::Error> {
     let mut conn = db.acquire().await?;
-    let read = match write::read_source(&mut conn, transcript_id).await {
+    let offices = super::offices::extra(&mut conn).await?;
+    let read = match write::read_source(&mut conn, transcript_id, &offices).await {
         Ok(read) => read,
         Err(sqlx::Error::RowNotFound) => return Ok(None),
         Err(e) => return Err(e),

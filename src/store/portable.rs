@@ -363,10 +363,7 @@ pub async fn export(pool: &SqlitePool, out: &mut impl Write) -> anyhow::Result<i
         )
         .fetch_all(pool)
         .await?,
-        offices: {
-            let mut conn = pool.acquire().await?;
-            super::offices::extra(&mut conn).await?
-        },
+        offices: super::offices::extra_in(pool).await?,
     };
     serde_json::to_writer(&mut *out, &Line::Archive(archive))?;
     out.write_all(b"\n")?;

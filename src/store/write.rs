@@ -539,20 +539,22 @@ pub async fn speaker_matches(
 
 /// Reads a transcript's stored source with the current reader, without any correction: the
 /// reading, the file name and the version of the reader that last read it.
+/// `offices` are the office holders editors added ([`super::offices::extra`]), read once by
+/// the caller for all the transcripts it reads.
 pub(super) async fn read_source(
     conn: &mut SqliteConnection,
     id: i64,
+    offices: &[parse::offices::Holder],
 ) -> Result<Result<(Document, Option<String>, i64), ParseError>, sqlx::Error> {
     let (bytes, file_name, media, reader): (Vec<u8>, Option<String>, String, i64) =
         sqlx::query_as("SELECT s.bytes, s.file_name, s.media_type, t.reader FROM transcript t JOIN source s ON s.id = t.source_id WHERE t.id = ?")
             .bind(id)
             .fetch_one(&mut *conn)
             .await?;
-    let offices = super::offices::extra(&mut *conn).await?;
     Ok(parse::parse_bytes_with(
         &bytes,
         Some(&super::ingest::hint(file_name.as_deref(), Some(&media))),
-        parse::offices::Offices { extra: &offices },
+        parse::offices::Offices { extra: offices },
     )
     .map(|doc| (doc, file_name, reader)))
 }
@@ -644,8 +646,9 @@ pub async fn reindex(pool: &SqlitePool) -> Result<Reindexed, sqlx::Error> {
     let mut counts: HashMap<String, i64> = HashMap::new();
     let mut readable = Vec::with_capacity(transcripts.len());
     let mut conn = pool.acquire().await?;
+    let offices = super::offices::extra(&mut conn).await?;
     for (id, slug) in transcripts {
-        match read_source(&mut conn, id).await? {
+        match read_source(&mut conn, id, &offices).await? {
             Ok((doc, _, _)) => {
                 let prepared = Prepared::new(doc);
                 for phrase in prepared.candidates() {
@@ -672,7 +675,7 @@ pub async fn reindex(pool: &SqlitePool) -> Result<Reindexed, sqlx::Error> {
     let mut went: HashMap<i64, HashMap<i64, usize>> = HashMap::new();
     for (id, slug) in readable {
         let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
-        match rederive(&mut tx, id, n, &mut report, &mut went).await? {
+        match rederive(&mut tx, id, n, &offices, &mut report, &mut went).await? {
             Ok(()) => {
                 tx.commit().await?;
                 report.transcripts += 1;
@@ -690,15 +693,17 @@ pub async fn reindex(pool: &SqlitePool) -> Result<Reindexed, sqlx::Error> {
 /// the current reader, then its corrections that are not undone, in the order they were made
 /// ([`super::corrections`]). Reindex does this for every transcript; a correction does it for
 /// its transcript. `n` is the archive's count of transcripts (topics are judged against it);
+/// `offices` the office holders editors added;
 /// `went` collects where each label's turns went, for the speakers left with none.
 pub(super) async fn rederive(
     tx: &mut SqliteConnection,
     id: i64,
     n: i64,
+    offices: &[parse::offices::Holder],
     report: &mut Reindexed,
     went: &mut HashMap<i64, HashMap<i64, usize>>,
 ) -> Result<Result<(), ParseError>, sqlx::Error> {
-    let (mut doc, file_name, reader) = match read_source(&mut *tx, id).await? {
+    let (mut doc, file_name, reader) = match read_source(&mut *tx, id, offices).await? {
         Ok(read) => read,
         Err(e) => return Ok(Err(e)),
     };
