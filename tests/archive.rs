@@ -1191,3 +1191,203 @@ async fn a_page_declared_as_html_is_read_the_same_by_the_upload_a_reindex_and_an
         "the archive's import reads it as HTML"
     );
 }
+
+const SEED_RU: &[u8] = include_bytes!("fixtures/translations/lavrov-ryzhenkov-2025-11-26-ru.txt");
+
+/// Imports bytes as the command line does and gives the new transcript's id and slug.
+async fn import_one(pool: &sqlx::SqlitePool, bytes: &[u8], name: &str) -> (i64, String) {
+    match write::import_bytes(pool, bytes, Some(name), None, None)
+        .await
+        .unwrap()
+    {
+        Imported::New { id, slug, .. } => (id, slug),
+        other => panic!("{name}: {other:?}"),
+    }
+}
+
+/// (slug, language, original) of each version of a transcript's event.
+async fn versions_of(pool: &sqlx::SqlitePool, id: i64) -> Vec<(String, String, bool)> {
+    store::translations::versions(pool, id)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|v| (v.slug, v.language.unwrap_or_default(), v.original))
+        .collect()
+}
+
+#[sqlx::test]
+async fn a_russian_and_an_english_transcript_of_one_event_are_one_event_in_two_languages(
+    pool: sqlx::SqlitePool,
+) {
+    // The blog's English repost of the mid.ru transcript first, the Russian after it: the
+    // same day, the same minister (С.В.Лавров and Sergey Lavrov are one speaker), four
+    // exchanges each. The Russian is the original, though it came second.
+    let (en, en_slug) = import_one(&pool, SEED, "seed.txt").await;
+    let (ru, ru_slug) = import_one(&pool, SEED_RU, "ru.txt").await;
+    assert_eq!(lavrovs(&pool).await.len(), 1, "{:?}", lavrovs(&pool).await);
+    let expected = vec![
+        (ru_slug.clone(), "ru".to_string(), true),
+        (en_slug.clone(), "en".to_string(), false),
+    ];
+    assert_eq!(versions_of(&pool, en).await, expected);
+    assert_eq!(versions_of(&pool, ru).await, expected);
+    // Each keeps its own address and exchanges.
+    assert_eq!(count(&pool, "transcript").await, 2);
+    assert_eq!(count(&pool, "exchange").await, 8);
+}
+
+#[sqlx::test]
+async fn a_translation_found_in_either_order_makes_the_text_not_in_english_the_original(
+    pool: sqlx::SqlitePool,
+) {
+    let (ru, ru_slug) = import_one(&pool, SEED_RU, "ru.txt").await;
+    let (_, en_slug) = import_one(&pool, SEED, "seed.txt").await;
+    assert_eq!(
+        versions_of(&pool, ru).await,
+        vec![
+            (ru_slug, "ru".to_string(), true),
+            (en_slug, "en".to_string(), false)
+        ]
+    );
+}
+
+#[sqlx::test]
+async fn another_day_other_speakers_or_another_number_of_exchanges_is_another_event(
+    pool: sqlx::SqlitePool,
+) {
+    let (en, _) = import_one(&pool, SEED, "seed.txt").await;
+    let ru = std::str::from_utf8(SEED_RU).unwrap();
+    // Each differs a little in its words too, or it would be a republication of the one before.
+    // Dated a day later.
+    let later = ru
+        .replace("26 ноября 2025 года", "27 ноября 2025 года")
+        .replace("Я Вам ответил.", "Я Вам уже ответил.");
+    let (a, _) = import_one(&pool, later.as_bytes(), "later.txt").await;
+    // Answered by another minister.
+    let other = ru
+        .replace("С.В.Лавров", "М.В.Рыженков")
+        .replace("Я Вам ответил.", "Я ответил на Ваш вопрос.");
+    let (b, _) = import_one(&pool, other.as_bytes(), "other.txt").await;
+    // The last question and answer left out.
+    let shorter = &ru[..ru.find("Вопрос: То есть").unwrap()];
+    let (c, _) = import_one(&pool, shorter.as_bytes(), "shorter.txt").await;
+    for id in [en, a, b, c] {
+        assert!(versions_of(&pool, id).await.is_empty(), "{id}");
+    }
+    assert_eq!(count(&pool, "translation").await, 0);
+}
+
+#[sqlx::test]
+async fn an_editor_unlinks_and_links_translations_and_each_change_is_in_the_history(
+    pool: sqlx::SqlitePool,
+) {
+    let (en, en_slug) = import_one(&pool, SEED, "seed.txt").await;
+    let (ru, ru_slug) = import_one(&pool, SEED_RU, "ru.txt").await;
+    let who = Who {
+        editor: Some("ed"),
+        reason: Some("checked against mid.ru"),
+    };
+    assert_eq!(
+        corrections::unlink_translation(&pool, &en_slug, who)
+            .await
+            .unwrap(),
+        corrections::Relinked::Done
+    );
+    assert!(versions_of(&pool, ru).await.is_empty());
+    let history = corrections::history(&pool, en).await.unwrap();
+    assert_eq!(history[0].kind, "translation-unlink");
+    // Undoing the unlink links them again, the Russian still the original.
+    assert_eq!(
+        corrections::undo(&pool, history[0].id, "ed").await.unwrap(),
+        corrections::Undone::Done(Some(en_slug.clone()))
+    );
+    assert_eq!(versions_of(&pool, en).await.len(), 2);
+    corrections::unlink_translation(&pool, &ru_slug, who)
+        .await
+        .unwrap();
+    assert!(versions_of(&pool, en).await.is_empty());
+    // By hand, this time with the English as the original.
+    assert_eq!(
+        corrections::link_translation(&pool, &ru_slug, &en_slug, who)
+            .await
+            .unwrap(),
+        corrections::Relinked::Done
+    );
+    assert_eq!(
+        versions_of(&pool, ru).await,
+        vec![
+            (en_slug.clone(), "en".to_string(), true),
+            (ru_slug.clone(), "ru".to_string(), false)
+        ]
+    );
+    let linked = corrections::history(&pool, ru).await.unwrap();
+    assert_eq!(linked[0].kind, "translation");
+    assert_eq!(linked[0].editor.as_deref(), Some("ed"));
+    // Two versions in one language are refused, and so is a transcript that does not exist.
+    let (other_en, other_slug) =
+        import_one(&pool, b"Question: Why?\n\nJohn Kirby: Because.", "k.txt").await;
+    let refused = corrections::link_translation(&pool, &other_slug, &en_slug, who)
+        .await
+        .unwrap();
+    assert!(
+        matches!(&refused, corrections::Relinked::Refused(m) if m.contains("English")),
+        "{refused:?}"
+    );
+    assert!(versions_of(&pool, other_en).await.is_empty());
+    assert_eq!(
+        corrections::link_translation(&pool, "no-such-transcript", &en_slug, who)
+            .await
+            .unwrap(),
+        corrections::Relinked::NotFound
+    );
+    // Undoing the link takes the Russian out again.
+    assert_eq!(
+        corrections::undo(&pool, linked[0].id, "ed").await.unwrap(),
+        corrections::Undone::Done(Some(ru_slug))
+    );
+    assert!(versions_of(&pool, en).await.is_empty());
+}
+
+#[sqlx::test]
+async fn an_archive_s_export_keeps_its_languages_as_editors_left_them(pool: sqlx::SqlitePool) {
+    use stenogram::store::portable;
+    let (en, en_slug) = import_one(&pool, SEED, "seed.txt").await;
+    import_one(&pool, SEED_RU, "ru.txt").await;
+    let who = Who {
+        editor: Some("ed"),
+        reason: None,
+    };
+    // Another pair, unlinked by an editor: the import must not link it again.
+    let en2 = std::str::from_utf8(SEED)
+        .unwrap()
+        .replace("2025-11-26", "2025-11-28")
+        .replace("I have answered you.", "I have answered you already.");
+    let ru2 = std::str::from_utf8(SEED_RU)
+        .unwrap()
+        .replace("26 ноября", "28 ноября")
+        .replace("Я Вам ответил.", "Я Вам уже ответил.");
+    let (unlinked, unlinked_slug) = import_one(&pool, en2.as_bytes(), "en2.txt").await;
+    import_one(&pool, ru2.as_bytes(), "ru2.txt").await;
+    assert_eq!(versions_of(&pool, unlinked).await.len(), 2);
+    corrections::unlink_translation(&pool, &unlinked_slug, who)
+        .await
+        .unwrap();
+    let mut out = Vec::new();
+    portable::export(&pool, &mut out).await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let fresh = store::open(&dir.path().join("fresh.db")).await.unwrap();
+    portable::import(&fresh, std::io::BufReader::new(&out[..]))
+        .await
+        .unwrap();
+    let id_of = |slug: String| {
+        let fresh = fresh.clone();
+        async move { read::transcript(&fresh, &slug).await.unwrap().unwrap().id }
+    };
+    let en_fresh = id_of(en_slug).await;
+    assert_eq!(
+        versions_of(&fresh, en_fresh).await,
+        versions_of(&pool, en).await
+    );
+    let unlinked_fresh = id_of(unlinked_slug).await;
+    assert!(versions_of(&fresh, unlinked_fresh).await.is_empty());
+}

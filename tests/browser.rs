@@ -242,6 +242,17 @@ impl Harness {
         format!("http://127.0.0.1:{}{path}", self.port)
     }
 
+    /// Imports a file into the running server's archive, as the command line does.
+    fn import(&self, file: &str) {
+        let db = self._dir.path().join("archive.db");
+        let status = Command::new(BIN)
+            .args(["import", "--db", db.to_str().unwrap(), file])
+            .stdout(Stdio::null())
+            .status()
+            .unwrap();
+        assert!(status.success());
+    }
+
     /// Saves the page as served (for html-validate), a screenshot, and checks it with axe-core.
     async fn record(&self, name: &str) {
         let url = self.client.current_url().await.unwrap();
@@ -520,6 +531,22 @@ async fn an_editor_signs_in_uploads_the_seed_corrects_the_title_and_publishes() 
         "The transcript as read, before any correction"
     );
     h.record("as-read").await;
+    // The same event in Russian: each exchange then shows both languages side by side.
+    h.import(&format!(
+        "{FIXTURES}/translations/lavrov-ryzhenkov-2025-11-26-ru.txt"
+    ));
+    c.goto(&h.url(&format!("{}/questions/4", landed.path())))
+        .await
+        .unwrap();
+    let beside = c
+        .find(Locator::Css("[data-test=beside]"))
+        .await
+        .unwrap()
+        .attr("lang")
+        .await
+        .unwrap();
+    assert_eq!(beside.as_deref(), Some("ru"));
+    h.record("exchange-languages").await;
     // A speaker's editor page: rename, merge, and split off the turns of one label.
     c.goto(&h.url("/speakers/sergey-lavrov/edit"))
         .await

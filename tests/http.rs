@@ -3143,3 +3143,163 @@ async fn an_office_holder_an_editor_adds_names_the_role_label_and_shows_on_the_s
     let r = post_form(&s, &who, &action, format!("csrf={}", who.csrf)).await;
     assert_eq!(r.status, StatusCode::NOT_FOUND);
 }
+
+const SEED_RU: &[u8] = include_bytes!("fixtures/translations/lavrov-ryzhenkov-2025-11-26-ru.txt");
+
+#[tokio::test]
+async fn one_event_in_two_languages_shows_each_exchange_side_by_side_and_tells_search_engines() {
+    let (s, en) = seeded().await;
+    let ru = write::import_bytes(&s.pool, SEED_RU, Some("ru.txt"), None, None)
+        .await
+        .unwrap()
+        .slug()
+        .to_string();
+    // The transcript page names both languages, the original first, and links each with
+    // hreflang.
+    let page = get(&s.app, &format!("/transcripts/{en}")).await;
+    assert_eq!(page.status, StatusCode::OK);
+    let languages = page.select("[data-test=languages]").concat();
+    assert!(
+        languages.contains("Русский (Russian), the original")
+            && languages.contains("English, a translation"),
+        "{languages}"
+    );
+    let alternates = page.attrs("link[rel=alternate][hreflang]", "hreflang");
+    assert_eq!(alternates, ["ru", "en"]);
+    assert!(
+        page.attrs("link[rel=alternate][hreflang=ru]", "href")[0]
+            .ends_with(&format!("/transcripts/{ru}"))
+    );
+    assert_eq!(page.select("[data-test=language]"), ["English"]);
+    // An exchange's page holds the same exchange in Russian beside it, in its own language,
+    // with its own permalink.
+    let exchange = get(&s.app, &format!("/transcripts/{en}/questions/4")).await;
+    assert_eq!(exchange.status, StatusCode::OK);
+    assert_eq!(exchange.attrs("[data-test=beside]", "lang"), ["ru"]);
+    let beside = exchange.select("[data-test=beside]").concat();
+    assert!(beside.contains("Я Вам ответил."), "{beside}");
+    assert!(beside.contains("Сергей Лавров") || beside.contains("Sergey Lavrov"));
+    assert!(
+        exchange
+            .attrs("[data-test=beside] h2 a", "href")
+            .contains(&format!("/transcripts/{ru}/questions/4"))
+    );
+    assert_eq!(
+        exchange.attrs("link[rel=alternate][hreflang]", "hreflang"),
+        ["en", "ru"]
+    );
+    // No id is given twice on the page.
+    let ids = exchange.attrs("[id]", "id");
+    let unique: std::collections::HashSet<_> = ids.iter().collect();
+    assert_eq!(unique.len(), ids.len());
+    // The Russian page offers the English the same way.
+    let back = get(&s.app, &format!("/transcripts/{ru}/questions/1")).await;
+    assert_eq!(back.attrs("[data-test=beside]", "lang"), ["en"]);
+    // Lists say which versions there are.
+    let list = get(&s.app, "/transcripts").await;
+    assert!(
+        list.attrs("[data-test=transcript-row] a[hreflang=ru]", "href")
+            .contains(&format!("/transcripts/{ru}"))
+    );
+    // And the API.
+    let json: serde_json::Value =
+        serde_json::from_str(&get(&s.app, &format!("/api/v1/transcripts/{en}")).await.body)
+            .unwrap();
+    let versions: Vec<(String, bool)> = json["versions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| {
+            (
+                v["language"].as_str().unwrap().to_string(),
+                v["original"].as_bool().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        versions,
+        [("ru".to_string(), true), ("en".to_string(), false)]
+    );
+}
+
+#[tokio::test]
+async fn an_editor_links_and_unlinks_language_versions_from_the_edit_page() {
+    let (s, en) = seeded().await;
+    let ru = write::import_bytes(&s.pool, SEED_RU, Some("ru.txt"), None, None)
+        .await
+        .unwrap()
+        .slug()
+        .to_string();
+    let who = sign_in(&s).await;
+    let csrf = who.csrf.clone();
+    // Unlinked: each stands alone.
+    let r = post_form(
+        &s,
+        &who,
+        &format!("/transcripts/{en}/languages/unlink"),
+        format!("csrf={csrf}&reason=not+the+same"),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let page = get(&s.app, &format!("/transcripts/{en}")).await;
+    assert!(page.select("[data-test=languages]").is_empty());
+    // A second unlink has nothing to take apart.
+    let r = post_form(
+        &s,
+        &who,
+        &format!("/transcripts/{en}/languages/unlink"),
+        format!("csrf={csrf}"),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::CONFLICT);
+    assert!(
+        r.select("[data-test=language-error]")
+            .concat()
+            .contains("only version")
+    );
+    // Linked again by its address, typed as a whole URL.
+    let r = post_form(
+        &s,
+        &who,
+        &format!("/transcripts/{en}/languages"),
+        format!(
+            "csrf={csrf}&other=https%3A%2F%2Farchive.example%2Ftranscripts%2F{ru}&original=other"
+        ),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let page = get(&s.app, &format!("/transcripts/{en}")).await;
+    assert!(
+        page.select("[data-test=languages]")
+            .concat()
+            .contains("the original")
+    );
+    // The history says who did it.
+    let history = get(&s.app, &format!("/transcripts/{en}/history")).await;
+    assert!(
+        history.body.contains("Linked as a translation"),
+        "{}",
+        history.body
+    );
+    // An unknown address is a 400 that says what to give; a missing one too; a token is
+    // needed.
+    for (other, status) in [("no-such-transcript", 400), ("", 400)] {
+        let r = post_form(
+            &s,
+            &who,
+            &format!("/transcripts/{en}/languages"),
+            format!("csrf={csrf}&other={other}"),
+        )
+        .await;
+        assert_eq!(r.status.as_u16(), status, "{other}: {}", r.body);
+        assert!(!r.select("[data-test=language-error]").is_empty());
+    }
+    let r = post_form(
+        &s,
+        &who,
+        &format!("/transcripts/{en}/languages"),
+        format!("csrf=wrong&other={ru}"),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+}

@@ -255,6 +255,22 @@ struct TranscriptOut<'a> {
     url: String,
     turns: Vec<TurnOut<'a>>,
     exchanges: Vec<ExchangeOut<'a>>,
+    /// The same event in each language, this transcript included, the original first; empty
+    /// when it has one language.
+    versions: Vec<crate::store::translations::Version>,
+    /// The other places the same text was published.
+    republications: Vec<RepublicationOut>,
+}
+
+/// Another publication of a transcript's text.
+#[derive(Serialize, ToSchema)]
+struct RepublicationOut {
+    /// Where it was published, when known.
+    url: Option<String>,
+    /// The name of the file it was uploaded as, when known.
+    file_name: Option<String>,
+    /// When it was added (UTC).
+    added: String,
 }
 
 /// The whole transcript, written out in one pass over its turns; what it holds is copied into
@@ -315,6 +331,16 @@ async fn transcript(
         url: format!("/transcripts/{}", t.slug),
         turns: turns.iter().map(TurnOut::of).collect(),
         exchanges,
+        versions: crate::store::translations::versions(&state.pool, t.id).await?,
+        republications: read::republications(&state.pool, t.id)
+            .await?
+            .into_iter()
+            .map(|(url, file_name, added)| RepublicationOut {
+                url,
+                file_name,
+                added,
+            })
+            .collect(),
     };
     let body = serde_json::to_vec(&out).map_err(|e| AppError::Internal(e.to_string()))?;
     Ok((

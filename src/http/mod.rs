@@ -357,6 +357,14 @@ pub fn app(state: AppState) -> Router {
             "/transcripts/{slug}/questions/{n}/topics",
             get(corrections::exchange_topics).post(corrections::edit_exchange_topics),
         )
+        .route(
+            "/transcripts/{slug}/languages",
+            post(upload::languages_link),
+        )
+        .route(
+            "/transcripts/{slug}/languages/unlink",
+            post(upload::languages_unlink),
+        )
         .route("/transcripts/{slug}/history", get(corrections::history))
         .route("/transcripts/{slug}/as-read", get(corrections::as_read))
         .route("/corrections", get(corrections::recent))

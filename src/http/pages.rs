@@ -185,6 +185,43 @@ pub struct TranscriptPage {
     pub republications: Vec<(Option<String>, String, String)>,
     /// When editors last corrected it (as people read the date) and how many corrections stand.
     pub corrected: Option<(String, i64)>,
+    /// The event's versions in each language, this one included; empty when it has one.
+    pub versions: Vec<VersionView>,
+    /// The English name of the transcript's language.
+    pub language: Option<String>,
+}
+
+/// One language version of an event, as a page offers it.
+pub struct VersionView {
+    pub slug: String,
+    /// BCP 47 tag, for `lang` and `hreflang`.
+    pub lang: String,
+    /// The language's own name (`Русский`).
+    pub autonym: String,
+    /// Its English name (`Russian`).
+    pub english: String,
+    pub original: bool,
+    /// Whether it is the transcript of the page.
+    pub current: bool,
+}
+
+/// The language versions of a transcript's event, the original first; empty when it has one.
+pub(super) async fn version_views(pool: &SqlitePool, t: &Transcript) -> Result<Vec<VersionView>> {
+    let versions = crate::store::translations::versions(pool, t.id).await?;
+    Ok(versions
+        .into_iter()
+        .map(|v| {
+            let lang = v.language.unwrap_or_else(|| "und".into());
+            VersionView {
+                current: v.slug == t.slug,
+                autonym: crate::store::translations::autonym(&lang),
+                english: crate::search::indexed::language_name(&lang),
+                slug: v.slug,
+                lang,
+                original: v.original,
+            }
+        })
+        .collect())
 }
 
 async fn find(pool: &SqlitePool, slug: &str) -> Result<Transcript> {
@@ -272,7 +309,14 @@ pub async fn transcript(
     let corrected = crate::store::corrections::last_corrected(&pool, t.id)
         .await?
         .map(|(at, n)| (human_date(Some(&at[..at.len().min(10)])), n));
+    let versions = version_views(&pool, &t).await?;
+    let language = t
+        .language
+        .as_deref()
+        .map(crate::search::indexed::language_name);
     Ok(TranscriptPage {
+        versions,
+        language,
         corrected,
         date,
         origin,
@@ -304,6 +348,17 @@ pub struct ExchangePage {
     pub citation: String,
     pub bibtex: String,
     pub csl_json: String,
+    /// The event's versions in each language, this one included; empty when it has one.
+    pub versions: Vec<VersionView>,
+    /// The same exchange in the event's other languages, shown beside this one.
+    pub beside: Vec<Beside>,
+    pub origin: String,
+}
+
+/// The same exchange in another language.
+pub struct Beside {
+    pub version: VersionView,
+    pub turns: Vec<TurnView>,
 }
 
 pub async fn exchange(
@@ -401,7 +456,31 @@ pub async fn exchange(
     let citation = cited.text();
     let bibtex = cited.bibtex();
     let csl_json = cited.csl_json();
+    let versions = version_views(&pool, &t).await?;
+    let mut beside = Vec::new();
+    for v in versions.iter().filter(|v| !v.current) {
+        let Some(other) = read::transcript(&pool, &v.slug).await? else {
+            continue;
+        };
+        let rows = read::exchange_turns(&pool, other.id, number).await?;
+        if !rows.is_empty() {
+            beside.push(Beside {
+                version: VersionView {
+                    slug: v.slug.clone(),
+                    lang: v.lang.clone(),
+                    autonym: v.autonym.clone(),
+                    english: v.english.clone(),
+                    original: v.original,
+                    current: false,
+                },
+                turns: rows.iter().map(TurnView::from_row).collect(),
+            });
+        }
+    }
     let page = ExchangePage {
+        versions,
+        beside,
+        origin: origin.clone(),
         og_title: shorten(&question, 90),
         og_description: if answer.is_empty() {
             format!("From “{}”, {date}.", t.title)

@@ -353,6 +353,10 @@ pub struct TranscriptEditor {
     /// unlabelled turns; id; name).
     pub current: Vec<(String, i64, String)>,
     pub error: Option<String>,
+    /// A published transcript's event in each language, itself included; empty when it has one.
+    pub versions: Vec<super::pages::VersionView>,
+    /// What went wrong with linking a translation, shown beside that form.
+    pub language_error: Option<String>,
 }
 
 pub struct DraftView {
@@ -490,6 +494,8 @@ async fn review_page(
             no_labels: doc.turns.iter().all(|t| t.label.is_none()),
         }),
         published: None,
+        versions: Vec::new(),
+        language_error: None,
         title: ds
             .edits
             .title
@@ -717,6 +723,8 @@ async fn edit_page(
         choices,
         turns,
         exchanges,
+        versions: super::pages::version_views(&state.pool, &t).await?,
+        language_error: None,
         published: Some(t),
         error,
     })
@@ -832,5 +840,127 @@ pub async fn edit_save(
         Ok(None) => Err(AppError::NotFound),
         Err(CorrectError::Refused(message)) => Ok(refuse(page, message)),
         Err(CorrectError::Store(e)) => Err(e.into()),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct LanguagesForm {
+    csrf: String,
+    /// The other transcript: its address or slug.
+    #[serde(default)]
+    other: String,
+    /// Which of the two is the original: `other` (the default) or `this`.
+    #[serde(default)]
+    original: String,
+    reason: Option<String>,
+}
+
+/// The slug in what an editor typed for a transcript: a slug, a path or a whole address.
+fn slug_typed(typed: &str) -> String {
+    let typed = typed.trim();
+    let path = typed
+        .split_once("/transcripts/")
+        .map_or(typed, |(_, rest)| rest);
+    path.split(['/', '?', '#'])
+        .next()
+        .unwrap_or_default()
+        .to_string()
+}
+
+/// Links a published transcript with its version in another language: the same event, each
+/// language keeping its own address. Recorded as a correction in the history.
+pub async fn languages_link(
+    State(state): State<AppState>,
+    editor: Editor,
+    Path(slug): Path<String>,
+    Form(form): Form<LanguagesForm>,
+) -> Result<Response> {
+    editor.check_csrf(&form.csrf)?;
+    state.writable()?;
+    let refuse = |status: StatusCode, page: TranscriptEditor, message: String| {
+        (
+            status,
+            TranscriptEditor {
+                language_error: Some(message),
+                ..page
+            },
+        )
+            .into_response()
+    };
+    let other = slug_typed(&form.other);
+    let page = edit_page(&state, &editor, &slug, None).await?;
+    if other.is_empty() {
+        return Ok(refuse(
+            StatusCode::BAD_REQUEST,
+            page,
+            "Give the address of the same event's transcript in the other language, such as /transcripts/2025-11-26-press-conference.".into(),
+        ));
+    }
+    let (translation, original) = match form.original.as_str() {
+        "this" => (other.as_str(), slug.as_str()),
+        "other" | "" => (slug.as_str(), other.as_str()),
+        _ => {
+            return Ok(refuse(
+                StatusCode::BAD_REQUEST,
+                page,
+                "Say which of the two is the original: this transcript or the other.".into(),
+            ));
+        }
+    };
+    let who = Who {
+        editor: Some(&editor.0.editor),
+        reason: form.reason.as_deref().filter(|r| !r.trim().is_empty()),
+    };
+    match corrections::link_translation(&state.pool, translation, original, who).await? {
+        corrections::Relinked::Done => {
+            Ok(Redirect::to(&format!("/transcripts/{slug}")).into_response())
+        }
+        corrections::Relinked::NotFound => Ok(refuse(
+            StatusCode::BAD_REQUEST,
+            page,
+            format!(
+                "No transcript has the address /transcripts/{other}: copy it from that transcript's page."
+            ),
+        )),
+        corrections::Relinked::Refused(why) => Ok(refuse(StatusCode::CONFLICT, page, why)),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct UnlinkForm {
+    csrf: String,
+    reason: Option<String>,
+}
+
+/// Takes a transcript out of the event it shares with versions in other languages. Recorded
+/// as a correction in the history.
+pub async fn languages_unlink(
+    State(state): State<AppState>,
+    editor: Editor,
+    Path(slug): Path<String>,
+    Form(form): Form<UnlinkForm>,
+) -> Result<Response> {
+    editor.check_csrf(&form.csrf)?;
+    state.writable()?;
+    let who = Who {
+        editor: Some(&editor.0.editor),
+        reason: form.reason.as_deref().filter(|r| !r.trim().is_empty()),
+    };
+    match corrections::unlink_translation(&state.pool, &slug, who).await? {
+        corrections::Relinked::Done => {
+            Ok(Redirect::to(&format!("/transcripts/{slug}")).into_response())
+        }
+        corrections::Relinked::NotFound => Err(AppError::NotFound),
+        corrections::Relinked::Refused(why) => {
+            let page = edit_page(&state, &editor, &slug, None).await?;
+            Ok((
+                StatusCode::CONFLICT,
+                TranscriptEditor {
+                    language_error: Some(why),
+                    ..page
+                },
+            )
+                .into_response())
+        }
     }
 }

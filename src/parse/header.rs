@@ -230,6 +230,26 @@ pub fn is_place_line(text: &str) -> bool {
             .any(|w| crate::topics::gazetteer::NAMES.contains_key(w.trim_end_matches(',')))
 }
 
+/// The place a headline ends in, before its date (`…with the Foreign Minister of Belarus,
+/// Moscow, 26 November 2025`): the last comma's segment, when it is one capitalised word (a
+/// city; a person's name has two words or initials).
+pub fn headline_place(text: &str, date: &FoundDate) -> Option<String> {
+    let before = text[..date.start]
+        .trim()
+        .trim_end_matches([',', '-', '–', '—', '|'])
+        .trim();
+    before
+        .rsplit_once(',')
+        .map(|(_, last)| last.trim())
+        .filter(|last| {
+            !last.is_empty()
+                && last.chars().next().is_some_and(char::is_uppercase)
+                && last.chars().all(|c| c.is_alphabetic() || c == '-')
+                && !WEEKDAY.is_match(last)
+        })
+        .map(str::to_string)
+}
+
 /// A place printed beside the date in a dateline (`Minsk, 26 November 2025`).
 pub fn place_near(text: &str, date: &FoundDate) -> Option<String> {
     let before = WEEKDAY.replace_all(text[..date.start].trim(), "");
@@ -364,5 +384,20 @@ mod tests {
         );
         let text = "date 2025-11-26 Mikhail Ryzhenkov and Lavrov signing the Resolution";
         assert_eq!(place_near(text, &find_date(text).unwrap()), None);
+    }
+
+    #[test]
+    fn a_headline_that_ends_in_a_city_and_a_date_gives_the_place() {
+        let text = "Выступление и ответы на вопросы СМИ Министра иностранных дел С.В.Лаврова в ходе пресс-конференции с М.В.Рыженковым, Москва, 26 ноября 2025 года";
+        assert_eq!(
+            headline_place(text, &find_date(text).unwrap()).as_deref(),
+            Some("Москва")
+        );
+        // A title with no comma before its date names no place.
+        let text = "Department Press Briefing – March 3, 2021";
+        assert_eq!(headline_place(text, &find_date(text).unwrap()), None);
+        // Nor does a person's name with initials.
+        let text = "Interview of the Foreign Minister, S.V.Lavrov, 3 March 2021";
+        assert_eq!(headline_place(text, &find_date(text).unwrap()), None);
     }
 }

@@ -40,15 +40,23 @@ static INTRO: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)(had to say|has to say|transcript follows|full transcript|read the transcript|the full text|following is|below is|here is what|here's what|here is the|said the following|as follows|read what)\W*$").unwrap()
 });
 static SALUTATION: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)^(dear |ladies and gentlemen|good (morning|afternoon|evening)|colleagues|friends|distinguished|excellenc|your (excellenc|majesty|highness)|mr\.? (president|chairman|secretary)|madam|hello|hi,? (everyone|everybody|all)|welcome|thank you|thanks)").unwrap()
+    Regex::new(concat!(
+        r"(?i)^(dear |ladies and gentlemen|good (morning|afternoon|evening)|colleagues|friends|distinguished|excellenc|your (excellenc|majesty|highness)|mr\.? (president|chairman|secretary)|madam|hello|hi,? (everyone|everybody|all)|welcome|thank you|thanks",
+        // Russian, French, Spanish, German and Arabic openings.
+        r"|уважаем|дамы и господа|добрый (день|вечер)|доброе утро|здравствуйте|коллеги|друзья|господин|госпожа",
+        r"|mesdames|messieurs|monsieur|madame|chers |chères |bonjour|señor|señora|estimad|buenos días|buenas tardes|queridos",
+        r"|sehr geehrte|meine damen|liebe |guten (tag|morgen|abend)|سيداتي|السيد|أيها)",
+    ))
+    .unwrap()
 });
 /// How a spokesperson opens a Chinese or Japanese briefing before the first question: greetings
 /// and announcements (`各位记者朋友，大家好`, `首先，发布一则消息`, `皆さん、こんにちは`).
 static CJK_OPENING: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^(各位记者|记者朋友|希望记者朋友|大家好|女士们|先生们|首先[，,]|下面[，,]?我|现在发布|发布一则|我宣布|应.{1,40}邀请|皆さん|冒頭|本日は|私から)").unwrap()
 });
-static FIRST_PERSON: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"\b(I|we|We|our|Our|us|my|My|me|I'm|I’m|we’re|we're)\b").unwrap());
+static FIRST_PERSON: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"\b(I|we|We|our|Our|us|my|My|me|I'm|I’m|we’re|we're|(?i:я|мы|нас|нам|мне|меня|наш|наша|наше|наши|нашей|наших|je|j|nous|notre|nos|yo|nosotros|nuestro|nuestra|nuestros|ich|wir|uns|unser|unsere))\b").unwrap()
+});
 static POSTSCRIPT: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)^\W*(end\b|ends\b|source:|sources:|p\.\s?s\.|ps:|read more|related|tags:|share|published|posted|copyright|©|photo|\(the (press|news|briefing|meeting|conference|event|call)|\(end|\[end|<…>|<...>)").unwrap()
 });
@@ -160,6 +168,9 @@ pub fn build(meta: Meta, blocks: Vec<Block>, offices: Offices) -> Document {
                     .is_some_and(|f| header::title_with_date(text, f));
             if titled {
                 title = Some(text.to_string());
+                if place.is_none() {
+                    place = found.as_ref().and_then(|f| header::headline_place(text, f));
+                }
             } else if place.is_none() {
                 place = found.as_ref().and_then(|f| header::place_near(text, f));
             }
@@ -194,6 +205,11 @@ pub fn build(meta: Meta, blocks: Vec<Block>, offices: Offices) -> Document {
         {
             if title.is_none() || item.heading {
                 title.get_or_insert_with(|| text.to_string());
+            }
+            if place.is_none()
+                && let Some(found) = header::find_date(text)
+            {
+                place = header::headline_place(text, &found);
             }
             doc.header.push(text.to_string());
         } else {

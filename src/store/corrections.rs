@@ -804,7 +804,8 @@ pub async fn publish(
 pub struct Entry {
     pub id: i64,
     /// `title`, `date`, `place`, `source_url`, `speaker`, `role`, `topic-add`, `topic-remove`,
-    /// `topic-merge`, `topic-rename`, `topic-hide`, `speaker-merge`, `speaker-rename`, `reread`.
+    /// `topic-merge`, `topic-rename`, `topic-hide`, `speaker-merge`, `speaker-rename`, `reread`,
+    /// `translation`, `translation-unlink`.
     pub kind: String,
     /// Where in the transcript: `exchange 4`, `turn 12 (Q)`, `label MR. PESKOV`.
     pub place: Option<String>,
@@ -843,6 +844,8 @@ impl Entry {
             "speaker-split" => "Speaker split",
             "speaker-kind" => "Speaker's kind",
             "reread" => "Read again",
+            "translation" => "Linked as a translation",
+            "translation-unlink" => "Languages unlinked",
             _ => "Change",
         }
     }
@@ -986,6 +989,51 @@ pub async fn undo(pool: &SqlitePool, id: i64, editor: &str) -> Result<Undone, St
             merged.undo(&mut tx, table).await?;
             tx.commit().await?;
             return Ok(Undone::Done(None));
+        }
+        "translation" | "translation-unlink" => {
+            let Some(link) = value
+                .as_deref()
+                .and_then(|v| serde_json::from_str::<TranslationLink>(v).ok())
+            else {
+                return Ok(Undone::Refused(
+                    "This change does not say which transcripts it linked; link them again from the transcript's edit page.".into(),
+                ));
+            };
+            let id_of = |slug: String| {
+                sqlx::query_scalar::<_, i64>("SELECT id FROM transcript WHERE slug = ?").bind(slug)
+            };
+            let t: Option<i64> = id_of(link.translation).fetch_optional(&mut *tx).await?;
+            let o: Option<i64> = id_of(link.original).fetch_optional(&mut *tx).await?;
+            if let (Some(t), Some(o)) = (t, o) {
+                if kind == "translation" {
+                    let same = super::translations::original_of(&mut tx, t).await?
+                        == super::translations::original_of(&mut tx, o).await?;
+                    if same {
+                        super::translations::unlink(&mut tx, t).await?;
+                    }
+                } else if let Err(why) =
+                    super::translations::link(&mut tx, t, o, Some(editor)).await?
+                    && why != super::translations::Refused::AlreadyLinked
+                {
+                    return Ok(Undone::Refused(why.message()));
+                }
+            }
+            sqlx::query("UPDATE correction SET undone_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now'), undone_by = ? WHERE id = ?")
+                .bind(editor)
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+            let slug: Option<String> = match transcript_id {
+                Some(tid) => {
+                    sqlx::query_scalar("SELECT slug FROM transcript WHERE id = ?")
+                        .bind(tid)
+                        .fetch_optional(&mut *tx)
+                        .await?
+                }
+                None => None,
+            };
+            tx.commit().await?;
+            return Ok(Undone::Done(slug));
         }
         _ => {}
     }
@@ -2011,4 +2059,179 @@ fn surname_of(name: &str, kind: SpeakerKind) -> String {
         SpeakerKind::Person => names::match_surname(name),
         _ => names::surname(&names::fold(name)).to_string(),
     }
+}
+
+/// What linking or unlinking language versions did.
+#[derive(Debug, PartialEq)]
+pub enum Relinked {
+    Done,
+    /// One of the two transcripts is not in the archive.
+    NotFound,
+    /// Why it cannot be done, for the editor.
+    Refused(String),
+}
+
+/// The two sides of a link between language versions, as a correction's value keeps them.
+#[derive(Serialize, serde::Deserialize)]
+struct TranslationLink {
+    translation: String,
+    original: String,
+}
+
+/// Makes one transcript a translation of another (by slugs): the event of `translation` joins
+/// the event of `original`, whose original stays the original. Recorded in the history of
+/// `translation`, and undone from there.
+pub async fn link_translation(
+    pool: &SqlitePool,
+    translation: &str,
+    original: &str,
+    who: Who<'_>,
+) -> Result<Relinked, sqlx::Error> {
+    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+    let done = link_translation_in(&mut tx, translation, original, who).await?;
+    if done == Relinked::Done {
+        tx.commit().await?;
+    }
+    Ok(done)
+}
+
+async fn link_translation_in(
+    conn: &mut SqliteConnection,
+    translation: &str,
+    original: &str,
+    who: Who<'_>,
+) -> Result<Relinked, sqlx::Error> {
+    type Side = (i64, String, Option<String>);
+    let side = |slug: &str| {
+        sqlx::query_as::<_, Side>("SELECT id, title, language FROM transcript WHERE slug = ?")
+            .bind(slug.to_string())
+    };
+    let Some((tid, _, tlang)) = side(translation).fetch_optional(&mut *conn).await? else {
+        return Ok(Relinked::NotFound);
+    };
+    let Some((oid, otitle, olang)) = side(original).fetch_optional(&mut *conn).await? else {
+        return Ok(Relinked::NotFound);
+    };
+    if tlang.is_some() && tlang == olang {
+        return Ok(Relinked::Refused(format!(
+            "Both transcripts are in {}: the same text published twice is a republication, not a translation.",
+            crate::search::indexed::language_name(tlang.as_deref().unwrap_or_default())
+        )));
+    }
+    let before = super::translations::versions(&mut *conn, tid).await?;
+    if let Err(why) = super::translations::link(conn, tid, oid, who.editor).await? {
+        return Ok(Relinked::Refused(why.message()));
+    }
+    let lang = |l: &Option<String>| {
+        l.as_deref()
+            .map(crate::search::indexed::language_name)
+            .unwrap_or_else(|| "another language".into())
+    };
+    insert(
+        conn,
+        Some(tid),
+        &[Row {
+            kind: "translation".into(),
+            target: original.into(),
+            value: serde_json::to_string(&TranslationLink {
+                translation: translation.into(),
+                original: original.into(),
+            })
+            .ok(),
+            before: Some(if before.is_empty() {
+                "one language".into()
+            } else {
+                format!("one of {} languages of another event", before.len())
+            }),
+            after: Some(format!(
+                "the {} translation of “{otitle}” ({})",
+                lang(&tlang),
+                lang(&olang)
+            )),
+            place: Some("languages".into()),
+        }],
+        who,
+    )
+    .await?;
+    Ok(Relinked::Done)
+}
+
+/// Takes a transcript out of the event it shares with its other language versions. Recorded
+/// in its history, and undone from there.
+pub async fn unlink_translation(
+    pool: &SqlitePool,
+    slug: &str,
+    who: Who<'_>,
+) -> Result<Relinked, sqlx::Error> {
+    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+    let done = unlink_translation_in(&mut tx, slug, who).await?;
+    if done == Relinked::Done {
+        tx.commit().await?;
+    }
+    Ok(done)
+}
+
+async fn unlink_translation_in(
+    conn: &mut SqliteConnection,
+    slug: &str,
+    who: Who<'_>,
+) -> Result<Relinked, sqlx::Error> {
+    let id: Option<i64> = sqlx::query_scalar("SELECT id FROM transcript WHERE slug = ?")
+        .bind(slug)
+        .fetch_optional(&mut *conn)
+        .await?;
+    let Some(id) = id else {
+        return Ok(Relinked::NotFound);
+    };
+    let versions = super::translations::versions(&mut *conn, id).await?;
+    let Some(me) = versions.iter().find(|v| v.id == id) else {
+        return Ok(Relinked::Refused(
+            "This transcript is the only version of its event: there is nothing to unlink.".into(),
+        ));
+    };
+    // What undoing it links again: this transcript to the original, or, for the original,
+    // the one that inherits the rest to it.
+    let (translation, original) = if me.original {
+        let heir = versions
+            .iter()
+            .find(|v| !v.original)
+            .map(|v| v.slug.clone());
+        (heir.unwrap_or_default(), slug.to_string())
+    } else {
+        let root = versions.iter().find(|v| v.original).map(|v| v.slug.clone());
+        (slug.to_string(), root.unwrap_or_default())
+    };
+    super::translations::unlink(conn, id).await?;
+    let others: Vec<&str> = versions
+        .iter()
+        .filter(|v| v.id != id)
+        .map(|v| v.slug.as_str())
+        .collect();
+    insert(
+        conn,
+        Some(id),
+        &[Row {
+            kind: "translation-unlink".into(),
+            target: others.join(" "),
+            value: serde_json::to_string(&TranslationLink {
+                translation,
+                original,
+            })
+            .ok(),
+            before: Some(format!(
+                "{}, one of {} languages",
+                if me.original {
+                    "the original"
+                } else {
+                    "a translation"
+                },
+                versions.len()
+            )),
+            after: Some("one language".into()),
+            place: Some("languages".into()),
+        }],
+        who,
+    )
+    .await?;
+    Ok(Relinked::Done)
 }

@@ -10,6 +10,7 @@ pub mod maintain;
 pub mod offices;
 pub mod portable;
 pub mod read;
+pub mod translations;
 pub mod write;
 
 use sha2::{Digest, Sha256};

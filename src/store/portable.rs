@@ -98,6 +98,16 @@ struct TranscriptLine {
     /// earlier version) has its choices imported as corrections.
     #[serde(default)]
     corrections: Vec<Correction>,
+    /// The transcript of the original, when this one is its translation into another language.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    translation_of: Option<TranslationOf>,
+}
+
+/// The original a translation was linked to, and by whom (none when the reader found it).
+#[derive(Serialize, Deserialize)]
+struct TranslationOf {
+    slug: String,
+    linked_by: Option<String>,
 }
 
 /// One correction as exported (see migration 0013 for the kinds).
@@ -272,7 +282,16 @@ pub async fn export(pool: &SqlitePool, out: &mut impl Write) -> anyhow::Result<i
         .bind(id)
         .fetch_all(pool)
         .await?;
+        let translation_of: Option<(String, Option<String>)> = sqlx::query_as(
+            "SELECT o.slug, x.linked_by FROM translation x JOIN transcript o ON o.id = x.original_id \
+             WHERE x.transcript_id = ?",
+        )
+        .bind(id)
+        .fetch_optional(pool)
+        .await?;
         let line = Line::Transcript(Box::new(TranscriptLine {
+            translation_of: translation_of
+                .map(|(slug, linked_by)| TranslationOf { slug, linked_by }),
             corrections,
             slug,
             title,
@@ -511,6 +530,22 @@ pub async fn import(pool: &SqlitePool, input: impl BufRead) -> anyhow::Result<Re
             t.corrections.iter().map(Correction::copy).collect()
         };
         insert_corrections(&mut tx, Some(id), &corrections).await?;
+        // Its languages as the file has them, whatever the reader linked on the way in.
+        sqlx::query("DELETE FROM translation WHERE transcript_id = ?")
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        if let Some(of) = &t.translation_of {
+            sqlx::query(
+                "INSERT OR REPLACE INTO translation (transcript_id, original_id, linked_by) \
+                 SELECT ?1, id, ?2 FROM transcript WHERE slug = ?3 AND id <> ?1",
+            )
+            .bind(id)
+            .bind(&of.linked_by)
+            .bind(&of.slug)
+            .execute(&mut *tx)
+            .await?;
+        }
         for a in &t.assignments {
             let done = sqlx::query(
                 "INSERT OR REPLACE INTO speaker_assignment (transcript_id, label, speaker_id) \

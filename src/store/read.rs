@@ -15,12 +15,39 @@ pub struct TranscriptRow {
     pub exchange_count: i64,
     /// The principal speakers, comma-separated.
     pub speakers: Option<String>,
+    pub language: Option<String>,
+    /// The event's other language versions: `language slug` pairs joined by `|`.
+    #[serde(skip)]
+    pub versions: Option<String>,
 }
 
-const ROW_COLUMNS: &str = "tr.id, tr.slug, tr.title, tr.date, tr.place, tr.exchange_count, \
+impl TranscriptRow {
+    /// The event's other language versions: (language tag, slug, the language's own name).
+    pub fn other_versions(&self) -> Vec<(String, String, String)> {
+        self.versions
+            .as_deref()
+            .unwrap_or_default()
+            .split('|')
+            .filter_map(|v| v.split_once(' '))
+            .map(|(lang, slug)| {
+                (
+                    lang.to_string(),
+                    slug.to_string(),
+                    super::translations::autonym(lang),
+                )
+            })
+            .collect()
+    }
+}
+
+const ROW_COLUMNS: &str = "tr.id, tr.slug, tr.title, tr.date, tr.place, tr.exchange_count, tr.language, \
     (SELECT group_concat(name, ', ') FROM (SELECT s.name FROM turn t JOIN speaker s ON s.id = t.speaker_id \
       WHERE t.transcript_id = tr.id AND t.role IN ('answer', 'statement') AND s.kind = 'person' \
-      GROUP BY s.id ORDER BY count(*) DESC LIMIT 3)) AS speakers";
+      GROUP BY s.id ORDER BY count(*) DESC LIMIT 3)) AS speakers, \
+    (SELECT group_concat(coalesce(v.language, 'und') || ' ' || v.slug, '|') FROM transcript v \
+      WHERE v.id <> tr.id AND (v.id = (SELECT original_id FROM translation WHERE transcript_id = tr.id) \
+        OR v.id IN (SELECT transcript_id FROM translation WHERE original_id = \
+          coalesce((SELECT original_id FROM translation WHERE transcript_id = tr.id), tr.id)))) AS versions";
 
 /// The whole transcript record.
 #[derive(Debug, Clone, FromRow, Serialize)]

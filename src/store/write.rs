@@ -311,6 +311,18 @@ pub async fn store_batch(
         });
     }
     rows.write(&mut tx).await?;
+    let new: Vec<(i64, bool)> = items
+        .iter()
+        .zip(&out)
+        .filter_map(|(item, outcome)| match outcome {
+            Imported::New { id, .. } => Some((
+                *id,
+                super::translations::says_it_is_a_translation(&item.prepared.doc),
+            )),
+            Imported::Existing { .. } => None,
+        })
+        .collect();
+    super::translations::find_for_new(&mut tx, &new).await?;
     if !republications.is_empty() {
         sqlx::query(
             "INSERT INTO republication (source_id, transcript_id, source_url) \
