@@ -1391,3 +1391,36 @@ async fn an_archive_s_export_keeps_its_languages_as_editors_left_them(pool: sqlx
     let unlinked_fresh = id_of(unlinked_slug).await;
     assert!(versions_of(&fresh, unlinked_fresh).await.is_empty());
 }
+
+/// The topics of kind person, by name.
+async fn person_topics(pool: &sqlx::SqlitePool) -> Vec<String> {
+    sqlx::query_scalar("SELECT name FROM topic WHERE kind = 'person' ORDER BY name")
+        .fetch_all(pool)
+        .await
+        .unwrap()
+}
+
+#[sqlx::test]
+async fn one_person_named_in_two_spellings_or_by_a_nickname_is_one_topic(pool: sqlx::SqlitePool) {
+    // Two romanisations of one Russian name, in two transcripts: the second finds the first's
+    // topic. A nickname the office-holder table lists (`Tony Blinken`, `Bibi Netanyahu`) is
+    // the person's topic under the table's name.
+    let first = "Talks in Minsk, 3 March 2024\n\nQuestion: Did Alexei Overchuk meet Tony Blinken in Geneva?\n\nJohn Kirby: Alexei Overchuk did not meet Tony Blinken in Geneva; Tony Blinken was in Paris.\n";
+    let second = "Press briefing, 4 March 2024\n\nQuestion: What did Aleksey Overchuk tell Bibi Netanyahu?\n\nJohn Kirby: Aleksey Overchuk spoke to Bibi Netanyahu by phone, and Antony Blinken spoke to Benjamin Netanyahu.\n";
+    import_one(&pool, first.as_bytes(), "first.txt").await;
+    import_one(&pool, second.as_bytes(), "second.txt").await;
+    let people = person_topics(&pool).await;
+    assert_eq!(
+        people,
+        ["Alexei Overchuk", "Antony Blinken", "Benjamin Netanyahu"],
+        "{people:?}"
+    );
+    // Both transcripts' exchanges are on the one Overchuk topic.
+    let on_lavrov: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM exchange_topic et JOIN topic t ON t.id = et.topic_id WHERE t.name = 'Alexei Overchuk'",
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert_eq!(on_lavrov, 2);
+}

@@ -3303,3 +3303,39 @@ async fn an_editor_links_and_unlinks_language_versions_from_the_edit_page() {
     .await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
 }
+
+#[tokio::test]
+async fn the_topic_index_lists_topics_of_two_exchanges_and_finds_one_of_a_single_exchange_by_name()
+{
+    let (s, _) = seeded().await;
+    let stats: Vec<(String, String, i64)> = sqlx::query_as(
+        "SELECT t.name, t.kind, st.exchanges FROM topic_stat st JOIN topic t ON t.id = st.topic_id ORDER BY st.exchanges DESC, t.name",
+    )
+    .fetch_all(&s.pool)
+    .await
+    .unwrap();
+    let (often, often_kind, _) = stats.iter().find(|(_, _, n)| *n >= 2).unwrap().clone();
+    let (once, once_kind, _) = stats.iter().find(|(_, _, n)| *n == 1).unwrap().clone();
+    let listed = |r: &Reply| r.attrs("#topics li", "data-name");
+    let index = get(&s.app, "/topics").await;
+    assert!(listed(&index).contains(&often), "{often}");
+    assert!(!listed(&index).contains(&once), "{once}");
+    let of_kind = get(&s.app, &format!("/topics?kind={once_kind}")).await;
+    assert!(!listed(&of_kind).contains(&once), "{once}");
+    let of_kind = get(&s.app, &format!("/topics?kind={often_kind}")).await;
+    assert!(listed(&of_kind).contains(&often), "{often}");
+    // Looked for by name, a topic of one exchange is found.
+    let q: String = url::form_urlencoded::byte_serialize(once.as_bytes()).collect();
+    let found = get(&s.app, &format!("/topics?filter={q}")).await;
+    assert!(listed(&found).contains(&once), "{once}: {}", found.body);
+    // The API lists what the index lists.
+    let json: serde_json::Value =
+        serde_json::from_str(&get(&s.app, "/api/v1/topics").await.body).unwrap();
+    let names: Vec<&str> = json["topics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["name"].as_str().unwrap())
+        .collect();
+    assert!(names.contains(&often.as_str()) && !names.contains(&once.as_str()));
+}

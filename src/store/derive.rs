@@ -52,11 +52,14 @@ impl Prepared {
             .iter()
             .zip(&doc.exchanges)
             .map(|(t, e)| {
-                let mut all = topics::entities(t, &people);
+                let mut all: topics::Entities = Default::default();
+                for (key, weight) in topics::entities(t, &people) {
+                    *all.entry(person_named(key)).or_default() += weight;
+                }
                 for (key, weight) in
                     topics::entities(&doc.turns[e.question].paragraphs.join("\n"), &people)
                 {
-                    *all.entry(key).or_default() += 2.0 * weight;
+                    *all.entry(person_named(key)).or_default() += 2.0 * weight;
                 }
                 all
             })
@@ -114,6 +117,15 @@ impl Prepared {
         entities.chain(phrases).chain(listed)
     }
 
+    /// The people found in what is said, each name once or more.
+    fn person_names(&self) -> impl Iterator<Item = &str> + '_ {
+        self.entities.iter().flat_map(|e| {
+            e.keys()
+                .filter(|(_, kind)| *kind == "person")
+                .map(|(name, _)| name.as_str())
+        })
+    }
+
     /// The topics the source itself lists, named as the gazetteer names them.
     fn source_topics(&self) -> impl Iterator<Item = (String, &'static str)> + '_ {
         self.doc
@@ -124,6 +136,18 @@ impl Prepared {
                 None => (t.clone(), "theme"),
             })
     }
+}
+
+/// A person found in the text under the name the office-holder table gives them, when it
+/// lists the name found as another of theirs (`Tony Blinken`).
+fn person_named((name, kind): (String, &'static str)) -> (String, &'static str) {
+    if kind == "person" {
+        let named = topics::person_topic_name(&name);
+        if named != name {
+            return (named.to_string(), kind);
+        }
+    }
+    (name, kind)
 }
 
 /// The keys a batch looks up: what [`Known::load`] reads.
@@ -165,6 +189,9 @@ impl Scope {
     pub(super) fn reading(&mut self, prepared: &Prepared) {
         for turn in &prepared.doc.turns {
             self.speaker(&turn.speaker, turn.speaker_kind);
+        }
+        for name in prepared.person_names() {
+            self.topic_keys.insert(topics::person_key(name));
         }
         for name in prepared.topic_names() {
             let seen = (name, "topic");
@@ -513,19 +540,36 @@ impl Known {
     }
 
     /// The topic of this name, created when new; `None` for a name with no letters or digits.
+    /// A person's topic is also found by the key of their name across spellings and
+    /// romanisations (`Sergei Lavrov` finds `Sergey Lavrov`), which it is given as an alias.
     fn topic(&mut self, rows: &mut Rows, name: &str, kind: &'static str) -> Option<i64> {
         let key = names::fold(name);
         if key.is_empty() {
             return None;
         }
-        if let Some(id) = self.topics.get(&key) {
-            return Some(*id);
+        let person = (kind == "person").then(|| topics::person_key(name));
+        let found = self
+            .topics
+            .get(&key)
+            .or_else(|| person.as_ref().and_then(|p| self.topics.get(p)))
+            .copied();
+        let id = match found {
+            Some(id) => id,
+            None => {
+                let id = take(&mut self.next.topic);
+                let slug = claim_slug(&mut self.topic_slugs, &base_slug(name, "topic"));
+                rows.topics
+                    .push((id, slug, name.to_string(), key.clone(), kind));
+                self.topics.insert(key, id);
+                id
+            }
+        };
+        if let Some(p) = person
+            && !self.topics.contains_key(&p)
+        {
+            rows.topic_aliases.push((p.clone(), id));
+            self.topics.insert(p, id);
         }
-        let id = take(&mut self.next.topic);
-        let slug = claim_slug(&mut self.topic_slugs, &base_slug(name, "topic"));
-        rows.topics
-            .push((id, slug, name.to_string(), key.clone(), kind));
-        self.topics.insert(key, id);
         Some(id)
     }
 }
@@ -632,6 +676,8 @@ pub(super) struct Rows<'a> {
     turns: Vec<TurnRow<'a>>,
     exchanges: Vec<(i64, i64, u32, usize, String)>,
     topics: Vec<(i64, String, String, String, &'static str)>,
+    /// A person's topic by the key of their name across spellings: (key, topic).
+    topic_aliases: Vec<(String, i64)>,
     /// Exchange, topic, origin, score, and the exchange's date (see migration 0006).
     exchange_topics: Vec<(i64, i64, &'static str, f64, Arc<str>)>,
     /// Key phrase -> how many of the batch's transcripts use it.
@@ -787,6 +833,14 @@ impl Rows<'_> {
                     .bind(key.as_str())
                     .bind(*kind)
             },
+        )
+        .await?;
+        insert_bound(
+            conn,
+            "INSERT OR IGNORE INTO topic_alias (key, topic_id) VALUES",
+            "(?, ?)",
+            &self.topic_aliases,
+            |q, (key, topic_id)| q.bind(key.as_str()).bind(*topic_id),
         )
         .await?;
         insert_bound(

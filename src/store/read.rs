@@ -509,7 +509,15 @@ pub struct TopicRow {
     pub hidden: bool,
 }
 
-/// One page of topics carried by an exchange or more, most used first.
+/// How many exchanges a topic needs to be listed: two, so that the index holds themes one can
+/// follow (a topic of a single exchange stays on that exchange); one when a reader looks for a
+/// name.
+fn least_exchanges(filter: &ListFilter) -> i64 {
+    if filter.text.is_some() { 1 } else { 2 }
+}
+
+/// One page of topics carried by two exchanges or more (one when filtered by name), most
+/// used first.
 pub async fn topics(
     db: impl SqliteExecutor<'_>,
     filter: &ListFilter,
@@ -517,9 +525,10 @@ pub async fn topics(
     limit: i64,
 ) -> Result<Vec<TopicRow>, sqlx::Error> {
     let (conditions, binds) = filter.conditions("tp.name", "st.kind");
+    let least = least_exchanges(filter);
     let sql = format!(
         "SELECT tp.id, tp.slug, tp.name, tp.kind, st.exchanges FROM topic_stat st JOIN topic tp ON tp.id = st.topic_id \
-         WHERE st.exchanges > 0{conditions} ORDER BY st.exchanges DESC, st.topic_id LIMIT ? OFFSET ?"
+         WHERE st.exchanges >= {least}{conditions} ORDER BY st.exchanges DESC, st.topic_id LIMIT ? OFFSET ?"
     );
     let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql));
     for b in binds {
@@ -539,8 +548,10 @@ pub async fn count_topics(
     } else {
         ""
     };
-    let sql =
-        format!("SELECT count(*) FROM topic_stat st{join} WHERE st.exchanges > 0{conditions}");
+    let least = least_exchanges(filter);
+    let sql = format!(
+        "SELECT count(*) FROM topic_stat st{join} WHERE st.exchanges >= {least}{conditions}"
+    );
     let mut q = sqlx::query_scalar(sqlx::AssertSqlSafe(sql));
     for b in binds {
         q = q.bind(b);

@@ -192,6 +192,25 @@ fn tokens(text: &str) -> Vec<&str> {
         .collect()
 }
 
+/// Whether the text between each token and the next ends a sentence or a clause (`.`, `?`,
+/// `;`, `,`, a line break, a dash): a name never runs across it (`…in Geneva? Sergei Lavrov`).
+fn breaks(text: &str, words: &[&str]) -> Vec<bool> {
+    let base = text.as_ptr() as usize;
+    words
+        .windows(2)
+        .map(|pair| {
+            let end = pair[0].as_ptr() as usize - base + pair[0].len();
+            let start = pair[1].as_ptr() as usize - base;
+            text.get(end..start).is_some_and(|gap| {
+                gap.contains([
+                    '.', '?', '!', ';', ':', ',', '\n', '—', '–', '(', ')', '"', '“', '”',
+                ])
+            })
+        })
+        .chain(std::iter::once(true))
+        .collect()
+}
+
 fn capitalised(w: &str) -> bool {
     w.chars().next().is_some_and(char::is_uppercase)
 }
@@ -361,21 +380,23 @@ pub fn entities(text: &str, people: &People) -> Entities {
             && !STOPWORDS.contains(w.to_lowercase().as_str())
     };
     let is_name: Vec<bool> = words.iter().map(|w| name_word(w)).collect();
+    let broken = breaks(text, &words);
     let mut surnames = people.surnames.clone();
     // A pair of name words is a person when the text supports it: said twice, after a title
     // (`President Emmanuel Macron`), by surname alone elsewhere, or a known speaker.
     let mut pairs: HashMap<String, (usize, bool)> = HashMap::default();
     let mut k = 0;
     while k + 1 < words.len() {
-        if !covered[k] && is_name[k] && is_name[k + 1] && !covered[k + 1] {
+        if !covered[k] && is_name[k] && is_name[k + 1] && !covered[k + 1] && !broken[k] {
             let after_title =
                 k > 0 && names::is_title_word(words[k - 1]) && capitalised(words[k - 1]);
             // A third name word belongs to the name too (`Kim Jong Un`).
-            let length = if k + 2 < words.len() && is_name[k + 2] && !covered[k + 2] {
-                3
-            } else {
-                2
-            };
+            let length =
+                if k + 2 < words.len() && is_name[k + 2] && !covered[k + 2] && !broken[k + 1] {
+                    3
+                } else {
+                    2
+                };
             let entry = pairs.entry(words[k..k + length].join(" ")).or_default();
             entry.0 += 1;
             entry.1 |= after_title;
@@ -442,6 +463,36 @@ pub fn entities(text: &str, people: &People) -> Entities {
     }
 
     found
+}
+
+/// The key one person is known by across spellings, romanisations and scripts: the name's
+/// words as [`names::match_words`] matches them (`Sergei Lavrov` and `Sergey Lavrov` share
+/// one), marked so that it never meets a topic's folded name.
+pub fn person_key(name: &str) -> String {
+    format!("~{}", names::match_words(name).join(" "))
+}
+
+/// The name the office-holder table gives a person it also lists under another name or script
+/// (`Tony Blinken`: Antony Blinken; `Сергей Лавров`: Sergey Lavrov), by [`person_key`].
+static KNOWN_AS: LazyLock<HashMap<String, &'static str>> = LazyLock::new(|| {
+    let mut map = HashMap::default();
+    for holder in crate::parse::offices::SHIPPED.iter() {
+        for other in &holder.other_names {
+            // A single word (a surname in another script) could be anyone's.
+            if other.split_whitespace().count() >= 2
+                || other.chars().any(crate::search::quote::is_cjk)
+            {
+                map.entry(person_key(other)).or_insert(holder.name.as_str());
+            }
+        }
+    }
+    map
+});
+
+/// The name a person's topic goes by: the office-holder table's name for a nickname or
+/// another script's form it lists, else the name as found.
+pub fn person_topic_name(name: &str) -> &str {
+    KNOWN_AS.get(&person_key(name)).copied().unwrap_or(name)
 }
 
 /// The topic name of a key phrase: the phrase with a capital first letter.
@@ -848,6 +899,35 @@ mod tests {
             &|_| None,
         ));
         assert!(!gas.contains(&"Gaza".to_string()), "{gas:?}");
+    }
+
+    #[test]
+    fn a_name_never_runs_across_the_end_of_a_sentence_or_clause() {
+        let found = extract(
+            "Did Sergei Lavrov meet him in Geneva? Sergei Lavrov did not go to Geneva; Tony Blinken went.",
+            &[],
+            &|_| None,
+        );
+        let people: Vec<_> = names_of(&found)
+            .into_iter()
+            .filter(|n| n.contains(' '))
+            .collect();
+        assert!(people.contains(&"Sergei Lavrov".to_string()), "{people:?}");
+        assert!(
+            !people.iter().any(|p| p.starts_with("Geneva")),
+            "{people:?}"
+        );
+    }
+
+    #[test]
+    fn a_nickname_or_another_script_the_office_table_lists_is_the_person_s_topic_name() {
+        assert_eq!(person_topic_name("Tony Blinken"), "Antony Blinken");
+        assert_eq!(person_topic_name("Bibi Netanyahu"), "Benjamin Netanyahu");
+        assert_eq!(person_topic_name("Сергей Лавров"), "Sergey Lavrov");
+        assert_eq!(person_topic_name("Tony Blair"), "Tony Blair");
+        // Romanisations of one name share a key; two people do not.
+        assert_eq!(person_key("Sergei Lavrov"), person_key("Sergey Lavrov"));
+        assert_ne!(person_key("Sergey Lavrov"), person_key("Sergey Ryabkov"));
     }
 
     #[test]
