@@ -3339,3 +3339,44 @@ async fn the_topic_index_lists_topics_of_two_exchanges_and_finds_one_of_a_single
         .collect();
     assert!(names.contains(&often.as_str()) && !names.contains(&once.as_str()));
 }
+
+#[tokio::test]
+async fn the_review_of_a_translation_says_which_event_it_joins_and_publishing_links_them() {
+    let (s, en) = seeded().await;
+    let who = sign_in(&s).await;
+    let (draft, review) = draft_for_review(&s, &who, "ru.txt", SEED_RU).await;
+    let notice = review.select("[data-test=translation]").concat();
+    assert!(
+        notice.contains("same event") && notice.contains("English"),
+        "{notice}"
+    );
+    assert!(
+        review
+            .attrs("[data-test=translation] a", "href")
+            .contains(&format!("/transcripts/{en}"))
+    );
+    assert!(review.body.contains("in Russian"));
+    let r = post_form(
+        &s,
+        &who,
+        &format!("{draft}/publish"),
+        format!("csrf={}", who.csrf),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let page = get(&s.app, &format!("/transcripts/{en}")).await;
+    assert!(
+        page.select("[data-test=languages]")
+            .concat()
+            .contains("Русский (Russian), the original")
+    );
+    // A text in the same language on another day says nothing of the kind.
+    let (_, other) = draft_for_review(
+        &s,
+        &who,
+        "other.txt",
+        b"Question: Why?\n\nJohn Kirby: Because it is so, as we said.",
+    )
+    .await;
+    assert!(other.select("[data-test=translation]").is_empty());
+}

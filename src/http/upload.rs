@@ -364,6 +364,10 @@ pub struct DraftView {
     pub file_name: String,
     /// The transcript this text repeats: (slug, title, date as people read it).
     pub republishes: Option<(String, String, String)>,
+    /// The event this reading is another language's version of: (slug, title, its language).
+    pub translates: Option<(String, String, String)>,
+    /// The language the reading is in, by its English name.
+    pub language: Option<String>,
     pub no_labels: bool,
 }
 
@@ -414,6 +418,21 @@ async fn review_page(
     let republishes = write::republication_of(&state.pool, doc)
         .await?
         .map(|(slug, title, date)| (slug, title, super::human_date(date.as_deref())));
+    let translates = match &republishes {
+        Some(_) => None,
+        None => {
+            let mut conn = state.pool.acquire().await?;
+            store::translations::event_of_reading(&mut conn, doc)
+                .await?
+                .map(|(slug, title, language)| {
+                    (
+                        slug,
+                        title,
+                        crate::search::indexed::language_name(language.as_deref().unwrap_or("und")),
+                    )
+                })
+        }
+    };
     let mut labels = Vec::new();
     let found = labels_of(doc);
     let names: Vec<(Option<String>, String, SpeakerKind)> = found
@@ -491,6 +510,11 @@ async fn review_page(
                 .clone()
                 .unwrap_or_else(|| "pasted text".into()),
             republishes,
+            translates,
+            language: doc
+                .language
+                .as_deref()
+                .map(crate::search::indexed::language_name),
             no_labels: doc.turns.iter().all(|t| t.label.is_none()),
         }),
         published: None,

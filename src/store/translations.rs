@@ -333,3 +333,74 @@ pub fn autonym(code: &str) -> String {
     }
     .to_string()
 }
+
+/// The event a reading not yet stored would be linked to as a translation, by the rule of
+/// [`find_for_new`] with names compared across romanisations and scripts (the reading's
+/// speakers are not resolved yet): (slug, title, language) of that event's original.
+pub async fn event_of_reading(
+    conn: &mut SqliteConnection,
+    doc: &crate::parse::Document,
+) -> Result<Option<(String, String, Option<String>)>, sqlx::Error> {
+    let (Some(date), Some(language)) = (&doc.date, &doc.language) else {
+        return Ok(None);
+    };
+    let mut mine: Vec<Vec<String>> = doc
+        .turns
+        .iter()
+        .filter(|t| {
+            t.speaker_kind == crate::parse::SpeakerKind::Person
+                && matches!(
+                    t.role,
+                    crate::parse::Role::Statement | crate::parse::Role::Answer
+                )
+        })
+        .map(|t| crate::parse::names::match_words(&t.speaker))
+        .collect();
+    mine.sort();
+    mine.dedup();
+    if mine.is_empty() {
+        return Ok(None);
+    }
+    let candidates: Vec<i64> = sqlx::query_scalar(
+        "SELECT id FROM transcript WHERE date = ? AND exchange_count = ? \
+         AND language IS NOT NULL AND language <> ?",
+    )
+    .bind(date)
+    .bind(doc.exchanges.len() as i64)
+    .bind(language)
+    .fetch_all(&mut *conn)
+    .await?;
+    let mut roots: Vec<i64> = Vec::new();
+    for candidate in candidates {
+        let names: Vec<String> = sqlx::query_scalar(
+            "SELECT DISTINCT s.name FROM turn t JOIN speaker s ON s.id = t.speaker_id \
+             WHERE t.transcript_id = ? AND t.role IN ('statement', 'answer') AND s.kind = 'person'",
+        )
+        .bind(candidate)
+        .fetch_all(&mut *conn)
+        .await?;
+        let mut theirs: Vec<Vec<String>> = names
+            .iter()
+            .map(|n| crate::parse::names::match_words(n))
+            .collect();
+        theirs.sort();
+        theirs.dedup();
+        if theirs == mine {
+            let root = original_of(conn, candidate).await?;
+            if !roots.contains(&root) {
+                roots.push(root);
+            }
+        }
+    }
+    let [root] = roots[..] else {
+        return Ok(None);
+    };
+    let kept = versions_or_self(conn, root).await?;
+    if kept.iter().any(|k| k.language.as_deref() == Some(language)) {
+        return Ok(None);
+    }
+    Ok(kept
+        .into_iter()
+        .find(|k| k.original)
+        .map(|k| (k.slug, k.title, k.language)))
+}
