@@ -4,6 +4,19 @@ use std::process::ExitCode;
 use stenogram::config::{Cli, Command, OutputFormat, TokenAction, UserAction};
 use stenogram::{commands, store};
 
+/// Asks the kernel for no transparent huge pages in this process. mimalloc asks for them where
+/// the system lets a program choose, and then each 2 MiB page it touches at all counts whole:
+/// a server at rest on an archive of 10,000 transcripts held 64 MiB of anonymous memory with
+/// them and 17 MiB without, and an import zeroed huge pages it barely used.
+fn no_huge_pages() {
+    #[cfg(target_os = "linux")]
+    // SAFETY: PR_SET_THP_DISABLE takes integer arguments only and changes a flag of this
+    // process; it reads and writes no memory of ours.
+    unsafe {
+        libc::prctl(libc::PR_SET_THP_DISABLE, 1, 0, 0, 0);
+    }
+}
+
 /// mimalloc gives memory freed after a large request (a transcript of 50,000 exchanges, a
 /// bulk import) back to the system within milliseconds; the system allocator kept hundreds of
 /// megabytes of it for the life of the server.
@@ -11,6 +24,7 @@ use stenogram::{commands, store};
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
+    no_huge_pages();
     let cli = Cli::parse();
     stenogram::init_tracing();
     if let Command::Parse { format, file } = &cli.command {
