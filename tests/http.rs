@@ -3380,3 +3380,38 @@ async fn the_review_of_a_translation_says_which_event_it_joins_and_publishing_li
     .await;
     assert!(other.select("[data-test=translation]").is_empty());
 }
+
+#[tokio::test]
+async fn a_topic_page_shows_who_spoke_on_it_year_by_year() {
+    let s = site().await;
+    for (year, words) in [
+        ("2021", "Ukraine is our partner, and we stand with Ukraine."),
+        (
+            "2022",
+            "We stand with Ukraine today as before, Ukraine will prevail.",
+        ),
+        (
+            "2022",
+            "Our support for Ukraine goes on; Ukraine asked for more.",
+        ),
+    ] {
+        let text = format!(
+            "Press briefing, 3 March {year}\n\nQuestion: What about Ukraine? {words}\n\nJen Psaki: {words} Ukraine matters.\n"
+        );
+        write::import_bytes(&s.pool, text.as_bytes(), Some("b.txt"), None, None)
+            .await
+            .unwrap();
+    }
+    let page = get(&s.app, "/topics/ukraine").await;
+    assert_eq!(page.status, StatusCode::OK);
+    let table = "[data-test=speakers-by-year]";
+    assert_eq!(
+        page.select(&format!("{table} thead th")),
+        ["Speaker", "2021", "2022"]
+    );
+    let row = page.select(&format!("{table} tbody tr td"));
+    assert_eq!(row, ["1", "2"]);
+    assert_eq!(page.select(&format!("{table} tbody th")), ["Jen Psaki"]);
+    // The list of who spoke on it most adds the years up.
+    assert!(page.body.contains("3 exchanges"), "{}", page.body);
+}

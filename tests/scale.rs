@@ -368,6 +368,21 @@ async fn the_queries_of_list_pages_read_indexes_and_never_scan_or_sort_the_turns
         !speakers.contains("TEMP B-TREE") && !speakers.contains("SCAN"),
         "{speakers}"
     );
+    // Who answered a topic's exchanges: each exchange's answers are found by its transcript
+    // and number, never among all the transcript's turns.
+    let answerers = plan(
+        &pool,
+        "SELECT s.slug, count(DISTINCT e.id) FROM (SELECT exchange_id, date FROM exchange_topic WHERE topic_id = ? ORDER BY date DESC, exchange_id LIMIT 2000) recent \
+         JOIN exchange e ON e.id = recent.exchange_id \
+         JOIN turn t ON t.transcript_id = e.transcript_id AND t.exchange = e.number AND t.role = 'answer' JOIN speaker s ON s.id = t.speaker_id \
+         WHERE s.kind = 'person' GROUP BY s.id, substr(recent.date, 1, 4)",
+        &["1"],
+    )
+    .await;
+    assert!(
+        answerers.contains("turn_answers_in_exchange (transcript_id=? AND exchange=?)"),
+        "{answerers}"
+    );
     // A speaker's timeline reads their months, kept beside the turns, and nothing else.
     let months = plan(
         &pool,

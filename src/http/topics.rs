@@ -121,6 +121,73 @@ pub struct TopicPage {
     pub span: (Option<String>, Option<String>),
     /// A person who is also a speaker: their speaker page (slug, name).
     pub speaker: Option<(String, String)>,
+    /// Who spoke on it most, year by year.
+    pub by_year: YearGrid,
+}
+
+/// Who answered most of a topic's exchanges, from their counts by year: (slug, name,
+/// exchanges), most first, then by name.
+fn most_answered(
+    counts: &[(String, String, String, i64)],
+    limit: usize,
+) -> Vec<(String, String, i64)> {
+    let mut totals: Vec<(String, String, i64)> = Vec::new();
+    for (slug, name, _, n) in counts {
+        match totals.iter_mut().find(|t| &t.0 == slug) {
+            Some(t) => t.2 += n,
+            None => totals.push((slug.clone(), name.clone(), *n)),
+        }
+    }
+    totals.sort_by(|a, b| b.2.cmp(&a.2).then_with(|| a.1.cmp(&b.1)));
+    totals.truncate(limit);
+    totals
+}
+
+/// The topic's main speakers by year: the years as columns, a row per speaker with the
+/// exchanges they answered on it in each (empty when there is one year or none).
+#[derive(Default)]
+pub struct YearGrid {
+    pub years: Vec<String>,
+    /// (slug, name, exchanges each year, in the order of `years`).
+    pub rows: Vec<(String, String, Vec<i64>)>,
+}
+
+impl YearGrid {
+    /// How many of the main speakers it shows.
+    const SPEAKERS: usize = 5;
+    /// How many years, the latest, it shows.
+    const YEARS: usize = 12;
+
+    fn new(speakers: &[(String, String, i64)], counts: &[(String, String, String, i64)]) -> Self {
+        let top: Vec<&(String, String, i64)> = speakers.iter().take(Self::SPEAKERS).collect();
+        let mut years: Vec<String> = counts
+            .iter()
+            .filter(|(slug, _, year, _)| !year.is_empty() && top.iter().any(|t| &t.0 == slug))
+            .map(|(_, _, year, _)| year.clone())
+            .collect();
+        years.sort();
+        years.dedup();
+        let years: Vec<String> = years.split_off(years.len().saturating_sub(Self::YEARS));
+        if years.len() < 2 {
+            return YearGrid::default();
+        }
+        let rows = top
+            .into_iter()
+            .map(|(slug, name, _)| {
+                let cells = years
+                    .iter()
+                    .map(|y| {
+                        counts
+                            .iter()
+                            .find(|(s, _, year, _)| s == slug && year == y)
+                            .map_or(0, |c| c.3)
+                    })
+                    .collect();
+                (slug.clone(), name.clone(), cells)
+            })
+            .collect();
+        YearGrid { years, rows }
+    }
 }
 
 /// A bar per month, drawn as SVG on the server.
@@ -247,7 +314,8 @@ pub async fn topic(
         format!("/topics/{}?", topic.slug),
     );
     let exchanges = read::topic_exchanges(&pool, topic.id, pager.offset(), PER_PAGE).await?;
-    let speakers = read::topic_speakers(&pool, topic.id, 10).await?;
+    let counts = read::topic_speaker_years(&pool, topic.id).await?;
+    let speakers = most_answered(&counts, 10);
     let chart = chart(
         &read::topic_months(&pool, topic.id).await?,
         format!("Exchanges on {} by month", topic.name),
@@ -255,7 +323,9 @@ pub async fn topic(
     );
     let span = read::topic_span(&pool, topic.id).await?;
     let speaker = read::speaker_of_topic(&pool, topic.id).await?;
+    let by_year = YearGrid::new(&speakers, &counts);
     Ok(TopicPage {
+        by_year,
         topic,
         exchanges,
         speakers,

@@ -654,25 +654,25 @@ pub async fn topic_exchanges(
     .await
 }
 
-/// How many of a topic's exchanges, the newest first, [`topic_speakers`] reads.
+/// How many of a topic's exchanges, the newest first, [`topic_speaker_years`] reads.
 pub const TOPIC_SPEAKERS_OVER: i64 = 2000;
 
-/// Who answered most on a topic, in its newest [`TOPIC_SPEAKERS_OVER`] exchanges.
-pub async fn topic_speakers(
+/// How many exchanges on a topic each of its speakers answered in each year (empty for
+/// undated ones), in its newest [`TOPIC_SPEAKERS_OVER`] exchanges: (speaker slug, name, year,
+/// exchanges). One query gives both who spoke on it most and when.
+pub async fn topic_speaker_years(
     db: impl SqliteExecutor<'_>,
     topic_id: i64,
-    limit: i64,
-) -> Result<Vec<(String, String, i64)>, sqlx::Error> {
+) -> Result<Vec<(String, String, String, i64)>, sqlx::Error> {
     sqlx::query_as(
-        "SELECT s.slug, s.name, count(DISTINCT e.id) AS n \
-         FROM (SELECT exchange_id FROM exchange_topic WHERE topic_id = ? ORDER BY date DESC, exchange_id LIMIT ?) recent \
+        "SELECT s.slug, s.name, coalesce(substr(recent.date, 1, 4), '') AS year, count(DISTINCT e.id) AS n \
+         FROM (SELECT exchange_id, date FROM exchange_topic WHERE topic_id = ? ORDER BY date DESC, exchange_id LIMIT ?) recent \
          JOIN exchange e ON e.id = recent.exchange_id \
          JOIN turn t ON t.transcript_id = e.transcript_id AND t.exchange = e.number AND t.role = 'answer' JOIN speaker s ON s.id = t.speaker_id \
-         WHERE s.kind = 'person' GROUP BY s.id ORDER BY n DESC, s.name LIMIT ?",
+         WHERE s.kind = 'person' GROUP BY s.id, year",
     )
     .bind(topic_id)
     .bind(TOPIC_SPEAKERS_OVER)
-    .bind(limit)
     .fetch_all(db)
     .await
 }
