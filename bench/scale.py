@@ -80,7 +80,9 @@ def measure(copies):
                     time.sleep(0.1)
             speakers = re.findall(r'href="(/speakers/[^"?#]+)"', get(base + "/speakers")[2])[:2]
             topics = re.findall(r'href="(/topics/[^"?#]+)"', get(base + "/topics")[2])[:2]
-            slug = re.findall(r'class="title" href="/transcripts/([^"/?#]+)"', get(base + "/transcripts")[2])[0]
+            # The newest transcript with an exchange, so that its permalink is one.
+            rows = re.findall(r'class="title" href="/transcripts/([^"/?#]+)".*?(\d+) exchanges?', get(base + "/transcripts")[2], re.S)
+            slug = next((s for s, n in rows if int(n) > 0), rows[0][0])
             pages = ["/", "/transcripts", "/transcripts?page=300", f"/transcripts/{slug}", f"/transcripts/{slug}/questions/1",
                      "/speakers", "/speakers?letter=M", "/topics", "/topics?kind=country", *speakers, speakers[0] + "?page=40",
                      *topics, "/search?q=sanctions", "/search?q=president", "/search?q=the", "/search?q=ukrain*",

@@ -383,6 +383,19 @@ async fn the_queries_of_list_pages_read_indexes_and_never_scan_or_sort_the_turns
         answerers.contains("turn_answers_in_exchange (transcript_id=? AND exchange=?)"),
         "{answerers}"
     );
+    // The transcripts of a day, which a new transcript may translate: one range of an index,
+    // not a scan of the archive for every transcript imported.
+    let same_day = plan(
+        &pool,
+        "SELECT id, language FROM transcript WHERE coalesce(date, '') = ? AND id <> ? \
+         AND exchange_count = ? AND language IS NOT NULL AND language <> ?",
+        &["2021-02-01", "1", "3", "en"],
+    )
+    .await;
+    assert!(
+        same_day.contains("SEARCH transcript USING INDEX transcript_newest"),
+        "{same_day}"
+    );
     // A speaker's timeline reads their months, kept beside the turns, and nothing else.
     let months = plan(
         &pool,

@@ -54,40 +54,6 @@ pub async fn versions(
     .await
 }
 
-/// The language versions of many transcripts at once (for lists): transcript id -> the other
-/// versions of its event.
-pub async fn others_of(
-    db: impl sqlx::SqliteExecutor<'_>,
-    ids: &[i64],
-) -> Result<std::collections::HashMap<i64, Vec<Version>>, sqlx::Error> {
-    let rows: Vec<(i64, String, String, Option<String>, bool)> = sqlx::query_as(
-        "WITH asked(id) AS (SELECT value FROM json_each(?)), \
-         root(asked, id) AS (SELECT a.id, coalesce(x.original_id, a.id) FROM asked a LEFT JOIN translation x ON x.transcript_id = a.id) \
-         SELECT r.asked, t.slug, t.title, t.language, m.original FROM root r \
-           JOIN (SELECT r2.id AS root, r2.id AS member, 1 AS original FROM root r2 \
-                 UNION SELECT x.original_id, x.transcript_id, 0 FROM translation x WHERE x.original_id IN (SELECT id FROM root)) m \
-             ON m.root = r.id \
-           JOIN transcript t ON t.id = m.member \
-         WHERE m.member <> r.asked AND (m.original = 0 OR EXISTS (SELECT 1 FROM translation y WHERE y.original_id = r.id)) \
-         ORDER BY r.asked, m.original DESC, t.language",
-    )
-    .bind(serde_json::to_string(ids).unwrap_or_else(|_| "[]".into()))
-    .fetch_all(db)
-    .await?;
-    let mut out: std::collections::HashMap<i64, Vec<Version>> = Default::default();
-    for (asked, slug, title, language, original) in rows {
-        out.entry(asked).or_default().push(Version {
-            slug,
-            title,
-            language,
-            original,
-            linked_by: None,
-            id: 0,
-        });
-    }
-    Ok(out)
-}
-
 /// Why two transcripts cannot be one event in two languages.
 #[derive(Debug, PartialEq)]
 pub enum Refused {
@@ -237,13 +203,23 @@ pub(super) async fn find_for_new(
     let mut linked = 0;
     for &(id, says_translated) in new {
         type Candidate = (i64, Option<String>);
+        let this: Option<(Option<String>, Option<String>, i64)> =
+            sqlx::query_as("SELECT date, language, exchange_count FROM transcript WHERE id = ?")
+                .bind(id)
+                .fetch_optional(&mut *conn)
+                .await?;
+        let Some((Some(date), Some(language), exchanges)) = this else {
+            continue;
+        };
+        // One range of `transcript_newest`: the transcripts of that day.
         let candidates: Vec<Candidate> = sqlx::query_as(
-            "SELECT c.id, c.language FROM transcript t JOIN transcript c \
-               ON c.date = t.date AND c.id <> t.id AND c.exchange_count = t.exchange_count \
-              AND c.language IS NOT NULL AND c.language <> t.language \
-             WHERE t.id = ? AND t.date IS NOT NULL AND t.language IS NOT NULL",
+            "SELECT id, language FROM transcript WHERE coalesce(date, '') = ? AND id <> ? \
+             AND exchange_count = ? AND language IS NOT NULL AND language <> ?",
         )
+        .bind(&date)
         .bind(id)
+        .bind(exchanges)
+        .bind(&language)
         .fetch_all(&mut *conn)
         .await?;
         if candidates.is_empty() {
@@ -265,11 +241,7 @@ pub(super) async fn find_for_new(
         let [root] = roots[..] else {
             continue;
         };
-        let language: Option<String> =
-            sqlx::query_scalar("SELECT language FROM transcript WHERE id = ?")
-                .bind(id)
-                .fetch_one(&mut *conn)
-                .await?;
+        let language = Some(language);
         let kept = versions_or_self(conn, root).await?;
         if kept.iter().any(|k| k.language == language) {
             continue;
@@ -362,7 +334,7 @@ pub async fn event_of_reading(
         return Ok(None);
     }
     let candidates: Vec<i64> = sqlx::query_scalar(
-        "SELECT id FROM transcript WHERE date = ? AND exchange_count = ? \
+        "SELECT id FROM transcript WHERE coalesce(date, '') = ? AND exchange_count = ? \
          AND language IS NOT NULL AND language <> ?",
     )
     .bind(date)
