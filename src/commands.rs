@@ -26,6 +26,9 @@ const EXTENSIONS: &[&str] = &["txt", "md", "markdown", "html", "htm"];
 pub struct ImportSummary {
     pub imported: usize,
     pub existing: usize,
+    /// Of the imported, how many repeat the text of a transcript stored before them (a
+    /// republication: the same text published again, in other bytes).
+    pub repeats: usize,
     pub failed: Vec<(PathBuf, String)>,
 }
 
@@ -36,6 +39,7 @@ struct Group {
     bytes: usize,
     imported: usize,
     existing: usize,
+    repeats: usize,
     failures: Vec<(PathBuf, String)>,
     /// What to print for each file, and whether it failed.
     lines: Vec<(String, bool)>,
@@ -363,13 +367,21 @@ pub async fn import(pool: &SqlitePool, paths: &[PathBuf]) -> ImportSummary {
                         slug,
                         exchanges,
                         turns,
+                        repeats,
                     }) => {
                         unindexed.push(id);
                         unindexed_turns += turns;
                         group.imported += 1;
+                        let repeating = match &repeats {
+                            Some(other) => {
+                                group.repeats += 1;
+                                format!("; the same text as {other}, published again")
+                            }
+                            None => String::new(),
+                        };
                         group.lines.push((
                             format!(
-                                "imported {} -> {slug} ({exchanges} exchanges)",
+                                "imported {} -> {slug} ({exchanges} exchanges{repeating})",
                                 path.display()
                             ),
                             false,
@@ -411,6 +423,7 @@ pub async fn import(pool: &SqlitePool, paths: &[PathBuf]) -> ImportSummary {
         checkpoints.after_commit(&mut conn).await;
         summary.imported += group.imported;
         summary.existing += group.existing;
+        summary.repeats += group.repeats;
         summary.failed.extend(group.failures);
         for (line, failed) in group.lines {
             match &bar {

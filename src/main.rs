@@ -150,6 +150,12 @@ async fn run(command: Command) -> anyhow::Result<ExitCode> {
                 });
             }
             let summary = commands::import(&pool, &paths).await;
+            if summary.repeats > 0 {
+                println!(
+                    "{} of the imported repeat the text of a transcript stored before them (listed above); each file stays a transcript of its own. An editor's upload adds such a text as another source of the transcript instead.",
+                    summary.repeats
+                );
+            }
             println!(
                 "imported {}, already present {}, failed {}",
                 summary.imported,

@@ -1424,3 +1424,27 @@ async fn one_person_named_in_two_spellings_or_by_a_nickname_is_one_topic(pool: s
     .unwrap();
     assert_eq!(on_lavrov, 2);
 }
+
+#[sqlx::test]
+async fn a_bulk_import_says_which_files_repeat_a_text_stored_before(pool: sqlx::SqlitePool) {
+    // The seed, and the same text saved again with other line breaks and a note: other bytes,
+    // the same words.
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("a-seed.txt"), SEED).unwrap();
+    let again = std::str::from_utf8(SEED)
+        .unwrap()
+        .replace("\n\n", "\n\n\n")
+        .replace("\r", "");
+    std::fs::write(dir.path().join("b-again.txt"), again.as_bytes()).unwrap();
+    std::fs::write(
+        dir.path().join("c-other.txt"),
+        b"Question: Why?\n\nJohn Kirby: Because it is so.",
+    )
+    .unwrap();
+    let summary = stenogram::commands::import(&pool, &[dir.path().to_path_buf()]).await;
+    assert!(summary.failed.is_empty(), "{:?}", summary.failed);
+    assert_eq!(summary.imported, 3);
+    assert_eq!(summary.repeats, 1);
+    // Each file stays a transcript, as a folder is taken as it is.
+    assert_eq!(count(&pool, "transcript").await, 3);
+}

@@ -786,12 +786,14 @@ pub async fn publish(
             id,
             exchanges,
             turns,
+            repeats,
             ..
         } => Imported::New {
             id,
             slug,
             exchanges,
             turns,
+            repeats,
         },
         other => other,
     };

@@ -29,6 +29,9 @@ pub enum Imported {
         slug: String,
         exchanges: usize,
         turns: usize,
+        /// The transcript already stored whose text this one repeats (a republication kept as
+        /// a transcript of its own, as a bulk import of files does).
+        repeats: Option<String>,
     },
     /// The same bytes were already in the archive; nothing changed.
     Existing { slug: String },
@@ -242,12 +245,8 @@ pub async fn store_batch(
             bytes,
             uploaded_by,
         });
-        if let Some((transcript_id, slug)) = key
-            .as_ref()
-            .filter(|_| item.join_republications)
-            .and_then(|k| texts.get(k))
-            .cloned()
-        {
+        let repeated = key.as_ref().and_then(|k| texts.get(k)).cloned();
+        if let Some((transcript_id, slug)) = repeated.clone().filter(|_| item.join_republications) {
             // The same text again: another source of the transcript it repeats.
             known.shas.insert(head.sha, slug.clone());
             republications.push((
@@ -265,7 +264,7 @@ pub async fn store_batch(
         let slug = claim_slug(&mut known.transcript_slugs, &head.slug);
         known.shas.insert(head.sha, slug.clone());
         if let Some(k) = &key {
-            texts.insert(k.clone(), (id, slug.clone()));
+            texts.entry(k.clone()).or_insert((id, slug.clone()));
         }
         known.transcripts += 1;
         let date = head.date;
@@ -308,6 +307,7 @@ pub async fn store_batch(
             slug,
             exchanges: doc.exchanges.len(),
             turns: doc.turns.len(),
+            repeats: repeated.map(|(_, slug)| slug),
         });
     }
     rows.write(&mut tx).await?;
