@@ -3415,3 +3415,39 @@ async fn a_topic_page_shows_who_spoke_on_it_year_by_year() {
     // The list of who spoke on it most adds the years up.
     assert!(page.body.contains("3 exchanges"), "{}", page.body);
 }
+
+#[tokio::test]
+async fn versions_numbered_differently_are_offered_whole_never_paired_by_number() {
+    let (s, en) = seeded().await;
+    // The Russian without its last exchange: three against four. An editor links them.
+    let ru_text = std::str::from_utf8(SEED_RU).unwrap();
+    let shorter = &ru_text[..ru_text.find("Вопрос: То есть").unwrap()];
+    let ru = write::import_bytes(&s.pool, shorter.as_bytes(), Some("ru.txt"), None, None)
+        .await
+        .unwrap()
+        .slug()
+        .to_string();
+    let who = sign_in(&s).await;
+    let r = post_form(
+        &s,
+        &who,
+        &format!("/transcripts/{en}/languages"),
+        format!("csrf={}&other={ru}&original=other", who.csrf),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let page = get(&s.app, &format!("/transcripts/{en}/questions/2")).await;
+    assert!(page.select("[data-test=beside]").is_empty());
+    assert!(
+        page.attrs("[data-test=unaligned] a", "href")
+            .contains(&format!("/transcripts/{ru}"))
+    );
+    // The transcript pages still name both languages.
+    let whole = get(&s.app, &format!("/transcripts/{en}")).await;
+    assert!(
+        whole
+            .select("[data-test=languages]")
+            .concat()
+            .contains("Русский")
+    );
+}

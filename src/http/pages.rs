@@ -352,6 +352,8 @@ pub struct ExchangePage {
     pub versions: Vec<VersionView>,
     /// The same exchange in the event's other languages, shown beside this one.
     pub beside: Vec<Beside>,
+    /// The event's other versions whose exchanges are numbered otherwise: offered whole.
+    pub unaligned: Vec<VersionView>,
     pub origin: String,
 }
 
@@ -458,10 +460,24 @@ pub async fn exchange(
     let csl_json = cited.csl_json();
     let versions = version_views(&pool, &t).await?;
     let mut beside = Vec::new();
+    let mut unaligned = Vec::new();
     for v in versions.iter().filter(|v| !v.current) {
         let Some(other) = read::transcript(&pool, &v.slug).await? else {
             continue;
         };
+        // Exchanges are paired by number only where both versions have as many: else the
+        // same number may be another question, and the version is offered whole instead.
+        if other.exchange_count != t.exchange_count {
+            unaligned.push(VersionView {
+                slug: v.slug.clone(),
+                lang: v.lang.clone(),
+                autonym: v.autonym.clone(),
+                english: v.english.clone(),
+                original: v.original,
+                current: false,
+            });
+            continue;
+        }
         let rows = read::exchange_turns(&pool, other.id, number).await?;
         if !rows.is_empty() {
             beside.push(Beside {
@@ -480,6 +496,7 @@ pub async fn exchange(
     let page = ExchangePage {
         versions,
         beside,
+        unaligned,
         origin: origin.clone(),
         og_title: shorten(&question, 90),
         og_description: if answer.is_empty() {
