@@ -192,6 +192,7 @@ pub struct TranscriptPage {
 }
 
 /// One language version of an event, as a page offers it.
+#[derive(Clone)]
 pub struct VersionView {
     pub slug: String,
     /// BCP 47 tag, for `lang` and `hreflang`.
@@ -468,27 +469,13 @@ pub async fn exchange(
         // Exchanges are paired by number only where both versions have as many: else the
         // same number may be another question, and the version is offered whole instead.
         if other.exchange_count != t.exchange_count {
-            unaligned.push(VersionView {
-                slug: v.slug.clone(),
-                lang: v.lang.clone(),
-                autonym: v.autonym.clone(),
-                english: v.english.clone(),
-                original: v.original,
-                current: false,
-            });
+            unaligned.push(v.clone());
             continue;
         }
         let rows = read::exchange_turns(&pool, other.id, number).await?;
         if !rows.is_empty() {
             beside.push(Beside {
-                version: VersionView {
-                    slug: v.slug.clone(),
-                    lang: v.lang.clone(),
-                    autonym: v.autonym.clone(),
-                    english: v.english.clone(),
-                    original: v.original,
-                    current: false,
-                },
+                version: v.clone(),
                 turns: rows.iter().map(TurnView::from_row).collect(),
             });
         }
