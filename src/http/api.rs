@@ -676,7 +676,8 @@ struct TopicList {
     topics: Vec<read::TopicRow>,
 }
 
-/// Topics, most used first, a page at a time; narrowed as speakers are.
+/// Topics of two exchanges or more (one, when `filter` names it), most used first, a page at
+/// a time; narrowed as speakers are.
 #[utoipa::path(get, path = "/topics", tag = "read", params(IndexQuery),
     responses((status = 200, body = TopicList), (status = 400, body = ErrorBody), (status = 503, body = ErrorBody)))]
 async fn topics(

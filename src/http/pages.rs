@@ -204,6 +204,8 @@ pub struct VersionView {
     pub original: bool,
     /// Whether it is the transcript of the page.
     pub current: bool,
+    pub id: i64,
+    pub exchange_count: i64,
 }
 
 /// The language versions of a transcript's event, the original first; empty when it has one.
@@ -220,6 +222,8 @@ pub(super) async fn version_views(pool: &SqlitePool, t: &Transcript) -> Result<V
                 slug: v.slug,
                 lang,
                 original: v.original,
+                id: v.id,
+                exchange_count: v.exchange_count,
             }
         })
         .collect())
@@ -463,16 +467,13 @@ pub async fn exchange(
     let mut beside = Vec::new();
     let mut unaligned = Vec::new();
     for v in versions.iter().filter(|v| !v.current) {
-        let Some(other) = read::transcript(&pool, &v.slug).await? else {
-            continue;
-        };
         // Exchanges are paired by number only where both versions have as many: else the
         // same number may be another question, and the version is offered whole instead.
-        if other.exchange_count != t.exchange_count {
+        if v.exchange_count != t.exchange_count {
             unaligned.push(v.clone());
             continue;
         }
-        let rows = read::exchange_turns(&pool, other.id, number).await?;
+        let rows = read::exchange_turns(&pool, v.id, number).await?;
         if !rows.is_empty() {
             beside.push(Beside {
                 version: v.clone(),

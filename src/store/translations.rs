@@ -21,6 +21,8 @@ pub struct Version {
     pub linked_by: Option<String>,
     #[serde(skip)]
     pub id: i64,
+    #[serde(skip)]
+    pub exchange_count: i64,
 }
 
 /// The original of the event a transcript belongs to (itself when it is the original or stands
@@ -42,10 +44,11 @@ pub async fn versions(
 ) -> Result<Vec<Version>, sqlx::Error> {
     sqlx::query_as(
         "WITH root(id) AS (SELECT coalesce((SELECT original_id FROM translation WHERE transcript_id = ?1), ?1)) \
-         SELECT t.id AS id, t.slug AS slug, t.title AS title, t.language AS language, 1 AS original, NULL AS linked_by FROM transcript t, root \
+         SELECT t.id AS id, t.slug AS slug, t.title AS title, t.language AS language, 1 AS original, NULL AS linked_by, \
+           t.exchange_count AS exchange_count FROM transcript t, root \
            WHERE t.id = root.id AND EXISTS (SELECT 1 FROM translation x WHERE x.original_id = root.id) \
          UNION ALL \
-         SELECT t.id, t.slug, t.title, t.language, 0, x.linked_by FROM root \
+         SELECT t.id, t.slug, t.title, t.language, 0, x.linked_by, t.exchange_count FROM root \
            JOIN translation x ON x.original_id = root.id JOIN transcript t ON t.id = x.transcript_id \
          ORDER BY original DESC, language, id",
     )
@@ -129,7 +132,7 @@ async fn versions_or_self(
         return Ok(found);
     }
     sqlx::query_as(
-        "SELECT id, slug, title, language, 1 AS original, NULL AS linked_by FROM transcript WHERE id = ?",
+        "SELECT id, slug, title, language, 1 AS original, NULL AS linked_by, exchange_count FROM transcript WHERE id = ?",
     )
     .bind(id)
     .fetch_all(&mut *conn)
@@ -189,74 +192,43 @@ pub fn says_it_is_a_translation(doc: &crate::parse::Document) -> bool {
         })
 }
 
-/// Links each new transcript to the event it translates, when exactly one event fits: one
-/// stored on the same date, in another language that event has no version in yet, with the
-/// same number of exchanges and the same named people making statements and answering (names
-/// in two scripts are one speaker). Which of the two is the original: the one that does not
-/// say it is a translation; else the one not in English (ministries publish in their own
-/// language and translate into English); else the one stored first. Inside the caller's
-/// transaction, after the new rows are written.
+/// A transcript just stored, as [`find_for_new`] needs it.
+pub(super) struct Stored {
+    pub id: i64,
+    pub date: Option<String>,
+    pub language: Option<String>,
+    pub exchanges: i64,
+    /// Whether it says of itself that it is a translation.
+    pub says_translated: bool,
+}
+
+/// Links each new transcript to the event it translates, when exactly one event fits (see
+/// [`event_of`]). Which of the two is the original: the one that does not say it is a
+/// translation; else the one not in English (ministries publish in their own language and
+/// translate into English); else the one stored first. Inside the caller's transaction, after
+/// the new rows are written.
 pub(super) async fn find_for_new(
     conn: &mut SqliteConnection,
-    new: &[(i64, bool)],
+    new: &[Stored],
 ) -> Result<usize, sqlx::Error> {
     let mut linked = 0;
-    for &(id, says_translated) in new {
-        type Candidate = (i64, Option<String>);
-        let this: Option<(Option<String>, Option<String>, i64)> =
-            sqlx::query_as("SELECT date, language, exchange_count FROM transcript WHERE id = ?")
-                .bind(id)
-                .fetch_optional(&mut *conn)
-                .await?;
-        let Some((Some(date), Some(language), exchanges)) = this else {
+    for t in new {
+        let (Some(date), Some(language)) = (&t.date, &t.language) else {
             continue;
         };
-        // One range of `transcript_newest`: the transcripts of that day.
-        let candidates: Vec<Candidate> = sqlx::query_as(
-            "SELECT id, language FROM transcript WHERE coalesce(date, '') = ? AND id <> ? \
-             AND exchange_count = ? AND language IS NOT NULL AND language <> ?",
-        )
-        .bind(&date)
-        .bind(id)
-        .bind(exchanges)
-        .bind(&language)
-        .fetch_all(&mut *conn)
-        .await?;
-        if candidates.is_empty() {
-            continue;
-        }
-        let mine = people(conn, id).await?;
-        if mine.is_empty() {
-            continue;
-        }
-        let mut roots: Vec<i64> = Vec::new();
-        for (candidate, _) in &candidates {
-            if people(conn, *candidate).await? == mine {
-                let root = original_of(conn, *candidate).await?;
-                if !roots.contains(&root) {
-                    roots.push(root);
-                }
-            }
-        }
-        let [root] = roots[..] else {
+        let mine = people(conn, t.id).await?;
+        let Some(kept) = event_of(conn, date, language, t.exchanges, t.id, &mine).await? else {
             continue;
         };
-        let language = Some(language);
-        let kept = versions_or_self(conn, root).await?;
-        if kept.iter().any(|k| k.language == language) {
+        let Some(root) = kept.iter().find(|k| k.original) else {
             continue;
-        }
-        let root_language = kept
-            .iter()
-            .find(|k| k.original)
-            .and_then(|k| k.language.clone());
-        let new_is_original = !says_translated
-            && root_language.as_deref() == Some("en")
-            && language.as_deref() != Some("en");
+        };
+        let new_is_original =
+            !t.says_translated && root.language.as_deref() == Some("en") && language != "en";
         let done = if new_is_original {
-            link(conn, root, id, None).await?
+            link(conn, root.id, t.id, None).await?
         } else {
-            link(conn, id, root, None).await?
+            link(conn, t.id, root.id, None).await?
         };
         if done.is_ok() {
             linked += 1;
@@ -265,16 +237,71 @@ pub(super) async fn find_for_new(
     Ok(linked)
 }
 
-/// The named people who make statements or answer in a transcript, by speaker id.
-async fn people(conn: &mut SqliteConnection, id: i64) -> Result<Vec<i64>, sqlx::Error> {
-    sqlx::query_scalar(
-        "SELECT DISTINCT t.speaker_id FROM turn t JOIN speaker s ON s.id = t.speaker_id \
-         WHERE t.transcript_id = ? AND t.role IN ('statement', 'answer') AND s.kind = 'person' \
-         ORDER BY t.speaker_id",
+/// The one stored event a text of this date, language and number of exchanges, with these
+/// people making statements and answering, is another language's version of: its versions
+/// (or the transcript alone), the original first. `None` when no event fits, when more than
+/// one does, or when the event already has a version in this language. `except` is the text's
+/// own transcript, once stored.
+async fn event_of(
+    conn: &mut SqliteConnection,
+    date: &str,
+    language: &str,
+    exchanges: i64,
+    except: i64,
+    people_of_text: &[Vec<String>],
+) -> Result<Option<Vec<Version>>, sqlx::Error> {
+    if people_of_text.is_empty() {
+        return Ok(None);
+    }
+    // One range of `transcript_newest`: the transcripts of that day.
+    let candidates: Vec<i64> = sqlx::query_scalar(
+        "SELECT id FROM transcript WHERE coalesce(date, '') = ? AND id <> ? \
+         AND exchange_count = ? AND language IS NOT NULL AND language <> ?",
+    )
+    .bind(date)
+    .bind(except)
+    .bind(exchanges)
+    .bind(language)
+    .fetch_all(&mut *conn)
+    .await?;
+    let mut roots: Vec<i64> = Vec::new();
+    for candidate in candidates {
+        if people(conn, candidate).await? == people_of_text {
+            let root = original_of(conn, candidate).await?;
+            if !roots.contains(&root) {
+                roots.push(root);
+            }
+        }
+    }
+    let [root] = roots[..] else {
+        return Ok(None);
+    };
+    let kept = versions_or_self(conn, root).await?;
+    if kept.iter().any(|k| k.language.as_deref() == Some(language)) {
+        return Ok(None);
+    }
+    Ok(Some(kept))
+}
+
+/// The named people who make statements or answer in a stored transcript, as their names
+/// match across romanisations and scripts (`Сергей Лавров`, `Sergey Lavrov`).
+async fn people(conn: &mut SqliteConnection, id: i64) -> Result<Vec<Vec<String>>, sqlx::Error> {
+    let names: Vec<String> = sqlx::query_scalar(
+        "SELECT DISTINCT s.name FROM turn t JOIN speaker s ON s.id = t.speaker_id \
+         WHERE t.transcript_id = ? AND t.role IN ('statement', 'answer') AND s.kind = 'person'",
     )
     .bind(id)
     .fetch_all(&mut *conn)
-    .await
+    .await?;
+    Ok(match_keys(names.iter().map(String::as_str)))
+}
+
+/// Names as they match across romanisations and scripts, each once, in order.
+fn match_keys<'a>(names: impl Iterator<Item = &'a str>) -> Vec<Vec<String>> {
+    let mut keys: Vec<Vec<String>> = names.map(crate::parse::names::match_words).collect();
+    keys.sort();
+    keys.dedup();
+    keys
 }
 
 /// A language's own name for itself, for a reader choosing between versions (`Русский`,
@@ -307,8 +334,8 @@ pub fn autonym(code: &str) -> String {
 }
 
 /// The event a reading not yet stored would be linked to as a translation, by the rule of
-/// [`find_for_new`] with names compared across romanisations and scripts (the reading's
-/// speakers are not resolved yet): (slug, title, language) of that event's original.
+/// [`find_for_new`], its people named as the reading names them: (slug, title, language) of
+/// that event's original.
 pub async fn event_of_reading(
     conn: &mut SqliteConnection,
     doc: &crate::parse::Document,
@@ -316,63 +343,22 @@ pub async fn event_of_reading(
     let (Some(date), Some(language)) = (&doc.date, &doc.language) else {
         return Ok(None);
     };
-    let mut mine: Vec<Vec<String>> = doc
-        .turns
-        .iter()
-        .filter(|t| {
-            t.speaker_kind == crate::parse::SpeakerKind::Person
-                && matches!(
-                    t.role,
-                    crate::parse::Role::Statement | crate::parse::Role::Answer
-                )
-        })
-        .map(|t| crate::parse::names::match_words(&t.speaker))
-        .collect();
-    mine.sort();
-    mine.dedup();
-    if mine.is_empty() {
-        return Ok(None);
-    }
-    let candidates: Vec<i64> = sqlx::query_scalar(
-        "SELECT id FROM transcript WHERE coalesce(date, '') = ? AND exchange_count = ? \
-         AND language IS NOT NULL AND language <> ?",
-    )
-    .bind(date)
-    .bind(doc.exchanges.len() as i64)
-    .bind(language)
-    .fetch_all(&mut *conn)
-    .await?;
-    let mut roots: Vec<i64> = Vec::new();
-    for candidate in candidates {
-        let names: Vec<String> = sqlx::query_scalar(
-            "SELECT DISTINCT s.name FROM turn t JOIN speaker s ON s.id = t.speaker_id \
-             WHERE t.transcript_id = ? AND t.role IN ('statement', 'answer') AND s.kind = 'person'",
-        )
-        .bind(candidate)
-        .fetch_all(&mut *conn)
-        .await?;
-        let mut theirs: Vec<Vec<String>> = names
+    let mine = match_keys(
+        doc.turns
             .iter()
-            .map(|n| crate::parse::names::match_words(n))
-            .collect();
-        theirs.sort();
-        theirs.dedup();
-        if theirs == mine {
-            let root = original_of(conn, candidate).await?;
-            if !roots.contains(&root) {
-                roots.push(root);
-            }
-        }
-    }
-    let [root] = roots[..] else {
-        return Ok(None);
-    };
-    let kept = versions_or_self(conn, root).await?;
-    if kept.iter().any(|k| k.language.as_deref() == Some(language)) {
-        return Ok(None);
-    }
-    Ok(kept
+            .filter(|t| {
+                t.speaker_kind == crate::parse::SpeakerKind::Person
+                    && matches!(
+                        t.role,
+                        crate::parse::Role::Statement | crate::parse::Role::Answer
+                    )
+            })
+            .map(|t| t.speaker.as_str()),
+    );
+    let found = event_of(conn, date, language, doc.exchanges.len() as i64, 0, &mine).await?;
+    Ok(found
         .into_iter()
+        .flatten()
         .find(|k| k.original)
         .map(|k| (k.slug, k.title, k.language)))
 }

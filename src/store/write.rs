@@ -311,14 +311,24 @@ pub async fn store_batch(
         });
     }
     rows.write(&mut tx).await?;
-    let new: Vec<(i64, bool)> = items
+    // The new transcript rows, in the order of the new outcomes.
+    let mut stored_rows = rows.transcripts.iter();
+    let new: Vec<super::translations::Stored> = items
         .iter()
         .zip(&out)
         .filter_map(|(item, outcome)| match outcome {
-            Imported::New { id, .. } => Some((
-                *id,
-                super::translations::says_it_is_a_translation(&item.prepared.doc),
-            )),
+            Imported::New { id, exchanges, .. } => {
+                let stored = stored_rows.next().filter(|t| t.id == *id)?;
+                Some(super::translations::Stored {
+                    id: *id,
+                    date: stored.date.clone(),
+                    language: stored.language.clone(),
+                    exchanges: *exchanges as i64,
+                    says_translated: super::translations::says_it_is_a_translation(
+                        &item.prepared.doc,
+                    ),
+                })
+            }
             Imported::Existing { .. } => None,
         })
         .collect();

@@ -192,6 +192,11 @@ fn tokens(text: &str) -> Vec<&str> {
         .collect()
 }
 
+/// What ends a sentence or a clause: no key phrase or name runs across it.
+const CLAUSE_ENDS: &[char] = &[
+    '.', '?', '!', ';', ':', ',', '(', ')', '“', '”', '"', '—', '–',
+];
+
 /// Whether the text between each token and the next ends a sentence or a clause (`.`, `?`,
 /// `;`, `,`, a line break, a dash): a name never runs across it (`…in Geneva? Sergei Lavrov`).
 fn breaks(text: &str, words: &[&str]) -> Vec<bool> {
@@ -201,11 +206,8 @@ fn breaks(text: &str, words: &[&str]) -> Vec<bool> {
         .map(|pair| {
             let end = pair[0].as_ptr() as usize - base + pair[0].len();
             let start = pair[1].as_ptr() as usize - base;
-            text.get(end..start).is_some_and(|gap| {
-                gap.contains([
-                    '.', '?', '!', ';', ':', ',', '\n', '—', '–', '(', ')', '"', '“', '”',
-                ])
-            })
+            text.get(end..start)
+                .is_some_and(|gap| gap.contains(CLAUSE_ENDS) || gap.contains('\n'))
         })
         .chain(std::iter::once(true))
         .collect()
@@ -224,9 +226,7 @@ pub fn phrases(text: &str) -> Phrases {
     // One buffer for the word before, one for this word and one for the pair: no allocation
     // per word.
     let (mut previous, mut word, mut pair) = (String::new(), String::new(), String::new());
-    for sentence in text.split([
-        '.', '?', '!', ';', ':', ',', '(', ')', '“', '”', '"', '—', '–',
-    ]) {
+    for sentence in text.split(CLAUSE_ENDS) {
         let mut have_previous = false;
         for raw in sentence.split_whitespace() {
             let w = raw.trim_matches(|c: char| !c.is_alphanumeric());
