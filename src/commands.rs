@@ -7,8 +7,10 @@ use sqlx::{SqliteConnection, SqlitePool};
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
-/// At most this many transcripts, or this many bytes, are committed together.
-const GROUP: usize = 256;
+/// At most this many transcripts, or this many bytes, are committed together. A group is
+/// also what the search engine is fed at a time, once committed, so a small group lets it
+/// start early.
+const GROUP: usize = 64;
 const GROUP_BYTES: usize = 32 * 1024 * 1024;
 
 /// At most this many transcripts, or this many bytes, are stored with one statement per table.
@@ -17,6 +19,10 @@ const BATCH_BYTES: usize = 2 * 1024 * 1024;
 
 /// The search index takes new turns in runs of about this many.
 const INDEX_TURNS: usize = 8192;
+
+/// The search engine commits what it was fed, and the changes it read are forgotten, every
+/// this many transcripts (and at the end).
+const FEED_COMMIT: usize = 4096;
 
 /// File endings `import` reads inside folders.
 const EXTENSIONS: &[&str] = &["txt", "md", "markdown", "html", "htm"];
@@ -30,6 +36,11 @@ pub struct ImportSummary {
     /// republication: the same text published again, in other bytes).
     pub repeats: usize,
     pub failed: Vec<(PathBuf, String)>,
+    /// Of the imported, how many the search engine read as they were stored.
+    pub indexed: usize,
+    /// Why the search engine stopped reading them, if it did (the rest wait for its next
+    /// catch-up).
+    pub index_failed: Option<String>,
 }
 
 /// What one committed group of files did, told once the group is committed.
@@ -211,6 +222,98 @@ async fn checkpoint(conn: &mut SqliteConnection) -> Option<i64> {
         .map(|(_, log, _)| log)
 }
 
+/// Feeds the search engine each committed group on tasks of its own, one group at a time, while
+/// the next group is read and stored: the engine's own thread indexes beside the readers and
+/// the writer instead of after them. It commits every [`FEED_COMMIT`] transcripts and at the
+/// end, and then the changes it read are forgotten, on the writer's connection between groups.
+/// Should it fail, it stops, and what it had not committed waits for the engine's next
+/// catch-up, as after any write.
+struct Feed {
+    engine: std::sync::Arc<crate::search::engine::Engine>,
+    pool: SqlitePool,
+    running: Option<tokio::task::JoinHandle<FeedResult>>,
+    /// Committed transcripts not yet fed.
+    waiting: Vec<i64>,
+    /// Changes read by the engine and not yet committed there.
+    read: Vec<(i64, i64)>,
+    /// Transcripts fed and committed.
+    committed: usize,
+    failed: Option<String>,
+}
+
+type FeedResult = Result<Vec<(i64, i64)>, crate::search::engine::EngineError>;
+
+impl Feed {
+    fn new(engine: std::sync::Arc<crate::search::engine::Engine>, pool: &SqlitePool) -> Self {
+        Feed {
+            engine,
+            pool: pool.clone(),
+            running: None,
+            waiting: Vec::new(),
+            read: Vec::new(),
+            committed: 0,
+            failed: None,
+        }
+    }
+
+    /// Takes what a finished (or, with `wait`, the running) task read.
+    async fn collect(&mut self, wait: bool) {
+        let Some(running) = self.running.take_if(|r| wait || r.is_finished()) else {
+            return;
+        };
+        match running.await {
+            Ok(Ok(read)) => self.read.extend(read),
+            Ok(Err(e)) => self.failed = Some(e.to_string()),
+            Err(e) => self.failed = Some(e.to_string()),
+        }
+    }
+
+    fn start(&mut self) {
+        if self.failed.is_some() || self.running.is_some() || self.waiting.is_empty() {
+            return;
+        }
+        let (engine, pool) = (self.engine.clone(), self.pool.clone());
+        let ids = std::mem::take(&mut self.waiting);
+        self.running = Some(tokio::spawn(async move { engine.feed(&pool, ids).await }));
+    }
+
+    /// After a group is committed: its new transcripts wait to be fed, and a task feeds what
+    /// waits unless one is under way; past [`FEED_COMMIT`], the engine commits.
+    async fn after_commit(&mut self, conn: &mut SqliteConnection, ids: Vec<i64>) {
+        if self.failed.is_some() {
+            return;
+        }
+        self.waiting.extend(ids);
+        self.collect(false).await;
+        if self.read.len() >= FEED_COMMIT {
+            self.settle(conn).await;
+        }
+        self.start();
+    }
+
+    /// Commits what the engine was fed, and forgets the changes it read.
+    async fn settle(&mut self, conn: &mut SqliteConnection) {
+        if self.failed.is_some() {
+            return;
+        }
+        let read = std::mem::take(&mut self.read);
+        match self.engine.settle(conn, &read).await {
+            Ok(()) => self.committed += read.len(),
+            Err(e) => self.failed = Some(e.to_string()),
+        }
+    }
+
+    /// Feeds what waits, commits and answers how many transcripts the engine read, or why it
+    /// stopped.
+    async fn finish(mut self, conn: &mut SqliteConnection) -> (usize, Option<String>) {
+        self.collect(true).await;
+        self.start();
+        self.collect(true).await;
+        self.settle(conn).await;
+        (self.committed, self.failed)
+    }
+}
+
 /// The files named, and inside the folders named every transcript file, sorted.
 pub fn collect_files(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<(PathBuf, String)>) {
     let mut files = Vec::new();
@@ -249,8 +352,19 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
 }
 
 /// Imports files and folders, each transcript all or nothing. Readers parse on every core while
-/// the database writes, so a bulk import costs little more than the writes.
+/// the database writes, so a bulk import costs little more than the writes. The search engine
+/// is left to catch up later ([`import_indexing`] feeds it as the import goes).
 pub async fn import(pool: &SqlitePool, paths: &[PathBuf]) -> ImportSummary {
+    import_indexing(pool, paths, None).await
+}
+
+/// Imports files and folders as [`import`] does, feeding `engine` each group once it is
+/// committed; the engine then holds every imported transcript.
+pub async fn import_indexing(
+    pool: &SqlitePool,
+    paths: &[PathBuf],
+    engine: Option<std::sync::Arc<crate::search::engine::Engine>>,
+) -> ImportSummary {
     let (files, missing) = collect_files(paths);
     let mut summary = ImportSummary {
         failed: missing,
@@ -292,6 +406,7 @@ pub async fn import(pool: &SqlitePool, paths: &[PathBuf]) -> ImportSummary {
         }
     };
     let mut checkpoints = Checkpointer::start(pool, &mut conn).await;
+    let mut feed = engine.map(|engine| Feed::new(engine, pool));
     let no_edits = store::write::Edits::default();
     let no_assignments = std::collections::HashMap::new();
     let mut done = false;
@@ -306,6 +421,7 @@ pub async fn import(pool: &SqlitePool, paths: &[PathBuf]) -> ImportSummary {
             }
         };
         let mut group = Group::default();
+        let mut stored: Vec<i64> = Vec::new();
         let mut unindexed: Vec<i64> = Vec::new();
         let mut unindexed_turns = 0usize;
         let mut indexed = Ok(());
@@ -370,6 +486,7 @@ pub async fn import(pool: &SqlitePool, paths: &[PathBuf]) -> ImportSummary {
                         repeats,
                     }) => {
                         unindexed.push(id);
+                        stored.push(id);
                         unindexed_turns += turns;
                         group.imported += 1;
                         let repeating = match &repeats {
@@ -421,6 +538,9 @@ pub async fn import(pool: &SqlitePool, paths: &[PathBuf]) -> ImportSummary {
             continue;
         }
         checkpoints.after_commit(&mut conn).await;
+        if let Some(feed) = &mut feed {
+            feed.after_commit(&mut conn, stored).await;
+        }
         summary.imported += group.imported;
         summary.existing += group.existing;
         summary.repeats += group.repeats;
@@ -438,6 +558,9 @@ pub async fn import(pool: &SqlitePool, paths: &[PathBuf]) -> ImportSummary {
         }
     }
     readers.finish().await;
+    if let Some(feed) = feed {
+        (summary.indexed, summary.index_failed) = feed.finish(&mut conn).await;
+    }
     checkpoints.finish(&mut conn).await;
     if let Some(bar) = bar {
         bar.finish_and_clear();
@@ -445,24 +568,49 @@ pub async fn import(pool: &SqlitePool, paths: &[PathBuf]) -> ImportSummary {
     summary
 }
 
+/// The search index beside the database, opened to be written; `None` (and says why) when it
+/// cannot be here, as while a running server holds it: that server brings it up to date.
+pub async fn open_search_index(
+    db: &Path,
+    pool: &SqlitePool,
+) -> Option<std::sync::Arc<crate::search::engine::Engine>> {
+    let dir = crate::search::engine::index_dir(db);
+    match crate::search::engine::Engine::open(pool, Some(&dir)).await {
+        Ok(engine) => Some(engine),
+        Err(e) => {
+            eprintln!("search index not updated here ({e}); a running server brings it up to date");
+            None
+        }
+    }
+}
+
 /// Brings the search index beside the database up to date (`rebuild`: makes it anew), and says
 /// so. When a running server holds the index, it is left to the server, which catches up within
 /// seconds.
 pub async fn update_search_index(db: &Path, pool: &SqlitePool, rebuild: bool) {
-    let dir = crate::search::engine::index_dir(db);
-    let engine = match crate::search::engine::Engine::open(pool, Some(&dir)).await {
-        Ok(engine) => engine,
-        Err(e) => {
-            eprintln!("search index not updated here ({e}); a running server brings it up to date");
-            return;
-        }
-    };
+    if let Some(engine) = open_search_index(db, pool).await {
+        catch_up_search_index(&engine, pool, rebuild, 0).await;
+    }
+}
+
+/// Reads into the search index what waits for it (`rebuild`: everything, anew), and says how
+/// many transcripts it read, after `fed` read as they were stored (by [`import_indexing`]).
+pub async fn catch_up_search_index(
+    engine: &std::sync::Arc<crate::search::engine::Engine>,
+    pool: &SqlitePool,
+    rebuild: bool,
+    fed: usize,
+) {
     let done = if rebuild {
         engine.rebuild(pool).await
     } else {
         engine.sync(pool).await
     };
     match done {
+        Ok(n) if fed > 0 => eprintln!(
+            "search index: {fed} transcripts read as they were stored, {n} read since (new, or changed by a later file); {} turns in all",
+            engine.turns()
+        ),
         Ok(n) => eprintln!(
             "search index: {n} transcripts indexed, {} turns in all",
             engine.turns()

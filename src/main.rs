@@ -149,7 +149,10 @@ async fn run(command: Command) -> anyhow::Result<ExitCode> {
                     ExitCode::FAILURE
                 });
             }
-            let summary = commands::import(&pool, &paths).await;
+            // The search index is fed as transcripts are stored, beside the readers and the
+            // writer.
+            let engine = commands::open_search_index(&db.db, &pool).await;
+            let summary = commands::import_indexing(&pool, &paths, engine.clone()).await;
             if summary.repeats > 0 {
                 println!(
                     "{} of the imported repeat the text of a transcript stored before them (listed above); each file stays a transcript of its own. An editor's upload adds such a text as another source of the transcript instead.",
@@ -165,7 +168,14 @@ async fn run(command: Command) -> anyhow::Result<ExitCode> {
             for (path, reason) in &summary.failed {
                 eprintln!("failed: {}: {reason}", path.display());
             }
-            commands::update_search_index(&db.db, &pool, false).await;
+            if let Some(reason) = &summary.index_failed {
+                eprintln!(
+                    "the search index stopped reading the new transcripts ({reason}); it reads them on its next catch-up"
+                );
+            }
+            if let Some(engine) = engine {
+                commands::catch_up_search_index(&engine, &pool, false, summary.indexed).await;
+            }
             pool.close().await;
             Ok(if summary.failed.is_empty() && failed_exports == 0 {
                 ExitCode::SUCCESS

@@ -29,8 +29,8 @@ use tantivy::schema::{
     FAST, Field, INDEXED, IndexRecordOption, Schema, TextFieldIndexing, TextOptions,
 };
 use tantivy::tokenizer::{
-    AsciiFoldingFilter, Language, LowerCaser, RemoveLongFilter, SimpleTokenizer, Stemmer,
-    TextAnalyzer, Token, TokenStream, Tokenizer,
+    AsciiFoldingFilter, Language, LowerCaser, RemoveLongFilter, SimpleTokenizer, TextAnalyzer,
+    Token, TokenFilter, TokenStream, Tokenizer,
 };
 use tantivy::{DocAddress, DocSet, Index, IndexReader, IndexWriter, Order, TERMINATED, Term};
 
@@ -199,90 +199,192 @@ struct CjkAware {
     pairs: bool,
 }
 
-struct VecStream {
-    tokens: Vec<Token>,
+/// The words a [`CjkAware`] tokenizer found, as spans of the text: each token's text is copied
+/// into one buffer as it is reached, rather than each word into a string of its own.
+struct SpanStream<'a> {
+    text: &'a str,
+    spans: Vec<(usize, usize)>,
     at: usize,
+    token: Token,
 }
 
-impl TokenStream for VecStream {
+impl TokenStream for SpanStream<'_> {
     fn advance(&mut self) -> bool {
-        if self.at < self.tokens.len() {
-            self.at += 1;
-            true
-        } else {
-            false
-        }
+        let Some(&(from, to)) = self.spans.get(self.at) else {
+            return false;
+        };
+        self.token.offset_from = from;
+        self.token.offset_to = to;
+        self.token.position = self.at;
+        self.token.position_length = 1;
+        self.token.text.clear();
+        self.token.text.push_str(&self.text[from..to]);
+        self.at += 1;
+        true
     }
     fn token(&self) -> &Token {
-        &self.tokens[self.at - 1]
+        &self.token
     }
     fn token_mut(&mut self) -> &mut Token {
-        &mut self.tokens[self.at - 1]
+        &mut self.token
     }
 }
 
 impl Tokenizer for CjkAware {
-    type TokenStream<'a> = VecStream;
-    fn token_stream<'a>(&'a mut self, text: &'a str) -> VecStream {
-        let mut tokens = Vec::new();
-        let push = |from: usize, to: usize, tokens: &mut Vec<Token>| {
-            let position = tokens.len();
-            tokens.push(Token {
-                offset_from: from,
-                offset_to: to,
-                position,
-                text: text[from..to].to_string(),
-                position_length: 1,
-            });
-        };
+    type TokenStream<'a> = SpanStream<'a>;
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> SpanStream<'a> {
+        let mut spans: Vec<(usize, usize)> = Vec::new();
         let mut word: Option<usize> = None;
-        let mut run: Vec<(usize, usize)> = Vec::new();
-        let flush_run = |run: &mut Vec<(usize, usize)>, tokens: &mut Vec<Token>, pairs: bool| {
-            if pairs && run.len() > 1 {
-                for w in run.windows(2) {
-                    let position = tokens.len();
-                    tokens.push(Token {
-                        offset_from: w[0].0,
-                        offset_to: w[1].1,
-                        position,
-                        text: text[w[0].0..w[1].1].to_string(),
-                        position_length: 1,
-                    });
+        // A run of Chinese, Japanese or Korean characters: where it starts, and its last
+        // character's span.
+        let mut run: Option<(usize, (usize, usize))> = None;
+        let pairs = self.pairs;
+        let flush_run = |run: &mut Option<(usize, (usize, usize))>,
+                         spans: &mut Vec<(usize, usize)>| {
+            let Some((start, last)) = run.take() else {
+                return;
+            };
+            let chars = text[start..last.1]
+                .char_indices()
+                .map(|(i, c)| (start + i, start + i + c.len_utf8()));
+            if pairs && last.0 > start {
+                let mut previous: Option<(usize, usize)> = None;
+                for span in chars {
+                    if let Some(p) = previous {
+                        spans.push((p.0, span.1));
+                    }
+                    previous = Some(span);
                 }
             } else {
-                for &(from, to) in run.iter() {
-                    let position = tokens.len();
-                    tokens.push(Token {
-                        offset_from: from,
-                        offset_to: to,
-                        position,
-                        text: text[from..to].to_string(),
-                        position_length: 1,
-                    });
-                }
+                spans.extend(chars);
             }
-            run.clear();
         };
         for (i, c) in text.char_indices() {
             if is_cjk(c) {
                 if let Some(s) = word.take() {
-                    push(s, i, &mut tokens);
+                    spans.push((s, i));
                 }
-                run.push((i, i + c.len_utf8()));
+                let span = (i, i + c.len_utf8());
+                match &mut run {
+                    Some((_, last)) => *last = span,
+                    None => run = Some((i, span)),
+                }
             } else {
-                flush_run(&mut run, &mut tokens, self.pairs);
+                flush_run(&mut run, &mut spans);
                 if c.is_alphanumeric() {
                     word.get_or_insert(i);
                 } else if let Some(s) = word.take() {
-                    push(s, i, &mut tokens);
+                    spans.push((s, i));
                 }
             }
         }
-        flush_run(&mut run, &mut tokens, self.pairs);
+        flush_run(&mut run, &mut spans);
         if let Some(s) = word {
-            push(s, text.len(), &mut tokens);
+            spans.push((s, text.len()));
         }
-        VecStream { tokens, at: 0 }
+        SpanStream {
+            text,
+            spans,
+            at: 0,
+            token: Token::default(),
+        }
+    }
+}
+
+/// Tantivy's Snowball stemming filter, remembering the stems it has made: speakers say the
+/// same words again and again, and the stemmer costs more than the rest of the analysis.
+#[derive(Clone, Copy)]
+struct CachedStemmer {
+    algorithm: frostem::Algorithm,
+}
+
+/// Stems remembered by one analyzer (each thread and each query has its own), at most.
+const STEMS_REMEMBERED: usize = 100_000;
+
+impl TokenFilter for CachedStemmer {
+    type Tokenizer<T: Tokenizer> = CachedStemmerFilter<T>;
+    fn transform<T: Tokenizer>(self, inner: T) -> CachedStemmerFilter<T> {
+        CachedStemmerFilter {
+            stemmer: frostem::Stemmer::new(self.algorithm),
+            inner,
+            stems: FxHashMap::default(),
+        }
+    }
+}
+
+#[derive(Clone)]
+struct CachedStemmerFilter<T> {
+    stemmer: frostem::Stemmer,
+    inner: T,
+    stems: FxHashMap<String, String>,
+}
+
+impl<T: Tokenizer> Tokenizer for CachedStemmerFilter<T> {
+    type TokenStream<'a> = CachedStemStream<'a, T::TokenStream<'a>>;
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> Self::TokenStream<'a> {
+        CachedStemStream {
+            tail: self.inner.token_stream(text),
+            stemmer: self.stemmer,
+            stems: &mut self.stems,
+        }
+    }
+}
+
+struct CachedStemStream<'a, T> {
+    tail: T,
+    stemmer: frostem::Stemmer,
+    stems: &'a mut FxHashMap<String, String>,
+}
+
+impl<T: TokenStream> TokenStream for CachedStemStream<'_, T> {
+    fn advance(&mut self) -> bool {
+        if !self.tail.advance() {
+            return false;
+        }
+        let token = self.tail.token_mut();
+        if let Some(stem) = self.stems.get(token.text.as_str()) {
+            token.text.clear();
+            token.text.push_str(stem);
+        } else {
+            let stem = self.stemmer.stem(&token.text).into_owned();
+            if self.stems.len() < STEMS_REMEMBERED {
+                self.stems
+                    .insert(std::mem::take(&mut token.text), stem.clone());
+            }
+            token.text = stem;
+        }
+        true
+    }
+    fn token(&self) -> &Token {
+        self.tail.token()
+    }
+    fn token_mut(&mut self) -> &mut Token {
+        self.tail.token_mut()
+    }
+}
+
+/// The Snowball algorithm of a stemmer language.
+fn algorithm(language: Language) -> frostem::Algorithm {
+    use frostem::Algorithm as A;
+    match language {
+        Language::Arabic => A::Arabic,
+        Language::Danish => A::Danish,
+        Language::Dutch => A::Dutch,
+        Language::English => A::English,
+        Language::Finnish => A::Finnish,
+        Language::French => A::French,
+        Language::German => A::German,
+        Language::Greek => A::Greek,
+        Language::Hungarian => A::Hungarian,
+        Language::Italian => A::Italian,
+        Language::Norwegian => A::Norwegian,
+        Language::Portuguese => A::Portuguese,
+        Language::Romanian => A::Romanian,
+        Language::Russian => A::Russian,
+        Language::Spanish => A::Spanish,
+        Language::Swedish => A::Swedish,
+        Language::Tamil => A::Tamil,
+        Language::Turkish => A::Turkish,
     }
 }
 
@@ -371,7 +473,9 @@ fn stem_analyzer(key: &str) -> TextAnalyzer {
             Some(language) => TextAnalyzer::builder(SimpleTokenizer::default())
                 .filter(RemoveLongFilter::limit(60))
                 .filter(LowerCaser)
-                .filter(Stemmer::new(language))
+                .filter(CachedStemmer {
+                    algorithm: algorithm(language),
+                })
                 .filter(AsciiFoldingFilter)
                 .build(),
             None => exact_analyzer(),
@@ -647,41 +751,74 @@ impl Engine {
             };
             if ids.is_empty() {
                 if !self.is_built() {
-                    self.commit().await?;
+                    self.commit(true).await?;
                 }
                 break;
             }
             let n = ids.len();
-            let docs = load(pool, &ids).await?;
-            let engine = self.clone();
-            tokio::task::spawn_blocking(move || engine.write(&ids, docs, false))
-                .await
-                .map_err(|e| EngineError::Other(e.to_string()))??;
+            self.add(pool, ids).await?;
+            self.commit(false).await?;
             if let Some(changed) = changed {
-                // Forgotten only if it has not changed again since it was read.
-                sqlx::query(
-                    "DELETE FROM search_change WHERE (transcript_id, seq) IN \
-                     (SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]') FROM json_each(?))",
-                )
-                .bind(serde_json::to_string(&changed).unwrap_or_default())
-                .execute(pool)
-                .await?;
+                forget(pool, &changed).await?;
             }
             done += n;
         }
         Ok(done)
     }
 
-    async fn commit(self: &Arc<Self>) -> SearchResult<()> {
+    /// Reads these transcripts into the index without committing them: a bulk import feeds
+    /// the index as it stores, and commits when it chooses ([`Engine::settle`]). Answers the
+    /// changes read (transcript, sequence number), to be forgotten once committed.
+    pub async fn feed(
+        self: &Arc<Self>,
+        pool: &SqlitePool,
+        ids: Vec<i64>,
+    ) -> SearchResult<Vec<(i64, i64)>> {
+        let _one = self.catching_up.lock().await;
+        // Read before the turns: a change after this is read again by the next catch-up.
+        let changed: Vec<(i64, i64)> = sqlx::query_as(
+            "SELECT transcript_id, seq FROM search_change \
+             WHERE transcript_id IN (SELECT value FROM json_each(?))",
+        )
+        .bind(serde_json::to_string(&ids).unwrap_or_else(|_| "[]".into()))
+        .fetch_all(pool)
+        .await?;
+        self.add(pool, ids).await?;
+        Ok(changed)
+    }
+
+    /// Commits what was fed, and forgets the changes it read.
+    pub async fn settle(
+        self: &Arc<Self>,
+        conn: &mut sqlx::SqliteConnection,
+        changed: &[(i64, i64)],
+    ) -> SearchResult<()> {
+        let _one = self.catching_up.lock().await;
+        self.commit(false).await?;
+        forget(conn, changed).await?;
+        Ok(())
+    }
+
+    /// Reads these transcripts (again) into the index, uncommitted.
+    async fn add(self: &Arc<Self>, pool: &SqlitePool, ids: Vec<i64>) -> SearchResult<()> {
+        let docs = load(pool, &ids).await?;
         let engine = self.clone();
-        tokio::task::spawn_blocking(move || engine.write(&[], Vec::new(), true))
+        tokio::task::spawn_blocking(move || engine.write(&ids, docs))
             .await
             .map_err(|e| EngineError::Other(e.to_string()))?
     }
 
-    fn write(&self, ids: &[i64], docs: Vec<Loaded>, finished: bool) -> SearchResult<()> {
+    /// Commits what was added; `finished`: the index now holds the whole archive.
+    async fn commit(self: &Arc<Self>, finished: bool) -> SearchResult<()> {
+        let engine = self.clone();
+        tokio::task::spawn_blocking(move || engine.commit_now(finished))
+            .await
+            .map_err(|e| EngineError::Other(e.to_string()))?
+    }
+
+    fn write(&self, ids: &[i64], docs: Vec<Loaded>) -> SearchResult<()> {
         let f = self.fields;
-        let mut writer = self
+        let writer = self
             .writer
             .lock()
             .map_err(|_| EngineError::Other("the index writer failed before".into()))?;
@@ -718,6 +855,20 @@ impl Engine {
             doc.add_text(f.names, deunicode::deunicode(&d.names));
             writer.add_document(doc)?;
         }
+        drop(writer);
+        if !new_languages.is_empty()
+            && let Ok(mut l) = self.languages.write()
+        {
+            l.extend(new_languages);
+        }
+        Ok(())
+    }
+
+    fn commit_now(&self, finished: bool) -> SearchResult<()> {
+        let mut writer = self
+            .writer
+            .lock()
+            .map_err(|_| EngineError::Other("the index writer failed before".into()))?;
         // Until the index has read the whole archive once, its commits say so: one reopened
         // after a crash meanwhile is made anew.
         let built = finished || self.is_built();
@@ -731,11 +882,6 @@ impl Engine {
         self.reader.reload()?;
         if built {
             self.built.store(true, Ordering::Release);
-        }
-        if !new_languages.is_empty()
-            && let Ok(mut l) = self.languages.write()
-        {
-            l.extend(new_languages);
         }
         Ok(())
     }
@@ -779,6 +925,25 @@ fn name_forms(name: &str, labels: &str) -> String {
     out
 }
 
+/// Forgets changes the index has read and committed: each only if it has not changed again
+/// since it was read.
+async fn forget<'c>(
+    db: impl sqlx::SqliteExecutor<'c>,
+    changed: &[(i64, i64)],
+) -> Result<(), sqlx::Error> {
+    if changed.is_empty() {
+        return Ok(());
+    }
+    sqlx::query(
+        "DELETE FROM search_change WHERE (transcript_id, seq) IN \
+         (SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]') FROM json_each(?))",
+    )
+    .bind(serde_json::to_string(changed).unwrap_or_default())
+    .execute(db)
+    .await?;
+    Ok(())
+}
+
 /// Every transcript's id (a replica's list of what to read).
 async fn every_transcript(pool: &SqlitePool) -> Result<Vec<i64>, sqlx::Error> {
     sqlx::query_scalar("SELECT id FROM transcript ORDER BY id DESC")
@@ -813,29 +978,24 @@ struct Loaded {
     names: String,
 }
 
-type LoadRow = (
-    i64,
-    i64,
-    i64,
-    i64,
-    String,
-    Option<i64>,
-    String,
-    String,
-    String,
-    Option<String>,
-);
+/// One transcript as the index reads it: its date and language, its turns (id, position,
+/// speaker, role, exchange, paragraphs as stored) and the topics of its exchanges (number,
+/// topic), both as JSON arrays. A row per transcript, not per turn: handing a row over costs
+/// more than the turn's text takes to read.
+type LoadRow = (i64, String, String, String, String);
+
+/// A turn as a transcript's row lists it.
+type TurnCell = (i64, i64, i64, String, Option<i64>, String);
 
 async fn load(pool: &SqlitePool, ids: &[i64]) -> Result<Vec<Loaded>, sqlx::Error> {
     let ids_json = serde_json::to_string(ids).unwrap_or_else(|_| "[]".into());
     let rows: Vec<LoadRow> = sqlx::query_as(
-        "SELECT t.id, t.transcript_id, t.position, t.speaker_id, t.role, t.exchange, \
-           (SELECT group_concat(p.value, char(10)) FROM json_each(t.paragraphs) p), \
-           coalesce(tr.date, ''), coalesce(tr.language, ''), \
-           (SELECT group_concat(et.topic_id) FROM exchange e JOIN exchange_topic et ON et.exchange_id = e.id \
-             WHERE e.transcript_id = t.transcript_id AND e.number = t.exchange) \
-         FROM transcript tr JOIN turn t ON t.transcript_id = tr.id \
-         WHERE tr.id IN (SELECT value FROM json_each(?))",
+        "SELECT tr.id, coalesce(tr.date, ''), coalesce(tr.language, ''), \
+           (SELECT json_group_array(json_array(t.id, t.position, t.speaker_id, t.role, t.exchange, t.paragraphs)) \
+              FROM turn t WHERE t.transcript_id = tr.id), \
+           (SELECT json_group_array(json_array(e.number, et.topic_id)) \
+              FROM exchange e JOIN exchange_topic et ON et.exchange_id = e.id WHERE e.transcript_id = tr.id) \
+         FROM transcript tr WHERE tr.id IN (SELECT value FROM json_each(?))",
     )
     .bind(ids_json.clone())
     .fetch_all(pool)
@@ -854,28 +1014,35 @@ async fn load(pool: &SqlitePool, ids: &[i64]) -> Result<Vec<Loaded>, sqlx::Error
             (id, name_forms(&name, &labels))
         })
         .collect();
-    Ok(rows
-        .into_iter()
-        .map(
-            |(id, tid, position, speaker, role, exchange, text, date, language, topics)| Loaded {
+    let mut out = Vec::new();
+    for (tid, date, language, turns, topics) in rows {
+        let bad = |e: serde_json::Error| sqlx::Error::Decode(Box::new(e));
+        let turns: Vec<TurnCell> = serde_json::from_str(&turns).map_err(bad)?;
+        let links: Vec<(i64, i64)> = serde_json::from_str(&topics).map_err(bad)?;
+        let mut by_exchange: HashMap<i64, Vec<i64>> = HashMap::new();
+        for (number, topic) in links {
+            by_exchange.entry(number).or_default().push(topic);
+        }
+        for (id, position, speaker, role, exchange, paragraphs) in turns {
+            let paragraphs: Vec<String> = serde_json::from_str(&paragraphs).map_err(bad)?;
+            out.push(Loaded {
                 id,
                 tid,
                 position,
                 speaker,
                 role,
                 exchange,
-                text,
-                date,
-                language,
-                topics: topics
-                    .unwrap_or_default()
-                    .split(',')
-                    .filter_map(|t| t.parse().ok())
-                    .collect(),
+                text: paragraphs.join("\n"),
+                date: date.clone(),
+                language: language.clone(),
+                topics: exchange
+                    .and_then(|n| by_exchange.get(&n).cloned())
+                    .unwrap_or_default(),
                 names: names.get(&speaker).cloned().unwrap_or_default(),
-            },
-        )
-        .collect())
+            });
+        }
+    }
+    Ok(out)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1564,4 +1731,69 @@ pub fn stored_turns(engine: &Engine) -> SearchResult<Vec<u64>> {
         }
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn spans(analyzer: &mut TextAnalyzer, text: &str) -> Vec<(String, usize, usize, usize)> {
+        tokens(analyzer, text)
+            .into_iter()
+            .map(|t| (t.text, t.offset_from, t.offset_to, t.position))
+            .collect()
+    }
+
+    #[test]
+    fn chinese_characters_are_words_of_their_own_or_overlapping_pairs() {
+        let text = "Mao Ning: 外交部 said 好.";
+        let own = |s: &str, from: usize| (s.to_string(), from, from + s.len());
+        let singles: Vec<_> = spans(&mut exact_analyzer(), text)
+            .into_iter()
+            .map(|(t, f, to, _)| (t, f, to))
+            .collect();
+        assert_eq!(
+            singles,
+            [
+                own("mao", 0),
+                own("ning", 4),
+                own("外", 10),
+                own("交", 13),
+                own("部", 16),
+                own("said", 20),
+                own("好", 25),
+            ]
+        );
+        let pairs = spans(&mut stem_analyzer("pairs"), text);
+        let words: Vec<&str> = pairs.iter().map(|p| p.0.as_str()).collect();
+        // A run of one character stays one word; a longer run is read in overlapping pairs.
+        assert_eq!(words, ["mao", "ning", "外交", "交部", "said", "好"]);
+        assert_eq!((pairs[2].1, pairs[2].2), (10, 16));
+        let positions: Vec<usize> = pairs.iter().map(|p| p.3).collect();
+        assert_eq!(positions, [0, 1, 2, 3, 4, 5]);
+    }
+
+    #[test]
+    fn remembered_stems_are_the_stems_the_snowball_filter_makes() {
+        let text = "The ministers' negotiations continued; negotiating, they negotiated \
+                    sanctions and sanctioned nothing. Переговоры министров продолжились: \
+                    переговорами, переговорах. Les négociations continuent.";
+        for (key, language) in [
+            ("en", Language::English),
+            ("ru", Language::Russian),
+            ("fr", Language::French),
+        ] {
+            let mut reference = TextAnalyzer::builder(SimpleTokenizer::default())
+                .filter(RemoveLongFilter::limit(60))
+                .filter(LowerCaser)
+                .filter(tantivy::tokenizer::Stemmer::new(language))
+                .filter(AsciiFoldingFilter)
+                .build();
+            let mut remembering = stem_analyzer(key);
+            let want = spans(&mut reference, text);
+            // Read twice by one analyzer: the second time every stem is remembered.
+            assert_eq!(spans(&mut remembering, text), want, "{key}");
+            assert_eq!(spans(&mut remembering, text), want, "{key}");
+        }
+    }
 }

@@ -22,6 +22,9 @@ pub struct Prepared {
     candidates: Vec<String>,
     /// Each turn's paragraphs as the JSON array the turn row keeps.
     paragraphs: Vec<String>,
+    /// The fingerprint of the whole text ([`doc_key`]), worked out with the rest on the
+    /// reader's core rather than by the writer.
+    text_key: Option<String>,
 }
 
 impl Prepared {
@@ -85,6 +88,7 @@ impl Prepared {
             .iter()
             .map(|t| json_array(&t.paragraphs))
             .collect();
+        let text_key = doc_key(&doc);
         Prepared {
             doc,
             fingerprints,
@@ -92,7 +96,13 @@ impl Prepared {
             entities,
             candidates,
             paragraphs,
+            text_key,
         }
+    }
+
+    /// The fingerprint of the reading's whole text, to tell a republication by.
+    pub fn text_key(&self) -> Option<&str> {
+        self.text_key.as_deref()
     }
 
     /// The key phrases of the reading: those said at least twice in one exchange.
@@ -584,11 +594,7 @@ pub(super) struct ReadingFields {
 }
 
 impl ReadingFields {
-    pub(super) fn of(doc: &Document) -> Self {
-        Self::with_key(doc, doc_key(doc))
-    }
-
-    /// The fields, with the text key already computed.
+    /// The fields, with the text key already computed ([`Prepared::text_key`]).
     pub(super) fn with_key(doc: &Document, text_key: Option<String>) -> Self {
         ReadingFields {
             header: json_array(&doc.header),

@@ -209,7 +209,7 @@ pub async fn store_batch(
     // Transcripts whose text these readings repeat: (text key -> id, slug).
     let keys: Vec<Option<String>> = items
         .iter()
-        .map(|item| super::derive::doc_key(&item.prepared.doc))
+        .map(|item| item.prepared.text_key().map(str::to_string))
         .collect();
     let wanted: Vec<&str> = keys.iter().flatten().map(String::as_str).collect();
     let mut texts: HashMap<String, (i64, String)> = sqlx::query_as::<_, (String, i64, String)>(
@@ -755,7 +755,7 @@ pub(super) async fn rederive(
         .or_else(|| prepared.doc.title.clone())
         .unwrap_or_else(|| fallback_title(file_name.as_deref(), &prepared.doc));
     let doc = &prepared.doc;
-    let fields = ReadingFields::of(doc);
+    let fields = ReadingFields::with_key(doc, prepared.text_key().map(str::to_string));
     // An editor's empty value clears what the reading found.
     let date = edits
         .date
