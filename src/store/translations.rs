@@ -216,8 +216,14 @@ pub(super) async fn find_for_new(
         let (Some(date), Some(language)) = (&t.date, &t.language) else {
             continue;
         };
+        // Most texts have no transcript of their day to be a version of: the people of the
+        // text are read only for one that has.
+        let candidates = same_day(conn, date, language, t.exchanges, t.id).await?;
+        if candidates.is_empty() {
+            continue;
+        }
         let mine = people(conn, t.id).await?;
-        let Some(kept) = event_of(conn, date, language, t.exchanges, t.id, &mine).await? else {
+        let Some(kept) = event_among(conn, candidates, language, &mine).await? else {
             continue;
         };
         let Some(root) = kept.iter().find(|k| k.original) else {
@@ -253,8 +259,20 @@ async fn event_of(
     if people_of_text.is_empty() {
         return Ok(None);
     }
+    let candidates = same_day(conn, date, language, exchanges, except).await?;
+    event_among(conn, candidates, language, people_of_text).await
+}
+
+/// The transcripts of that day in another language with as many exchanges, but `except`.
+async fn same_day(
+    conn: &mut SqliteConnection,
+    date: &str,
+    language: &str,
+    exchanges: i64,
+    except: i64,
+) -> Result<Vec<i64>, sqlx::Error> {
     // One range of `transcript_newest`: the transcripts of that day.
-    let candidates: Vec<i64> = sqlx::query_scalar(
+    sqlx::query_scalar(
         "SELECT id FROM transcript WHERE coalesce(date, '') = ? AND id <> ? \
          AND exchange_count = ? AND language IS NOT NULL AND language <> ?",
     )
@@ -263,7 +281,20 @@ async fn event_of(
     .bind(exchanges)
     .bind(language)
     .fetch_all(&mut *conn)
-    .await?;
+    .await
+}
+
+/// Of these candidates ([`same_day`]), the one event whose people are the text's, as
+/// [`event_of`] answers.
+async fn event_among(
+    conn: &mut SqliteConnection,
+    candidates: Vec<i64>,
+    language: &str,
+    people_of_text: &[Vec<String>],
+) -> Result<Option<Vec<Version>>, sqlx::Error> {
+    if people_of_text.is_empty() {
+        return Ok(None);
+    }
     let mut roots: Vec<i64> = Vec::new();
     for candidate in candidates {
         if people(conn, candidate).await? == people_of_text {
