@@ -1334,6 +1334,14 @@ async fn an_editor_unlinks_and_links_translations_and_each_change_is_in_the_hist
         "{refused:?}"
     );
     assert!(versions_of(&pool, other_en).await.is_empty());
+    // A transcript given as its own original is told so, not that its language is taken.
+    let itself = corrections::link_translation(&pool, &other_slug, &other_slug, who)
+        .await
+        .unwrap();
+    assert!(
+        matches!(&itself, corrections::Relinked::Refused(m) if m.contains("translation of itself")),
+        "{itself:?}"
+    );
     assert_eq!(
         corrections::link_translation(&pool, "no-such-transcript", &en_slug, who)
             .await

@@ -2114,6 +2114,11 @@ async fn link_translation_in(
     let Some((oid, otitle, olang)) = side(original).fetch_optional(&mut *conn).await? else {
         return Ok(Relinked::NotFound);
     };
+    if tid == oid {
+        return Ok(Relinked::Refused(
+            super::translations::Refused::Same.message(),
+        ));
+    }
     if tlang.is_some() && tlang == olang {
         return Ok(Relinked::Refused(format!(
             "Both transcripts are in {}: the same text published twice is a republication, not a translation.",
