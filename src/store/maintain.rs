@@ -50,9 +50,6 @@ pub async fn backup(source: &Path, dest: &Path) -> anyhow::Result<Backup> {
         .busy_timeout(Duration::from_secs(30))
         .connect()
         .await?;
-    let transcripts: i64 = sqlx::query_scalar("SELECT count(*) FROM transcript")
-        .fetch_one(&mut conn)
-        .await?;
     let written = sqlx::query("VACUUM INTO ?")
         .bind(partial.to_string_lossy().into_owned())
         .execute(&mut conn)
@@ -62,6 +59,14 @@ pub async fn backup(source: &Path, dest: &Path) -> anyhow::Result<Backup> {
         let _ = std::fs::remove_file(&partial);
         return Err(e.into());
     }
+    // Counted in the copy: the archive may have taken more transcripts since it was taken.
+    let transcripts = match count_transcripts(&partial).await {
+        Ok(n) => n,
+        Err(e) => {
+            let _ = std::fs::remove_file(&partial);
+            return Err(e.into());
+        }
+    };
     // The copy is whole before it takes the name: a backup interrupted midway leaves nothing
     // that looks like a backup.
     std::fs::File::open(&partial)?.sync_all()?;
@@ -71,6 +76,20 @@ pub async fn backup(source: &Path, dest: &Path) -> anyhow::Result<Backup> {
         bytes: std::fs::metadata(dest)?.len(),
         transcripts,
     })
+}
+
+/// How many transcripts the database at `path` holds, read without writing to it.
+async fn count_transcripts(path: &Path) -> Result<i64, sqlx::Error> {
+    let mut conn = SqliteConnectOptions::from_str("sqlite://")?
+        .filename(path)
+        .read_only(true)
+        .connect()
+        .await?;
+    let n = sqlx::query_scalar("SELECT count(*) FROM transcript")
+        .fetch_one(&mut conn)
+        .await;
+    conn.close().await?;
+    n
 }
 
 /// One finding of a check.
