@@ -997,14 +997,28 @@ async fn load(pool: &SqlitePool, ids: &[i64]) -> Result<Vec<Loaded>, sqlx::Error
               FROM exchange e JOIN exchange_topic et ON et.exchange_id = e.id WHERE e.transcript_id = tr.id) \
          FROM transcript tr WHERE tr.id IN (SELECT value FROM json_each(?))",
     )
-    .bind(ids_json.clone())
+    .bind(ids_json)
     .fetch_all(pool)
     .await?;
+    let bad = |e: serde_json::Error| sqlx::Error::Decode(Box::new(e));
+    let mut read = Vec::with_capacity(rows.len());
+    let mut speakers: BTreeSet<i64> = BTreeSet::new();
+    for (tid, date, language, turns, topics) in rows {
+        let turns: Vec<TurnCell> = serde_json::from_str(&turns).map_err(bad)?;
+        let links: Vec<(i64, i64)> = serde_json::from_str(&topics).map_err(bad)?;
+        let mut by_exchange: HashMap<i64, Vec<i64>> = HashMap::new();
+        for (number, topic) in links {
+            by_exchange.entry(number).or_default().push(topic);
+        }
+        speakers.extend(turns.iter().map(|t| t.2));
+        read.push((tid, date, language, turns, by_exchange));
+    }
+    // The speakers the turns name, by id: their names and labels, once each.
     let names: Vec<(i64, String, Option<String>)> = sqlx::query_as(
         "SELECT s.id, s.name, (SELECT group_concat(a.label, ' ') FROM alias a WHERE a.speaker_id = s.id) \
-         FROM speaker s WHERE s.id IN (SELECT DISTINCT t.speaker_id FROM turn t WHERE t.transcript_id IN (SELECT value FROM json_each(?)))",
+         FROM speaker s WHERE s.id IN (SELECT value FROM json_each(?))",
     )
-    .bind(ids_json)
+    .bind(serde_json::to_string(&speakers).unwrap_or_else(|_| "[]".into()))
     .fetch_all(pool)
     .await?;
     let names: HashMap<i64, String> = names
@@ -1015,14 +1029,7 @@ async fn load(pool: &SqlitePool, ids: &[i64]) -> Result<Vec<Loaded>, sqlx::Error
         })
         .collect();
     let mut out = Vec::new();
-    for (tid, date, language, turns, topics) in rows {
-        let bad = |e: serde_json::Error| sqlx::Error::Decode(Box::new(e));
-        let turns: Vec<TurnCell> = serde_json::from_str(&turns).map_err(bad)?;
-        let links: Vec<(i64, i64)> = serde_json::from_str(&topics).map_err(bad)?;
-        let mut by_exchange: HashMap<i64, Vec<i64>> = HashMap::new();
-        for (number, topic) in links {
-            by_exchange.entry(number).or_default().push(topic);
-        }
+    for (tid, date, language, turns, by_exchange) in read {
         for (id, position, speaker, role, exchange, paragraphs) in turns {
             let paragraphs: Vec<String> = serde_json::from_str(&paragraphs).map_err(bad)?;
             out.push(Loaded {

@@ -207,11 +207,8 @@ pub async fn store_batch(
     let mut tx = sqlx::Connection::begin(conn).await?;
     let mut known = Known::load(&mut tx, scope).await?;
     // Transcripts whose text these readings repeat: (text key -> id, slug).
-    let keys: Vec<Option<String>> = items
-        .iter()
-        .map(|item| item.prepared.text_key().map(str::to_string))
-        .collect();
-    let wanted: Vec<&str> = keys.iter().flatten().map(String::as_str).collect();
+    let keys: Vec<Option<&str>> = items.iter().map(|item| item.prepared.text_key()).collect();
+    let wanted: Vec<&str> = keys.iter().flatten().copied().collect();
     let mut texts: HashMap<String, (i64, String)> = sqlx::query_as::<_, (String, i64, String)>(
         "SELECT text_key, id, slug FROM transcript WHERE text_key IN (SELECT value FROM json_each(?))",
     )
@@ -245,7 +242,7 @@ pub async fn store_batch(
             bytes,
             uploaded_by,
         });
-        let repeated = key.as_ref().and_then(|k| texts.get(k)).cloned();
+        let repeated = key.and_then(|k| texts.get(k)).cloned();
         if let Some((transcript_id, slug)) = repeated.clone().filter(|_| item.join_republications) {
             // The same text again: another source of the transcript it repeats.
             known.shas.insert(head.sha, slug.clone());
@@ -263,8 +260,8 @@ pub async fn store_batch(
         let id = known.next_transcript();
         let slug = claim_slug(&mut known.transcript_slugs, &head.slug);
         known.shas.insert(head.sha, slug.clone());
-        if let Some(k) = &key {
-            texts.entry(k.clone()).or_insert((id, slug.clone()));
+        if let Some(k) = key {
+            texts.entry(k.to_string()).or_insert((id, slug.clone()));
         }
         known.transcripts += 1;
         let date = head.date;
@@ -282,7 +279,7 @@ pub async fn store_batch(
                 .or_else(|| doc.source_url.clone()),
             language: doc.language.clone(),
             edited: serde_json::to_string(item.edits).unwrap_or_else(|_| "{}".into()),
-            fields: ReadingFields::with_key(doc, key),
+            fields: ReadingFields::with_key(doc, key.map(str::to_string)),
         });
         rows.assignments.extend(
             item.assignments
@@ -351,11 +348,7 @@ pub async fn republication_of(
     db: impl sqlx::SqliteExecutor<'_>,
     doc: &crate::parse::Document,
 ) -> Result<Option<(String, String, Option<String>)>, sqlx::Error> {
-    let Some(key) = super::text_key(
-        doc.turns
-            .iter()
-            .flat_map(|t| t.paragraphs.iter().map(String::as_str)),
-    ) else {
+    let Some(key) = super::derive::doc_key(doc) else {
         return Ok(None);
     };
     sqlx::query_as("SELECT slug, title, date FROM transcript WHERE text_key = ? LIMIT 1")
