@@ -1010,3 +1010,73 @@ fn a_moderator_who_introduces_himself_by_his_whole_name_is_known_by_it_and_answe
     );
     assert_eq!(doc.turns[0].speaker, "Smith");
 }
+
+#[test]
+fn a_guest_introduced_by_title_and_whole_name_is_known_by_that_name() {
+    // The spokesperson brings on two guests by title and whole name; their labels print an
+    // office and a surname alone.
+    let doc = read(
+        "Department Press Briefing\n\nMay 2, 2023\n\n\
+         MR HALL: Good afternoon. I am pleased to introduce to you Ambassador Nora Bexley, our Coordinator for Global Health, and we are joined today by my colleague Deputy Administrator Tomas Ruiz-Lamb. Ambassador.\n\n\
+         COORDINATOR BEXLEY: Thank you. We are announcing new support for clinics in twelve countries this week.\n\n\
+         DEPUTY ADMINISTRATOR RUIZ-LAMB: And the agency will fund the training of four thousand nurses.\n\n\
+         QUESTION: How much of the money goes to vaccines?\n\n\
+         COORDINATOR BEXLEY: About a third of it, over the next three years.\n",
+    );
+    let speaker_of = |label: &str| {
+        doc.turns
+            .iter()
+            .find(|t| t.label.as_deref() == Some(label))
+            .map(|t| t.speaker.clone())
+    };
+    assert_eq!(
+        speaker_of("COORDINATOR BEXLEY").as_deref(),
+        Some("Nora Bexley")
+    );
+    assert_eq!(
+        speaker_of("DEPUTY ADMINISTRATOR RUIZ-LAMB").as_deref(),
+        Some("Tomas Ruiz-Lamb")
+    );
+    // Titles alone name nobody (`welcome Secretary Okafor`), and a surname two introduced
+    // people share stays as printed.
+    let doc = read(
+        "Press briefing\n\nMR HALL: Let me welcome Secretary Okafor, and I introduce to you Ambassador Ann Reyes and Ambassador Luis Reyes.\n\n\
+         SECRETARY OKAFOR: Thank you, it is good to be back in this room with all of you.\n\n\
+         AMBASSADOR REYES: Thank you. Our embassies are open and working as they always do.\n",
+    );
+    assert_eq!(doc.turns[1].speaker, "Okafor");
+    assert_eq!(doc.turns[2].speaker, "Reyes");
+}
+
+#[test]
+fn an_interviewers_aside_into_a_broken_off_answer_leaves_the_answer_with_its_question() {
+    let doc = read(
+        "Interview with a news channel\n\n\
+         Anna Berg: Will you meet the other side's delegation next week in Geneva?\n\n\
+         Erik Dahl: We have said many times that we are ready to talk, and we would like to –\n\n\
+         Anna Berg: You said that last year.\n\n\
+         Erik Dahl: And it was true then, as it is now: the delegation will be there, and so will we.\n\n\
+         Anna Berg: Thank you. (Laughter.)\n\n\
+         Erik Dahl: I will add only that the talks will begin on Tuesday morning, as both sides agreed.\n\n\
+         Anna Berg: And the sanctions?\n\n\
+         Erik Dahl: The sanctions will not be on the agenda, and they were never part of the talks at all.\n",
+    );
+    let roles: Vec<Role> = doc.turns.iter().map(|t| t.role).collect();
+    assert_eq!(
+        roles,
+        vec![
+            Role::Question,
+            Role::Answer,
+            Role::Remark,
+            Role::Answer,
+            Role::Remark,
+            Role::Answer,
+            Role::Question,
+            Role::Answer,
+        ]
+    );
+    // The first question keeps every part of its answer.
+    assert_eq!(doc.exchanges.len(), 2);
+    assert_eq!(doc.exchanges[0].answers, vec![1, 3, 5]);
+    assert_eq!(doc.exchanges[1].question, 6);
+}

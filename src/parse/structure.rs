@@ -13,6 +13,31 @@ static INTRODUCTION: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"\b(?:[Tt]his is|I am|I'm|I’m|[Mm]y name is|(?:turn|hand|pass) it (?:back )?(?:over )?to|(?:turn|hand) (?:things )?over to)\s+(\p{Lu}[\p{Ll}]+)\s+(\p{Lu}[\p{L}'’-]*\p{Ll})\b").unwrap()
 });
 
+/// A whole name said in introducing someone else, after any titles: `introduce to you
+/// Ambassador John Bass`, `joined today by my colleague Paloma Adams-Allen`, `with me is
+/// Under Secretary Victoria Nuland`. The titles are dropped when read ([`introduced_name`]).
+static INTRODUCING: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"\b(?:[Ii]ntroduce(?: to you)?|[Ww]elcome(?: back)?|joined(?: today| here| again| this (?:morning|afternoon|evening))? by|[Ww]ith me (?:today |here |this (?:morning|afternoon|evening) )?(?:is|are))\s+(?:(?:my|our|the|good|dear|friend|friends|and|colleague|colleagues|distinguished|esteemed|here|today|again)\s+)*((?:(?:\p{Lu}\.|\p{Lu}[\p{L}'’-]*)\s+){0,4}\p{Lu}[\p{L}'’-]*\p{Ll})").unwrap()
+});
+
+/// The given name and surname of a name [`INTRODUCING`] found, once the titles before it are
+/// dropped (`Ambassador John Bass` is `John Bass`); none when fewer than two words of a name
+/// remain, or more than three.
+fn introduced_name(words: &str) -> Option<String> {
+    let words: Vec<&str> = words
+        .split_whitespace()
+        .skip_while(|w| names::is_title_word(w))
+        .collect();
+    let name_word = |w: &str| {
+        let mut chars = w.chars();
+        chars.next().is_some_and(char::is_uppercase)
+            && chars.clone().any(char::is_lowercase)
+            && !w.contains(['.', '\'', '’'])
+            && !names::is_title_word(w)
+    };
+    ((2..=3).contains(&words.len()) && words.iter().all(|w| name_word(w))).then(|| words.join(" "))
+}
+
 static DISCLAIMER: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)^\W*(unofficial translation|translated from|translation from|this is an? (unofficial|rush|unedited|provisional)|check against delivery|as prepared for delivery|\(?translated\)?$|english translation|automatic translation|machine translation|the following is an? (unofficial |official )?(translation|transcript)|this transcript|disclaimer)").unwrap()
 });
@@ -665,12 +690,16 @@ fn resolve(doc: &mut Document, raw: Vec<(Option<String>, Vec<String>, usize)>, s
                 if !paragraph.contains(' ') {
                     continue;
                 }
-                for c in INTRODUCTION.captures_iter(paragraph) {
+                let by_themselves = INTRODUCTION.captures_iter(paragraph).filter_map(|c| {
                     let (given, surname) = (&c[1], &c[2]);
-                    if names::is_title_word(given) || names::is_title_word(surname) {
-                        continue;
-                    }
-                    let full = format!("{given} {surname}");
+                    (!names::is_title_word(given) && !names::is_title_word(surname))
+                        .then(|| format!("{given} {surname}"))
+                });
+                let by_others = INTRODUCING
+                    .captures_iter(paragraph)
+                    .filter_map(|c| introduced_name(&c[1]));
+                for full in by_themselves.chain(by_others) {
+                    let surname = full.rsplit(' ').next().unwrap_or_default();
                     let entry = map.entry(names::fold(surname)).or_default();
                     if !entry.contains(&full) {
                         entry.push(full);
@@ -679,10 +708,26 @@ fn resolve(doc: &mut Document, raw: Vec<(Option<String>, Vec<String>, usize)>, s
             }
             map
         });
-        match map.get(&names::fold(name))?.as_slice() {
-            [one] => Some(one.clone()),
-            _ => None,
-        }
+        let [one] = map.get(&names::fold(name))?.as_slice() else {
+            return None;
+        };
+        // Another whole name with that surname anywhere in the text (`Ann Reyes and
+        // Ambassador Luis Reyes`) leaves it a guess: none.
+        let surname = one.rsplit(' ').next().unwrap_or_default();
+        let given = one.split(' ').next().unwrap_or_default();
+        let another = raw.iter().flat_map(|(_, p, _)| p).any(|paragraph| {
+            let words: Vec<&str> = paragraph.split_whitespace().collect();
+            words.windows(2).any(|pair| {
+                let before = pair[0].trim_matches(|c: char| !c.is_alphanumeric());
+                pair[1].trim_end_matches(|c: char| !c.is_alphanumeric()) == surname
+                    && before != given
+                    && before.chars().next().is_some_and(char::is_uppercase)
+                    && before.chars().any(char::is_lowercase)
+                    && !names::is_title_word(before)
+                    && !one.contains(&format!("{before} {surname}"))
+            })
+        });
+        (!another).then(|| one.clone())
     };
     let from_offices = |name: &str| -> Option<String> {
         let holder = setting
@@ -897,6 +942,7 @@ fn resolve(doc: &mut Document, raw: Vec<(Option<String>, Vec<String>, usize)>, s
     };
 
     let mut turns: Vec<Turn> = Vec::with_capacity(raw.len());
+    let mut interjected: Vec<bool> = Vec::with_capacity(raw.len());
     let mut exchanges: Vec<Exchange> = Vec::new();
     let mut open: Option<usize> = None;
     // Who made a statement before the first question.
@@ -912,7 +958,40 @@ fn resolve(doc: &mut Document, raw: Vec<(Option<String>, Vec<String>, usize)>, s
         };
         let principal_speaks = principals.contains(&speaker);
         let asks_answered = asks_in_last(&paragraphs) && answered(i);
+        // An interviewer's aside between two turns of one principal, asking nothing: thanks,
+        // a laugh, a word of assent (`Thank you.`, `Come on. (Laughter.)`), or anything said
+        // into a turn broken off mid-sentence (`You keep mentioning ICBMs.` after `I would
+        // like to –`). It is a remark, which neither opens an exchange nor ends the answer it
+        // interrupts. A short turn that prompts (`The RBC sale.`) or breaks off itself still
+        // asks, and a turn labelled as a question (`Q`, `QUESTION`) stays one.
+        let interjects = !principal_speaks
+            && n_words < 12
+            && !matches!(
+                kinds[i],
+                Some(
+                    LabelKind::Questioner
+                        | LabelKind::Outlet(_)
+                        | LabelKind::Remarker(_)
+                        | LabelKind::Answerer
+                )
+            )
+            && !cut_off(&paragraphs)
+            && !paragraphs.iter().any(|p| p.contains(['?', '？']))
+            && turns.last().is_some_and(|t: &Turn| {
+                principals.contains(&t.speaker)
+                    && speakers
+                        .get(i + 1)
+                        .is_some_and(|(next, _)| *next == t.speaker)
+                    && (cut_off(&t.paragraphs) || aside(&paragraphs))
+            });
+        // The turn this one follows, past such an aside.
+        let before = if interjected.last() == Some(&true) {
+            turns.len().checked_sub(2).map(|k| &turns[k])
+        } else {
+            turns.last()
+        };
         let role = match &kinds[i] {
+            _ if interjects => Role::Remark,
             Some(LabelKind::Questioner) | Some(LabelKind::Outlet(_)) => Role::Question,
             // A host reading out a viewer's question, answered by the principal, where no
             // questioner is labelled (where one is, the moderator only hands the floor on).
@@ -946,10 +1025,11 @@ fn resolve(doc: &mut Document, raw: Vec<(Option<String>, Vec<String>, usize)>, s
                 {
                     Role::Answer
                 }
+                // The answerer going on, also past an aside when they say something.
                 Some(_)
-                    if turns
-                        .last()
-                        .is_some_and(|t: &Turn| t.role == Role::Answer && t.speaker == speaker) =>
+                    if before
+                        .is_some_and(|t: &Turn| t.role == Role::Answer && t.speaker == speaker)
+                        && (interjected.last() != Some(&true) || n_words >= 12) =>
                 {
                     Role::Answer
                 }
@@ -1005,6 +1085,7 @@ fn resolve(doc: &mut Document, raw: Vec<(Option<String>, Vec<String>, usize)>, s
             Role::Remark if !principal_speaks && n_words >= 12 => open = None,
             _ => {}
         }
+        interjected.push(interjects && role == Role::Remark);
         turns.push(Turn {
             speaker,
             speaker_kind,
@@ -1049,6 +1130,123 @@ fn asks_in_last(paragraphs: &[String]) -> bool {
     paragraphs
         .last()
         .is_some_and(|p| p.contains('?') || p.contains('？'))
+}
+
+/// Words of thanks, greeting and assent: a turn of these alone asks nothing.
+const ASIDE_WORDS: &[&str] = &[
+    "thank",
+    "thanks",
+    "you",
+    "so",
+    "much",
+    "very",
+    "okay",
+    "ok",
+    "yeah",
+    "yes",
+    "yep",
+    "sure",
+    "right",
+    "all",
+    "alright",
+    "great",
+    "good",
+    "hello",
+    "hi",
+    "hey",
+    "afternoon",
+    "morning",
+    "evening",
+    "sorry",
+    "got",
+    "it",
+    "understood",
+    "fair",
+    "enough",
+    "oh",
+    "wow",
+    "indeed",
+    "absolutely",
+    "definitely",
+    "exactly",
+    "true",
+    "appreciate",
+    "that",
+    "thats",
+    "that’s",
+    "nice",
+    "perfect",
+    "cool",
+    "fine",
+    "well",
+    "uh-huh",
+    "mm-hmm",
+    "ha",
+    "again",
+    "sir",
+    "ma’am",
+    "ma'am",
+    "everyone",
+    "everybody",
+    "guys",
+    "folks",
+];
+
+/// Whether a short turn only thanks, greets or assents, or draws a laugh: `Thank you, Jen.`,
+/// `Okay.`, `No, that's every day. (Laughter.)`. A name said to someone does not count
+/// (`Thanks, Karine.`).
+fn aside(paragraphs: &[String]) -> bool {
+    let text = paragraphs.join(" ");
+    if text.contains("(Laughter") || text.contains("(laughter") {
+        return true;
+    }
+    let mut any = false;
+    // Parenthesised notes (`(Inaudible.)`) are set aside with the rest of the punctuation.
+    let mut depth = 0usize;
+    let mut bare = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '(' | '[' => depth += 1,
+            ')' | ']' => depth = depth.saturating_sub(1),
+            _ if depth == 0 => bare.push(c),
+            _ => {}
+        }
+    }
+    for clause in bare.split([',', '.', '!', ';', ':']) {
+        let words: Vec<&str> = clause.split_whitespace().collect();
+        if words.is_empty() {
+            continue;
+        }
+        // `Karine`, `Mr. President`: the one spoken to.
+        if words.len() <= 2
+            && words
+                .iter()
+                .all(|w| w.chars().next().is_some_and(char::is_uppercase))
+            && !ASIDE_WORDS.contains(&words[0].to_lowercase().as_str())
+        {
+            continue;
+        }
+        for w in words {
+            let w = w.to_lowercase();
+            if !ASIDE_WORDS.contains(
+                &w.trim_matches(|c: char| {
+                    !c.is_alphanumeric() && c != '’' && c != '\'' && c != '-'
+                }),
+            ) {
+                return false;
+            }
+            any = true;
+        }
+    }
+    any
+}
+
+/// Whether a turn breaks off mid-sentence (`And I –`, `to help commemorate the occasion…`).
+fn cut_off(paragraphs: &[String]) -> bool {
+    paragraphs.last().is_some_and(|p| {
+        let p = p.trim_end();
+        p.ends_with(['–', '—', '-', '…']) || p.ends_with("...")
+    })
 }
 
 fn ends_with_question(paragraphs: &[String]) -> bool {
