@@ -1080,3 +1080,59 @@ fn an_interviewers_aside_into_a_broken_off_answer_leaves_the_answer_with_its_que
     assert_eq!(doc.exchanges[0].answers, vec![1, 3, 5]);
     assert_eq!(doc.exchanges[1].question, 6);
 }
+
+#[test]
+fn press_conferences_in_arabic_and_hindi_are_read_turn_by_turn() {
+    // Arabic: a spokesperson labelled by office, questions labelled `سؤال`, and a remark in the
+    // spokesperson's speech that says who said what (`وقال:`), which is not a speaker.
+    let doc = read(
+        "المؤتمر الصحفي الأسبوعي للمتحدث الرسمي\n\n\
+         المتحدث الرسمي: مساء الخير. نبدأ ببيان قصير ثم نفتح باب الأسئلة.\n\n\
+         سؤال: ما هو موقف الوزارة من المفاوضات الجارية؟\n\n\
+         المتحدث الرسمي: موقفنا ثابت. وقال: إن الحوار هو الطريق الوحيد.\n\n\
+         سؤال: وهل ستشاركون في الاجتماع المقبل؟\n\n\
+         المتحدث الرسمي: نعم، سيشارك الوزير بنفسه.\n",
+    );
+    let outline: Vec<(&str, Role)> = doc
+        .turns
+        .iter()
+        .map(|t| (t.speaker.as_str(), t.role))
+        .collect();
+    assert_eq!(
+        outline,
+        vec![
+            ("المتحدث الرسمي", Role::Statement),
+            ("Unnamed questioner", Role::Question),
+            ("المتحدث الرسمي", Role::Answer),
+            ("Unnamed questioner", Role::Question),
+            ("المتحدث الرسمي", Role::Answer),
+        ]
+    );
+    assert!(text_of(&doc, 2).contains("وقال: إن الحوار"));
+    assert_eq!(doc.exchanges.len(), 2);
+    // Hindi: the honorific `श्री` is not part of the name; a reporter by first name asks.
+    let doc = read(
+        "साप्ताहिक मीडिया ब्रीफिंग का प्रतिलेख\n\n\
+         श्री अरिंदम बागची, सरकारी प्रवक्ता: आप सभी को नमस्कार। हम कुछ प्रश्न लेंगे।\n\n\
+         शैलेन्द्र: सर, इस रिपोर्ट पर आपकी क्या प्रतिक्रिया है?\n\n\
+         श्री अरिंदम बागची, सरकारी प्रवक्ता: हमने रिपोर्ट देखी है और हम इस मामले को उठाएंगे।\n",
+    );
+    let outline: Vec<(&str, Role)> = doc
+        .turns
+        .iter()
+        .map(|t| (t.speaker.as_str(), t.role))
+        .collect();
+    assert_eq!(
+        outline,
+        vec![
+            ("अरिंदम बागची", Role::Statement),
+            ("शैलेन्द्र", Role::Question),
+            ("अरिंदम बागची", Role::Answer),
+        ]
+    );
+    // The same honorific in Latin letters.
+    let doc = read(
+        "Weekly Media Briefing\n\nShri Arindam Bagchi, Official Spokesperson: Good afternoon to all of you.\n\nQuestion: Any reaction to the report?\n\nShri Arindam Bagchi, Official Spokesperson: We have seen it.\n",
+    );
+    assert_eq!(doc.turns[0].speaker, "Arindam Bagchi");
+}

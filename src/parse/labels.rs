@@ -201,6 +201,16 @@ pub fn at_start(text: &str, bold: Option<&str>) -> Option<Label> {
     if text.chars().take(24).any(is_cjk) {
         return cjk_label(text);
     }
+    // Arabic, Persian, Hebrew, Hindi and other scripts without capitals: no capital to tell a
+    // name by, so a label is told by its place and length, and the document must print it
+    // twice or name a role with it (`سؤال`, `प्रश्न`) before it is kept.
+    if text
+        .chars()
+        .find(|c| c.is_alphabetic())
+        .is_some_and(is_caseless_letter)
+    {
+        return caseless_label(text);
+    }
     if let Some(bold) = bold {
         let start = text.find(bold).map(|i| i + bold.len()).unwrap_or(0);
         let rest = &text[start..];
@@ -258,6 +268,119 @@ pub fn at_start(text: &str, bold: Option<&str>) -> Option<Label> {
     Some(Label {
         printed: clean(printed),
         speech_start: colon + 1 + skip,
+    })
+}
+
+/// A letter of a script with no capitals that writes words apart: Arabic (and Persian, Urdu),
+/// Hebrew, Syriac, Thaana, the Indic scripts, Georgian, Ethiopic.
+pub fn is_caseless_letter(c: char) -> bool {
+    matches!(c as u32,
+        0x0590..=0x05FF | 0x0600..=0x07BF | 0x08A0..=0x08FF
+        | 0x0900..=0x0DFF | 0x10D0..=0x10FF | 0x1200..=0x137F | 0xFB1D..=0xFDFF | 0xFE70..=0xFEFF)
+        && c.is_alphabetic()
+}
+
+/// Words that end prose before a colon in these scripts, never a label: verbs of saying (`وقال`,
+/// `and he said`; `कहा`; `אמר`) and the counting of points (`أولاً`, `firstly`).
+const CASELESS_PROSE: &[&str] = &[
+    "قال",
+    "قالت",
+    "أضاف",
+    "أضافت",
+    "أكد",
+    "أكدت",
+    "أوضح",
+    "أوضحت",
+    "تابع",
+    "تابعت",
+    "مضيفا",
+    "مضيفاً",
+    "مشيرا",
+    "مشيراً",
+    "يلي",
+    "كالتالي",
+    "التالي",
+    "ملاحظة",
+    "المصدر",
+    "تنويه",
+    "أولا",
+    "أولاً",
+    "ثانيا",
+    "ثانياً",
+    "ثالثا",
+    "ثالثاً",
+    "رابعا",
+    "رابعاً",
+    "خامسا",
+    "خامساً",
+    "أخيرا",
+    "أخيراً",
+    "گفت",
+    "افزود",
+    "کرد",
+    "است",
+    "कहा",
+    "बताया",
+    "जोड़ा",
+    "पहला",
+    "दूसरा",
+    "तीसरा",
+    "नोट",
+    "אמר",
+    "אמרה",
+    "הוסיף",
+    "הוסיפה",
+    "ראשית",
+    "שנית",
+];
+
+/// A label in a script without capitals: one to six words before a colon at the start of the
+/// paragraph, of that script's letters (a comma, brackets or a dot between them, as in
+/// `श्री अरिंदम बागची, सरकारी प्रवक्ता`), with no digit or mark of a sentence's end in them.
+fn caseless_label(text: &str) -> Option<Label> {
+    let lead = text.len() - text.trim_start().len();
+    let body = &text[lead..];
+    let (colon, width) = body
+        .char_indices()
+        .take(60)
+        .find(|(_, c)| matches!(c, ':' | '：'))
+        .map(|(i, c)| (i, c.len_utf8()))?;
+    let printed = body[..colon].trim();
+    let words = printed.split_whitespace().count();
+    if !(1..=6).contains(&words) {
+        return None;
+    }
+    let letters = |c: char| {
+        is_caseless_letter(c)
+            || (c.is_alphabetic() && !c.is_ascii())
+            || matches!(c as u32, 0x0300..=0x036F | 0x064B..=0x065F | 0x0900..=0x0903 | 0x093A..=0x094F)
+    };
+    if !printed.chars().all(|c| {
+        (letters(c) && !c.is_numeric())
+            || c.is_whitespace()
+            || matches!(
+                c,
+                ',' | '،' | '(' | ')' | '.' | '-' | '\u{200c}' | '\u{200d}'
+            )
+    }) || !printed.chars().any(is_caseless_letter)
+    {
+        return None;
+    }
+    let last = printed.split_whitespace().last().unwrap_or_default();
+    if CASELESS_PROSE
+        .iter()
+        .any(|w| last == *w || last.strip_prefix('و') == Some(*w))
+    {
+        return None;
+    }
+    let after = &body[colon + width..];
+    if !(after.is_empty() || after.starts_with(char::is_whitespace)) {
+        return None;
+    }
+    let skip = after.len() - after.trim_start().len();
+    Some(Label {
+        printed: clean(printed),
+        speech_start: lead + colon + width + skip,
     })
 }
 
@@ -656,6 +779,30 @@ mod tests {
 
     fn label(text: &str) -> Option<String> {
         at_start(text, None).map(|l| l.printed)
+    }
+
+    #[test]
+    fn labels_in_scripts_without_capitals_are_told_by_place_and_length() {
+        assert_eq!(
+            label("المتحدث الرسمي: مساء الخير.").as_deref(),
+            Some("المتحدث الرسمي")
+        );
+        assert_eq!(label("سؤال: ما هو موقفكم؟").as_deref(), Some("سؤال"));
+        assert_eq!(
+            label("श्री अरिंदम बागची, सरकारी प्रवक्ता: आप सभी को नमस्कार।").as_deref(),
+            Some("श्री अरिंदम बागची, सरकारी प्रवक्ता")
+        );
+        assert_eq!(label("שאלה: מה עמדתכם?").as_deref(), Some("שאלה"));
+        // Prose: a verb of saying, a point counted, a sentence, a number, a long run of words.
+        assert_eq!(label("وقال: إن الحوار مستمر."), None);
+        assert_eq!(label("أولاً: دعم الحوار."), None);
+        assert_eq!(label("उन्होंने कहा: हम तैयार हैं।"), None);
+        assert_eq!(label("ما هو موقفكم؟ الجواب: واضح."), None);
+        assert_eq!(label("المادة 5: تسري الأحكام."), None);
+        assert_eq!(
+            label("في هذا الاجتماع المهم الذي عقد اليوم في العاصمة: ناقشنا الكثير."),
+            None
+        );
     }
 
     #[test]

@@ -28,6 +28,15 @@ const TITLES: &[&str] = &[
     "miss",
     "dr",
     "sir",
+    // Indian honorifics (`Shri Arindam Bagchi`, `Smt. Meenakashi Lekhi`), in Latin and Devanagari.
+    "shri",
+    "shree",
+    "smt",
+    "shrimati",
+    "sushri",
+    "श्री",
+    "श्रीमती",
+    "सुश्री",
     "madam",
     "dame",
     "lord",
@@ -343,6 +352,24 @@ const QUESTIONERS: &[&str] = &[
     "pregunta",
     "réponse de la presse",
     "journaliste",
+    // Arabic, Persian and Urdu, Hindi, Hebrew, Georgian.
+    "سؤال",
+    "السؤال",
+    "س",
+    "سوال",
+    "پرسش",
+    "صحفي",
+    "الصحفي",
+    "صحفية",
+    "مراسل",
+    "خبرنگار",
+    "प्रश्न",
+    "सवाल",
+    "पत्रकार",
+    "שאלה",
+    "עיתונאי",
+    "კითხვა",
+    "ჟურნალისტი",
 ];
 
 /// Labels for whoever answers: named from the title or byline where it names them.
@@ -355,6 +382,14 @@ const ANSWERERS: &[&str] = &[
     "antwort",
     "respuesta",
     "réponse",
+    "جواب",
+    "الجواب",
+    "ج",
+    "پاسخ",
+    "उत्तर",
+    "जवाब",
+    "תשובה",
+    "პასუხი",
 ];
 
 /// Labels whose turns are remarks, never questions or answers.
