@@ -13,6 +13,14 @@ fn read_markdown(text: &str) -> Document {
     parse::parse_text(text, Format::Markdown).expect("a transcript")
 }
 
+/// Who speaks each turn, and in what role.
+fn outline(doc: &Document) -> Vec<(&str, Role)> {
+    doc.turns
+        .iter()
+        .map(|t| (t.speaker.as_str(), t.role))
+        .collect()
+}
+
 fn text_of(doc: &Document, i: usize) -> String {
     doc.turns[i].paragraphs.join(" ")
 }
@@ -1093,13 +1101,8 @@ fn press_conferences_in_arabic_and_hindi_are_read_turn_by_turn() {
          سؤال: وهل ستشاركون في الاجتماع المقبل؟\n\n\
          المتحدث الرسمي: نعم، سيشارك الوزير بنفسه.\n",
     );
-    let outline: Vec<(&str, Role)> = doc
-        .turns
-        .iter()
-        .map(|t| (t.speaker.as_str(), t.role))
-        .collect();
     assert_eq!(
-        outline,
+        outline(&doc),
         vec![
             ("المتحدث الرسمي", Role::Statement),
             ("Unnamed questioner", Role::Question),
@@ -1117,13 +1120,8 @@ fn press_conferences_in_arabic_and_hindi_are_read_turn_by_turn() {
          शैलेन्द्र: सर, इस रिपोर्ट पर आपकी क्या प्रतिक्रिया है?\n\n\
          श्री अरिंदम बागची, सरकारी प्रवक्ता: हमने रिपोर्ट देखी है और हम इस मामले को उठाएंगे।\n",
     );
-    let outline: Vec<(&str, Role)> = doc
-        .turns
-        .iter()
-        .map(|t| (t.speaker.as_str(), t.role))
-        .collect();
     assert_eq!(
-        outline,
+        outline(&doc),
         vec![
             ("अरिंदम बागची", Role::Statement),
             ("शैलेन्द्र", Role::Question),
