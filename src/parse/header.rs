@@ -40,6 +40,165 @@ static YEAR_FIRST: LazyLock<Regex> =
 static RUSSIAN: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)(\d{1,2})\s+(января|февраля|марта|апреля|мая|июня|июля|августа|сентября|октября|ноября|декабря)\s+(\d{4})").unwrap()
 });
+/// Names of months in the other languages of diplomacy that print dates in words: French,
+/// Spanish, Portuguese, Italian, German, Arabic (the Egyptian and the Levantine names) and
+/// Hindi, each with its month's number.
+const WORLD_MONTHS: &[(&str, u8)] = &[
+    ("janvier", 1),
+    ("février", 2),
+    ("fevrier", 2),
+    ("mars", 3),
+    ("avril", 4),
+    ("mai", 5),
+    ("juin", 6),
+    ("juillet", 7),
+    ("août", 8),
+    ("aout", 8),
+    ("septembre", 9),
+    ("octobre", 10),
+    ("novembre", 11),
+    ("décembre", 12),
+    ("decembre", 12),
+    ("enero", 1),
+    ("febrero", 2),
+    ("marzo", 3),
+    ("abril", 4),
+    ("mayo", 5),
+    ("junio", 6),
+    ("julio", 7),
+    ("agosto", 8),
+    ("septiembre", 9),
+    ("setiembre", 9),
+    ("octubre", 10),
+    ("noviembre", 11),
+    ("diciembre", 12),
+    ("janeiro", 1),
+    ("fevereiro", 2),
+    ("março", 3),
+    ("maio", 5),
+    ("junho", 6),
+    ("julho", 7),
+    ("setembro", 9),
+    ("outubro", 10),
+    ("novembro", 11),
+    ("dezembro", 12),
+    ("gennaio", 1),
+    ("febbraio", 2),
+    ("aprile", 4),
+    ("maggio", 5),
+    ("giugno", 6),
+    ("luglio", 7),
+    ("settembre", 9),
+    ("ottobre", 10),
+    ("dicembre", 12),
+    ("januar", 1),
+    ("jänner", 1),
+    ("februar", 2),
+    ("märz", 3),
+    ("juni", 6),
+    ("juli", 7),
+    ("oktober", 10),
+    ("dezember", 12),
+    ("april", 4),
+    ("august", 8),
+    ("september", 9),
+    ("november", 11),
+    ("يناير", 1),
+    ("فبراير", 2),
+    ("مارس", 3),
+    ("أبريل", 4),
+    ("ابريل", 4),
+    ("إبريل", 4),
+    ("مايو", 5),
+    ("يونيو", 6),
+    ("يونيه", 6),
+    ("يوليو", 7),
+    ("يوليه", 7),
+    ("أغسطس", 8),
+    ("اغسطس", 8),
+    ("سبتمبر", 9),
+    ("أكتوبر", 10),
+    ("اكتوبر", 10),
+    ("نوفمبر", 11),
+    ("ديسمبر", 12),
+    ("كانون الثاني", 1),
+    ("شباط", 2),
+    ("آذار", 3),
+    ("نيسان", 4),
+    ("أيار", 5),
+    ("حزيران", 6),
+    ("تموز", 7),
+    ("آب", 8),
+    ("أيلول", 9),
+    ("تشرين الأول", 10),
+    ("تشرين الثاني", 11),
+    ("كانون الأول", 12),
+    ("जनवरी", 1),
+    ("फ़रवरी", 2),
+    ("फरवरी", 2),
+    ("मार्च", 3),
+    ("अप्रैल", 4),
+    ("मई", 5),
+    ("जून", 6),
+    ("जुलाई", 7),
+    ("अगस्त", 8),
+    ("सितंबर", 9),
+    ("सितम्बर", 9),
+    ("अक्टूबर", 10),
+    ("अक्तूबर", 10),
+    ("नवंबर", 11),
+    ("नवम्बर", 11),
+    ("दिसंबर", 12),
+    ("दिसम्बर", 12),
+];
+
+/// The alternatives of [`WORLD_MONTHS`] for a regular expression, longest first.
+fn world_months() -> String {
+    let mut names: Vec<&str> = WORLD_MONTHS.iter().map(|(n, _)| *n).collect();
+    names.sort_by_key(|n| std::cmp::Reverse(n.chars().count()));
+    names.join("|")
+}
+
+fn world_month(name: &str) -> Option<u8> {
+    let lower = name.to_lowercase();
+    WORLD_MONTHS
+        .iter()
+        .find(|(n, _)| *n == lower)
+        .map(|(_, m)| *m)
+}
+
+/// `le 26 novembre 2025`, `26 de noviembre de 2025`, `26. November 2025`, `٢٦ نوفمبر ٢٠٢٥`.
+static WORLD_DAY_MONTH_YEAR: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(&format!(
+        r"(?i)(?:^|[^\w])((\d{{1,2}})(?:\.|º|er|\s+de)?\s+({})\.?,?\s+(?:de\s+|del\s+)?(\d{{4}}))",
+        world_months()
+    ))
+    .unwrap()
+});
+/// `जुलाई 21, 2022`.
+static WORLD_MONTH_DAY_YEAR: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(&format!(
+        r"(?i)(?:^|[^\w])(({})\s+(\d{{1,2}}),?\s+(\d{{4}}))",
+        world_months()
+    ))
+    .unwrap()
+});
+
+/// Digits of any script (`٢٠٢٥`, `२०२२`) as ASCII digits.
+fn ascii_digits(text: &str) -> String {
+    text.chars()
+        .map(|c| {
+            let zero = match c as u32 {
+                0x0660..=0x0669 => 0x0660,
+                0x06F0..=0x06F9 => 0x06F0,
+                0x0966..=0x096F => 0x0966,
+                _ => return c,
+            };
+            char::from_digit(c as u32 - zero, 10).unwrap_or(c)
+        })
+        .collect()
+}
+
 /// `2019年7月10日` (Chinese, Japanese), and Japanese era years: `令和2年7月10日`, `平成31年`.
 static CJK: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(令和|平成)?\s*(\d{1,4}|元)\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日").unwrap()
@@ -144,6 +303,18 @@ pub fn find_date(text: &str) -> Option<FoundDate> {
         push(
             month.and_then(|m| make(&c[3], m as u8 + 1, &c[1])),
             c.get(0).unwrap(),
+        );
+    }
+    if let Some(c) = WORLD_DAY_MONTH_YEAR.captures(text) {
+        push(
+            world_month(&c[3]).and_then(|m| make(&ascii_digits(&c[4]), m, &ascii_digits(&c[2]))),
+            c.get(1).unwrap(),
+        );
+    }
+    if let Some(c) = WORLD_MONTH_DAY_YEAR.captures(text) {
+        push(
+            world_month(&c[2]).and_then(|m| make(&ascii_digits(&c[4]), m, &ascii_digits(&c[3]))),
+            c.get(1).unwrap(),
         );
     }
     if let Some(c) = CJK.captures(text) {
@@ -294,6 +465,30 @@ mod tests {
 
     fn date(text: &str) -> Option<String> {
         parse_date(text)
+    }
+
+    #[test]
+    fn dates_with_the_month_in_other_languages_are_read() {
+        for (text, iso) in [
+            ("Paris, le 26 novembre 2025", "2025-11-26"),
+            ("le 1er août 2024", "2024-08-01"),
+            ("Madrid, 26 de noviembre de 2025", "2025-11-26"),
+            ("Brasília, 3 de março de 2023", "2023-03-03"),
+            ("Roma, 12 settembre 2022", "2022-09-12"),
+            ("Berlin, 26. November 2025", "2025-11-26"),
+            ("Wien, 3. März 2021", "2021-03-03"),
+            ("القاهرة، 26 نوفمبر 2025", "2025-11-26"),
+            ("٢٦ نوفمبر ٢٠٢٥", "2025-11-26"),
+            ("دمشق، 4 تشرين الأول 2023", "2023-10-04"),
+            ("नई दिल्ली, जुलाई 21, 2022", "2022-07-21"),
+            ("21 जुलाई 2022", "2022-07-21"),
+        ] {
+            assert_eq!(date(text).as_deref(), Some(iso), "{text}");
+        }
+        // A month's name with no day, or a number that is no day, is no date.
+        assert_eq!(date("en novembre 2025"), None);
+        assert_eq!(date("le 45 novembre 2025"), None);
+        assert_eq!(date("Artikel 26 Mai"), None);
     }
 
     #[test]
