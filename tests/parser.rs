@@ -1134,3 +1134,41 @@ fn press_conferences_in_arabic_and_hindi_are_read_turn_by_turn() {
     );
     assert_eq!(doc.turns[0].speaker, "Arindam Bagchi");
 }
+
+#[test]
+fn french_and_spanish_briefings_that_label_with_a_dash_keep_answers_apart_from_questions() {
+    // France's spokesperson: `Q -` and `R -`. Before, every answer was read as the rest of the
+    // question before it, under the questioner's name.
+    let doc = read(
+        "Point de presse du porte-parole\n\nParis, le 14 février 2024\n\n\
+         Q - Quelle est la position de la France sur la situation à Gaza ?\n\n\
+         R - La France appelle à un cessez-le-feu immédiat et durable.\n\n\
+         Q - Et sur l'Ukraine ?\n\n\
+         R - Notre soutien reste entier.\n",
+    );
+    let roles: Vec<Role> = doc.turns.iter().map(|t| t.role).collect();
+    assert_eq!(
+        roles,
+        vec![Role::Question, Role::Answer, Role::Question, Role::Answer]
+    );
+    assert_eq!(
+        text_of(&doc, 1),
+        "La France appelle à un cessez-le-feu immédiat et durable."
+    );
+    assert_eq!(doc.date.as_deref(), Some("2024-02-14"));
+    // Spain's: `Presidente del Gobierno.-` and `P.-`.
+    let doc = read(
+        "Rueda de prensa\n\nMadrid, 3 de marzo de 2024\n\n\
+         Presidente del Gobierno.- Buenos días y gracias por venir a esta rueda de prensa.\n\n\
+         P.- ¿Cuándo se reunirá con el presidente francés?\n\n\
+         Presidente del Gobierno.- La próxima semana, en París.\n",
+    );
+    assert_eq!(
+        outline(&doc),
+        vec![
+            ("Presidente del Gobierno", Role::Statement),
+            ("Unnamed questioner", Role::Question),
+            ("Presidente del Gobierno", Role::Answer),
+        ]
+    );
+}

@@ -225,6 +225,31 @@ pub fn at_start(text: &str, bold: Option<&str>) -> Option<Label> {
         }
     }
     // `Q  Thank you.`: a lone Q followed by spaces or a tab, as White House transcripts print it.
+    // `Q - Quelle est…`, `R - La France…` (France's spokesperson), `P.- ¿Cuándo…?` (Spain's):
+    // a question or an answer by its letter, then a dash.
+    for short in ["Q", "A", "R", "P"] {
+        if let Some(rest) = text.strip_prefix(short)
+            && let Some(speech_start) = after_dash(rest)
+        {
+            return Some(Label {
+                printed: short.into(),
+                speech_start: short.len() + speech_start,
+            });
+        }
+    }
+    // `Presidente del Gobierno.- Gracias.`, `Pregunta.- ¿…?`: Spanish prints a label with a
+    // full stop and a hyphen.
+    if let Some(at) = text.get(..text.len().min(120)).and_then(|h| h.find(".-")) {
+        let printed = text[..at].trim();
+        let after = &text[at + 2..];
+        if after.starts_with([' ', '\t']) && !printed.is_empty() && label_shape(printed) {
+            let skip = after.len() - after.trim_start().len();
+            return Some(Label {
+                printed: clean(printed),
+                speech_start: at + 2 + skip,
+            });
+        }
+    }
     for short in ["Q", "A"] {
         if let Some(rest) = text.strip_prefix(short) {
             let trimmed = rest.trim_start_matches([' ', '\t']);
@@ -382,6 +407,29 @@ fn caseless_label(text: &str) -> Option<Label> {
         printed: clean(printed),
         speech_start: lead + colon + width + skip,
     })
+}
+
+/// Where speech starts after a label's letter followed by a hyphen or an en dash: `Q - `,
+/// `R – `, `Q. - `, `P.- `; none without the dash and the space after it.
+fn after_dash(rest: &str) -> Option<usize> {
+    let body = rest.strip_prefix('.').unwrap_or(rest);
+    // One space at most before the dash: `Q  — on the question before` (two spaces, an em
+    // dash) is a question's broken-off sentence going on, the dash its own.
+    let dashed = body.strip_prefix([' ', '\u{a0}']).unwrap_or(body);
+    let dash = dashed.chars().next().filter(|c| matches!(c, '-' | '–'))?;
+    // `Q-` alone is a word (`Q-tip`); `P.-` is Spanish, with or without a space before.
+    if dashed.len() == body.len() && body.len() == rest.len() {
+        return None;
+    }
+    let after = &dashed[dash.len_utf8()..];
+    if !after.starts_with([' ', '\u{a0}', '\t']) {
+        return None;
+    }
+    let speech = after.trim_start();
+    if speech.is_empty() {
+        return None;
+    }
+    Some(rest.len() - speech.len())
 }
 
 /// A Han, kana or hangul character.
@@ -779,6 +827,37 @@ mod tests {
 
     fn label(text: &str) -> Option<String> {
         at_start(text, None).map(|l| l.printed)
+    }
+
+    #[test]
+    fn a_question_or_answer_letter_before_a_dash_is_a_label() {
+        let speech = |text: &str| {
+            at_start(text, None).map(|l| (l.printed, text[l.speech_start..].to_string()))
+        };
+        assert_eq!(
+            speech("Q - Quelle est la position de la France ?"),
+            Some(("Q".into(), "Quelle est la position de la France ?".into()))
+        );
+        assert_eq!(
+            speech("R – La France appelle au calme."),
+            Some(("R".into(), "La France appelle au calme.".into()))
+        );
+        assert_eq!(
+            speech("P.- ¿Cuándo se reunirá?"),
+            Some(("P".into(), "¿Cuándo se reunirá?".into()))
+        );
+        assert_eq!(
+            speech("Presidente del Gobierno.- Buenos días."),
+            Some(("Presidente del Gobierno".into(), "Buenos días.".into()))
+        );
+        // A White House `Q` whose broken-off sentence goes on keeps its dash.
+        assert_eq!(
+            speech("Q    — on the question about the budget."),
+            Some(("Q".into(), "— on the question about the budget.".into()))
+        );
+        assert_eq!(label("Q-tips are sold out."), None);
+        assert_eq!(label("R-rated films were shown."), None);
+        assert_eq!(label("The vote was 52.- 48 in the end."), None);
     }
 
     #[test]

@@ -326,6 +326,7 @@ pub fn names_an_office(label: &str) -> bool {
 /// Labels that stand for an unnamed person asking.
 const QUESTIONERS: &[&str] = &[
     "q",
+    "p",
     "question",
     "questions",
     "reporter",
@@ -375,6 +376,7 @@ const QUESTIONERS: &[&str] = &[
 /// Labels for whoever answers: named from the title or byline where it names them.
 const ANSWERERS: &[&str] = &[
     "a",
+    "r",
     "answer",
     "response",
     "reply",
