@@ -1172,3 +1172,43 @@ fn french_and_spanish_briefings_that_label_with_a_dash_keep_answers_apart_from_q
         ]
     );
 }
+
+#[test]
+fn the_german_government_press_conference_names_its_askers_and_speakers_apart() {
+    let doc = read(
+        "Regierungspressekonferenz vom 14. Februar 2024\n\n\
+         Sprecher: Regierungssprecher Hebestreit, Wagner (AA), Collatz (BMVg)\n\n\
+         SRS HEBESTREIT: Guten Tag, meine Damen und Herren! Der Bundeskanzler reist am Freitag nach München.\n\n\
+         FRAGE JUNG: Herr Wagner, wie bewertet das Auswärtige Amt die Lage in Gaza?\n\n\
+         WAGNER: Die Bundesregierung ist tief besorgt über die Lage in Gaza.\n\n\
+         ZUSATZFRAGE JUNG: Gibt es Gespräche mit Israel?\n\n\
+         WAGNER: Ja, die Außenministerin steht in engem Kontakt.\n",
+    );
+    assert_eq!(
+        doc.title.as_deref(),
+        Some("Regierungspressekonferenz vom 14. Februar 2024")
+    );
+    // `Hebestreit, Wagner (AA)` lists two people: nobody is called `Hebestreit Wagner`.
+    assert_eq!(
+        outline(&doc)[1..],
+        [
+            ("Unnamed questioner", Role::Question),
+            ("Wagner", Role::Answer),
+            ("Unnamed questioner", Role::Question),
+            ("Wagner", Role::Answer),
+        ]
+    );
+    assert_eq!(doc.turns[0].speaker, "Hebestreit");
+    assert_eq!(doc.exchanges.len(), 2);
+    // A Russian headline that ends in its date and `года` is the title.
+    let doc = read(
+        "Брифинг официального представителя МИД России М.В.Захаровой, Москва, 12 марта 2024 года\n\n\
+         М.В.Захарова: Добрый день.\n\nВопрос: Как Вы прокомментируете заявление?\n\nМ.В.Захарова: Позиция России известна.\n",
+    );
+    assert!(
+        doc.title
+            .as_deref()
+            .is_some_and(|t| t.starts_with("Брифинг"))
+    );
+    assert_eq!(doc.date.as_deref(), Some("2024-03-12"));
+}

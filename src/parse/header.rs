@@ -369,7 +369,11 @@ pub fn title_with_date(text: &str, date: &FoundDate) -> bool {
         .split(|c: char| !c.is_alphanumeric())
         .filter(|w| w.chars().any(char::is_alphabetic))
         .count();
-    words >= 3 && after.is_empty()
+    // `… 12 марта 2024 года`: Russian says "of the year" after a date.
+    let after_is_year = matches!(after, "" | "года" | "г" | "год");
+    // Two words before the date make a title when no comma sets them off as a place
+    // (`Regierungspressekonferenz vom 14. Februar 2024`, not `Moscow, Kremlin, 12 March`).
+    (words >= 3 || (words == 2 && !before.contains(','))) && after_is_year
 }
 
 /// A short header line that only names a place (`Washington, DC`, `Moscow`, `Minsk, Belarus`).

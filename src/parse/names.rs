@@ -28,6 +28,14 @@ const TITLES: &[&str] = &[
     "miss",
     "dr",
     "sir",
+    // The German government's spokespeople and chair (`SRS HEBESTREIT`, `SRS'IN HOFFMANN`,
+    // `VORS. DETJEN`).
+    "srs",
+    "srs'in",
+    "srs’in",
+    "vors",
+    "regierungssprecher",
+    "regierungssprecherin",
     // Indian honorifics (`Shri Arindam Bagchi`, `Smt. Meenakashi Lekhi`), in Latin and Devanagari.
     "shri",
     "shree",
@@ -626,7 +634,14 @@ pub fn classify(label: &str) -> LabelKind {
         .trim();
     let lower = head.to_lowercase();
     let lower = lower.trim_end_matches('.');
-    if QUESTIONERS.contains(&lower) || lower.starts_with("question") || lower.starts_with("follow")
+    // `FRAGE JUNG`, `ZUSATZFRAGE JUNG`: the German government's press conference prints the
+    // word for a question before the asker's name.
+    if QUESTIONERS.contains(&lower)
+        || lower.starts_with("question")
+        || lower.starts_with("follow")
+        || ["frage ", "zusatzfrage", "nachfrage"]
+            .iter()
+            .any(|p| lower.starts_with(p))
     {
         return LabelKind::Questioner;
     }

@@ -1272,6 +1272,12 @@ fn expand_from_text(name: &str, texts: &[&str]) -> Option<String> {
             if !word.eq_ignore_ascii_case(surname) && names::fold(word) != names::fold(surname) {
                 continue;
             }
+            // A word that a comma, a bracket or a full stop ends belongs to what came before
+            // (`Regierungssprecher Hebestreit, Wagner (AA)` names two people, not `Hebestreit
+            // Wagner`).
+            if words[w - 1].ends_with(|c: char| !c.is_alphanumeric() && c != '-') {
+                continue;
+            }
             let given = words[w - 1].trim_matches(|c: char| !c.is_alphanumeric() && c != '-');
             let (core, _) = names::person_core(given);
             if given.chars().next().is_some_and(char::is_uppercase)
@@ -1286,7 +1292,11 @@ fn expand_from_text(name: &str, texts: &[&str]) -> Option<String> {
             }
         }
     }
-    counts.into_iter().max_by_key(|(_, c)| *c).map(|(n, _)| n)
+    // The whole name printed most often; ties go by name, never by hash order.
+    counts
+        .into_iter()
+        .max_by(|a, b| a.1.cmp(&b.1).then_with(|| b.0.cmp(&a.0)))
+        .map(|(n, _)| n)
 }
 
 #[cfg(test)]
