@@ -1212,3 +1212,37 @@ fn the_german_government_press_conference_names_its_askers_and_speakers_apart() 
     );
     assert_eq!(doc.date.as_deref(), Some("2024-03-12"));
 }
+
+#[test]
+fn a_role_label_is_the_one_person_the_preface_names_in_that_role() {
+    let briefing = |preface: &str| {
+        read(&format!(
+            "Daily Press Briefing by the Office of the Spokesperson for the Secretary-General\n\n12 January 2024\n\n{preface}\n\n\
+             Question: On Gaza, has the Secretary-General spoken to the Prime Minister?\n\n\
+             Spokesman: He has not spoken to him this week, but contacts continue at many levels.\n"
+        ))
+    };
+    let doc = briefing(
+        "The following is a near-verbatim transcript of today's noon briefing by Stéphane Dujarric, Spokesman for the Secretary-General.",
+    );
+    assert_eq!(doc.turns.last().unwrap().speaker, "Stéphane Dujarric");
+    // Two spokesmen named: the role stays a role.
+    let doc = briefing(
+        "Today's noon briefing was given by Stéphane Dujarric, Spokesman for the Secretary-General, and by Monica Grayley, Spokesman for the President of the General Assembly.",
+    );
+    assert_eq!(doc.turns.last().unwrap().speaker, "Spokesman");
+    // A deputy is not the spokesman the preface names.
+    let doc = read(
+        "Daily Press Briefing
+
+12 January 2024
+
+The following is a near-verbatim transcript of today's noon briefing by Stéphane Dujarric, Spokesman for the Secretary-General.
+
+         Question: On Gaza, any news?
+
+         Deputy Spokesman: I will let my colleague answer that when he is back.
+",
+    );
+    assert_eq!(doc.turns.last().unwrap().speaker, "Deputy Spokesman");
+}

@@ -815,6 +815,46 @@ fn resolve(doc: &mut Document, raw: Vec<(Option<String>, Vec<String>, usize)>, s
         if let Some((printed, person)) = titled {
             return Some(with_office(printed, person));
         }
+        // The header or the preface naming the one person in that office (`noon briefing by
+        // Stéphane Dujarric, Spokesman for the Secretary-General`); two such people leave the
+        // role a role.
+        let mut named: Vec<(String, String)> = doc
+            .header
+            .iter()
+            .chain(&doc.preface)
+            .flat_map(|line| {
+                names::people_with_offices(line)
+                    .into_iter()
+                    .map(|(printed, person)| {
+                        // The office after the name (`Stéphane Dujarric, Spokesman for …`).
+                        let after = line
+                            .find(&person)
+                            .map(|at| &line[at + person.len()..])
+                            .and_then(|rest| rest.strip_prefix(", "))
+                            .map(|rest| {
+                                rest.split_whitespace()
+                                    .take(6)
+                                    .collect::<Vec<_>>()
+                                    .join(" ")
+                            });
+                        match after {
+                            Some(after) if printed.is_empty() => (after, person),
+                            _ => (printed, person),
+                        }
+                    })
+                    .collect::<Vec<_>>()
+            })
+            .filter(|(printed, person)| {
+                offices::office_of(printed) == Some(office)
+                    && same_rank(role, printed)
+                    && words(person) > 1
+            })
+            .collect();
+        named.sort_by(|a, b| a.1.cmp(&b.1));
+        named.dedup_by(|a, b| a.1 == b.1);
+        if let [(printed, person)] = named.as_slice() {
+            return Some(with_office(printed, person));
+        }
         let holder = setting
             .offices
             .holder(setting.country?, office, setting.date?)?;
@@ -1239,6 +1279,36 @@ fn aside(paragraphs: &[String]) -> bool {
         }
     }
     any
+}
+
+/// Whether a role label and an office printed beside a name hold the same rank: a `Deputy
+/// Spokesman` is not the `Spokesman` the preface names, nor the other way round.
+fn same_rank(label: &str, office: &str) -> bool {
+    const RANKS: &[&str] = &[
+        "deputy",
+        "vice",
+        "assistant",
+        "associate",
+        "acting",
+        "principal",
+        "chief",
+        "senior",
+        "under",
+        "first",
+        "second",
+        "special",
+    ];
+    let ranks = |text: &str| -> Vec<String> {
+        let mut found: Vec<String> = text
+            .split(|c: char| !c.is_alphanumeric())
+            .map(str::to_lowercase)
+            .take_while(|w| !matches!(w.as_str(), "for" | "of" | "to" | "at" | "in"))
+            .filter(|w| RANKS.contains(&w.as_str()))
+            .collect();
+        found.sort();
+        found
+    };
+    ranks(label) == ranks(office)
 }
 
 /// Whether a turn breaks off mid-sentence (`And I –`, `to help commemorate the occasion…`).
