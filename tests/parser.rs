@@ -1246,3 +1246,28 @@ The following is a near-verbatim transcript of today's noon briefing by Stéphan
     );
     assert_eq!(doc.turns.last().unwrap().speaker, "Deputy Spokesman");
 }
+
+#[test]
+fn a_plain_section_heading_between_turns_is_a_note_not_speech() {
+    let doc = read(
+        "Press Conference by the Press Secretary\n\nWednesday, March 13, 2024\n\n\
+         Press Secretary Kobayashi: Good afternoon. I have one announcement today about the visit.\n\n\
+         Questions Concerning the Situation in the Middle East\n\n\
+         Reporter: What is Japan's view on the ceasefire talks?\n\n\
+         Press Secretary Kobayashi: Japan strongly hopes that the talks lead to a ceasefire.\n\n\
+         Thank you very much\n\n\
+         Reporter: Will Japan provide more aid?\n\n\
+         Press Secretary Kobayashi: We are considering it.\n",
+    );
+    assert_eq!(doc.turns[0].paragraphs.len(), 1);
+    assert!(
+        doc.notes
+            .iter()
+            .any(|n| n == "Questions Concerning the Situation in the Middle East")
+    );
+    // Words in lower case, at the end of a turn, are still speech.
+    assert_eq!(
+        text_of(&doc, 2),
+        "Japan strongly hopes that the talks lead to a ceasefire. Thank you very much"
+    );
+}

@@ -332,8 +332,21 @@ pub fn build(meta: Meta, blocks: Vec<Block>, offices: Offices) -> Document {
     if !statement.is_empty() {
         raw_turns.push((None, statement, statement_line));
     }
-    for item in &items[first_label..end] {
+    for (k, item) in items[first_label..end].iter().enumerate() {
         if item.note {
+            doc.notes.push(item.text.clone());
+            continue;
+        }
+        // A section heading printed as a plain line between two turns (`Questions Concerning
+        // the Situation in the Middle East`) is a note, not the end of the turn before it.
+        let next_is_turn = items[first_label..end]
+            .get(k + 1)
+            .is_some_and(|next| next.label.is_some());
+        if item.label.is_none()
+            && next_is_turn
+            && raw_turns.last().is_some_and(|t| !t.1.is_empty())
+            && plain_heading(&item.text)
+        {
             doc.notes.push(item.text.clone());
             continue;
         }
@@ -1279,6 +1292,33 @@ fn aside(paragraphs: &[String]) -> bool {
         }
     }
     any
+}
+
+/// A line shaped as a section heading: two to twelve words in title case (every word of four
+/// letters or more capitalised, the first too), with no mark that ends a sentence or a clause
+/// and nothing in brackets.
+fn plain_heading(text: &str) -> bool {
+    let text = text.trim();
+    let words: Vec<&str> = text.split_whitespace().collect();
+    (2..=12).contains(&words.len())
+        && text.chars().count() <= 90
+        && !text.ends_with([
+            '.', '?', '!', ':', ';', ',', '"', '”', '…', '—', '–', '-', ')', ']',
+        ])
+        && !text.contains(['(', '[', '"', '“', '?', '!'])
+        && words[0].chars().next().is_some_and(char::is_uppercase)
+        && words.iter().all(|w| {
+            let letters = w.chars().filter(|c| c.is_alphabetic()).count();
+            letters < 4
+                || w.chars()
+                    .next()
+                    .is_some_and(|c| c.is_uppercase() || c.is_numeric())
+        })
+        && words
+            .iter()
+            .filter(|w| w.chars().filter(|c| c.is_alphabetic()).count() >= 4)
+            .count()
+            >= 2
 }
 
 /// Whether a role label and an office printed beside a name hold the same rank: a `Deputy
