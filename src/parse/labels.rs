@@ -224,7 +224,6 @@ pub fn at_start(text: &str, bold: Option<&str>) -> Option<Label> {
             });
         }
     }
-    // `Q  Thank you.`: a lone Q followed by spaces or a tab, as White House transcripts print it.
     // `Q - Quelle est…`, `R - La France…` (France's spokesperson), `P.- ¿Cuándo…?` (Spain's):
     // a question or an answer by its letter, then a dash.
     for short in ["Q", "A", "R", "P"] {
@@ -250,6 +249,7 @@ pub fn at_start(text: &str, bold: Option<&str>) -> Option<Label> {
             });
         }
     }
+    // `Q  Thank you.`: a lone Q followed by spaces or a tab, as White House transcripts print it.
     for short in ["Q", "A"] {
         if let Some(rest) = text.strip_prefix(short) {
             let trimmed = rest.trim_start_matches([' ', '\t']);
@@ -298,7 +298,7 @@ pub fn at_start(text: &str, bold: Option<&str>) -> Option<Label> {
 
 /// A letter of a script with no capitals that writes words apart: Arabic (and Persian, Urdu),
 /// Hebrew, Syriac, Thaana, the Indic scripts, Georgian, Ethiopic.
-pub fn is_caseless_letter(c: char) -> bool {
+fn is_caseless_letter(c: char) -> bool {
     matches!(c as u32,
         0x0590..=0x05FF | 0x0600..=0x07BF | 0x08A0..=0x08FF
         | 0x0900..=0x0DFF | 0x10D0..=0x10FF | 0x1200..=0x137F | 0xFB1D..=0xFDFF | 0xFE70..=0xFEFF)
@@ -375,13 +375,14 @@ fn caseless_label(text: &str) -> Option<Label> {
     if !(1..=6).contains(&words) {
         return None;
     }
-    let letters = |c: char| {
-        is_caseless_letter(c)
-            || (c.is_alphabetic() && !c.is_ascii())
+    // Letters other than ASCII ones, with the combining marks that are not letters themselves
+    // (Arabic vowel signs, the Devanagari virama).
+    let letter = |c: char| {
+        (c.is_alphabetic() && !c.is_ascii() && !c.is_numeric())
             || matches!(c as u32, 0x0300..=0x036F | 0x064B..=0x065F | 0x0900..=0x0903 | 0x093A..=0x094F)
     };
     if !printed.chars().all(|c| {
-        (letters(c) && !c.is_numeric())
+        letter(c)
             || c.is_whitespace()
             || matches!(
                 c,

@@ -726,20 +726,15 @@ fn resolve(doc: &mut Document, raw: Vec<(Option<String>, Vec<String>, usize)>, s
         };
         // Another whole name with that surname anywhere in the text (`Ann Reyes and
         // Ambassador Luis Reyes`) leaves it a guess: none.
-        let surname = one.rsplit(' ').next().unwrap_or_default();
-        let given = one.split(' ').next().unwrap_or_default();
-        let another = raw.iter().flat_map(|(_, p, _)| p).any(|paragraph| {
-            let words: Vec<&str> = paragraph.split_whitespace().collect();
-            words.windows(2).any(|pair| {
-                let before = pair[0].trim_matches(|c: char| !c.is_alphanumeric());
-                pair[1].trim_end_matches(|c: char| !c.is_alphanumeric()) == surname
-                    && before != given
-                    && before.chars().next().is_some_and(char::is_uppercase)
-                    && before.chars().any(char::is_lowercase)
-                    && !names::is_title_word(before)
-                    && !one.contains(&format!("{before} {surname}"))
-            })
-        });
+        let words: Vec<&str> = one.split(' ').collect();
+        let (surname, given) = words.split_last()?;
+        let another = whole_names(
+            surname,
+            raw.iter()
+                .flat_map(|(_, p, _)| p.iter().map(String::as_str)),
+        )
+        .into_keys()
+        .any(|full| !given.contains(&full.split(' ').next().unwrap_or_default()));
         (!another).then(|| one.clone())
     };
     let from_offices = |name: &str| -> Option<String> {
@@ -995,7 +990,8 @@ fn resolve(doc: &mut Document, raw: Vec<(Option<String>, Vec<String>, usize)>, s
     };
 
     let mut turns: Vec<Turn> = Vec::with_capacity(raw.len());
-    let mut interjected: Vec<bool> = Vec::with_capacity(raw.len());
+    // Whether the turn before was such an aside (below).
+    let mut after_aside = false;
     let mut exchanges: Vec<Exchange> = Vec::new();
     let mut open: Option<usize> = None;
     // Who made a statement before the first question.
@@ -1038,7 +1034,7 @@ fn resolve(doc: &mut Document, raw: Vec<(Option<String>, Vec<String>, usize)>, s
                     && (cut_off(&t.paragraphs) || aside(&paragraphs))
             });
         // The turn this one follows, past such an aside.
-        let before = if interjected.last() == Some(&true) {
+        let before = if after_aside {
             turns.len().checked_sub(2).map(|k| &turns[k])
         } else {
             turns.last()
@@ -1082,7 +1078,7 @@ fn resolve(doc: &mut Document, raw: Vec<(Option<String>, Vec<String>, usize)>, s
                 Some(_)
                     if before
                         .is_some_and(|t: &Turn| t.role == Role::Answer && t.speaker == speaker)
-                        && (interjected.last() != Some(&true) || n_words >= 12) =>
+                        && (!after_aside || n_words >= 12) =>
                 {
                     Role::Answer
                 }
@@ -1138,7 +1134,7 @@ fn resolve(doc: &mut Document, raw: Vec<(Option<String>, Vec<String>, usize)>, s
             Role::Remark if !principal_speaks && n_words >= 12 => open = None,
             _ => {}
         }
-        interjected.push(interjects && role == Role::Remark);
+        after_aside = interjects && role == Role::Remark;
         turns.push(Turn {
             speaker,
             speaker_kind,
@@ -1370,6 +1366,20 @@ fn ends_with_question(paragraphs: &[String]) -> bool {
 /// `Lavrov` to `Sergey Lavrov` when the title or preface prints the full name.
 fn expand_from_text(name: &str, texts: &[&str]) -> Option<String> {
     let surname = name.split_whitespace().last()?;
+    // The whole name printed most often; ties go by name, never by hash order.
+    whole_names(surname, texts.iter().copied())
+        .into_iter()
+        .filter(|(full, _)| names::short_form_of(name, full))
+        .max_by(|a, b| a.1.cmp(&b.1).then_with(|| b.0.cmp(&a.0)))
+        .map(|(n, _)| n)
+}
+
+/// The whole names (`Sergey Lavrov`) the texts print with this surname, a capitalised given
+/// name just before it, and how often each.
+fn whole_names<'a>(
+    surname: &str,
+    texts: impl IntoIterator<Item = &'a str>,
+) -> HashMap<String, usize> {
     let mut counts: HashMap<String, usize> = HashMap::new();
     for text in texts {
         let words: Vec<&str> = text.split_whitespace().collect();
@@ -1395,18 +1405,13 @@ fn expand_from_text(name: &str, texts: &[&str]) -> Option<String> {
                 && given.len() > 1
                 && !names::is_title_word(given)
             {
-                let full = format!("{given} {}", names::title_case(word));
-                if names::short_form_of(name, &full) {
-                    *counts.entry(full).or_default() += 1;
-                }
+                *counts
+                    .entry(format!("{given} {}", names::title_case(word)))
+                    .or_default() += 1;
             }
         }
     }
-    // The whole name printed most often; ties go by name, never by hash order.
     counts
-        .into_iter()
-        .max_by(|a, b| a.1.cmp(&b.1).then_with(|| b.0.cmp(&a.0)))
-        .map(|(n, _)| n)
 }
 
 #[cfg(test)]
