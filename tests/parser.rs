@@ -1271,3 +1271,32 @@ fn a_plain_section_heading_between_turns_is_a_note_not_speech() {
         "Japan strongly hopes that the talks lead to a ceasefire. Thank you very much"
     );
 }
+
+#[test]
+fn a_deputy_is_never_the_principal_the_title_or_the_table_names() {
+    // The title names the spokesperson; the one who briefs is the deputy.
+    let doc = read(
+        "Press Briefing by Spokesperson Matthew Miller\n\nMarch 4, 2024\n\n\
+         DEPUTY SPOKESPERSON: Good afternoon, everyone, the spokesperson is travelling today.\n\n\
+         QUESTION: Any news on Gaza?\n\n\
+         DEPUTY SPOKESPERSON: Nothing new today.\n",
+    );
+    assert_eq!(doc.turns[2].speaker, "Deputy Spokesperson");
+    // The table of office holders: the principal deputy of that day, but no guess for a deputy.
+    let gaggle = |label: &str| {
+        read_markdown(&format!(
+            "---\ntitle: Press Gaggle Aboard Air Force One\ndate: '2021-06-01'\nsource_url: https://www.whitehouse.gov/briefing-room/press-briefings/2021/06/01/press-gaggle/\n---\n\n\
+             {label}: Hi, everyone. We are on our way to Tulsa this afternoon.\n\n\
+             Q What is the President's message today?\n\n\
+             {label}: He will speak about the history of Greenwood.\n"
+        ))
+    };
+    assert_eq!(
+        gaggle("THE PRINCIPAL DEPUTY PRESS SECRETARY").turns[2].speaker,
+        "Karine Jean-Pierre"
+    );
+    assert_eq!(
+        gaggle("THE DEPUTY PRESS SECRETARY").turns[2].speaker,
+        "The Deputy Press Secretary"
+    );
+}

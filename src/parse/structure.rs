@@ -817,9 +817,11 @@ fn resolve(doc: &mut Document, raw: Vec<(Option<String>, Vec<String>, usize)>, s
     };
     let resolve_role = |role: &str| -> Option<String> {
         let office = offices::office_of(role)?;
-        let titled = title_people
-            .iter()
-            .find(|(printed, _)| offices::office_of(printed) == Some(office));
+        // A `DEPUTY SPOKESPERSON` is neither the spokesperson the title names nor the one in
+        // office that day: every source below must print the role at the label's rank.
+        let titled = title_people.iter().find(|(printed, _)| {
+            offices::office_of(printed) == Some(office) && same_rank(role, printed)
+        });
         if let Some((printed, person)) = titled {
             return Some(with_office(printed, person));
         }
@@ -862,6 +864,9 @@ fn resolve(doc: &mut Document, raw: Vec<(Option<String>, Vec<String>, usize)>, s
         named.dedup_by(|a, b| a.1 == b.1);
         if let [(printed, person)] = named.as_slice() {
             return Some(with_office(printed, person));
+        }
+        if !same_rank(role, office) {
+            return None;
         }
         let holder = setting
             .offices
