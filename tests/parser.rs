@@ -476,7 +476,7 @@ fn section_headings_are_notes_and_a_title_word_is_never_a_given_name() {
         doc.turns
             .iter()
             .filter(|t| t.speaker_kind == SpeakerKind::Person)
-            .all(|t| t.speaker == "Hayashi"),
+            .all(|t| t.speaker == "Yoshimasa Hayashi"),
         "{:?}",
         doc.turns
     );
@@ -1299,4 +1299,192 @@ fn a_deputy_is_never_the_principal_the_title_or_the_table_names() {
         gaggle("THE DEPUTY PRESS SECRETARY").turns[2].speaker,
         "The Deputy Press Secretary"
     );
+}
+
+#[test]
+fn a_surname_printed_first_in_capitals_completes_the_label() {
+    // Japan's ministry prints the family name first, in capitals: the label's surname is
+    // completed with the given name after it.
+    let briefing = |title: &str| {
+        read(&format!(
+            "{title}\n\nWednesday, March 13, 2024\n\n\
+             Press Secretary Kobayashi: Good afternoon. I have one announcement today.\n\n\
+             Reporter: What is Japan's view on the ceasefire talks?\n\n\
+             Press Secretary Kobayashi: Japan strongly hopes that the talks lead to a ceasefire.\n"
+        ))
+    };
+    let doc = briefing("Press Conference by Press Secretary KOBAYASHI Maki");
+    assert_eq!(doc.turns[0].speaker, "Maki Kobayashi");
+    assert_eq!(doc.turns[2].speaker, "Maki Kobayashi");
+    // A surname in capitals that a sentence goes on after gives no given name.
+    let doc = briefing("Press Conference by Press Secretary KOBAYASHI Maki announced");
+    assert_eq!(doc.turns[0].speaker, "Kobayashi");
+    // Nor does a heading printed all in capitals.
+    let doc = briefing("PRESS CONFERENCE BY THE PRESS SECRETARY KOBAYASHI MAKI");
+    assert_eq!(doc.turns[0].speaker, "Kobayashi");
+}
+
+#[test]
+fn a_label_of_initials_is_completed_with_the_whole_name_the_text_prints() {
+    let meeting = |preface: &str| {
+        read(&format!(
+            "Пресс-конференция по итогам российско-белорусских переговоров\n\n\
+             Москва, 25 марта 2024 года\n\n{preface}\
+             А.Лукашенко: Спасибо, Владимир Владимирович. Мы обсудили все вопросы.\n\n\
+             Вопрос: Александр Григорьевич, как Вы оцениваете итоги?\n\n\
+             А.Лукашенко: Итоги положительные.\n"
+        ))
+    };
+    let doc = meeting("Александр Лукашенко ответил на вопросы журналистов.\n\n");
+    assert_eq!(doc.turns[0].speaker, "Александр Лукашенко");
+    assert_eq!(doc.turns[2].speaker, "Александр Лукашенко");
+    // Without the whole name in the text, the label stays as printed: never a guess.
+    let doc = meeting("");
+    assert_eq!(doc.turns[0].speaker, "А.Лукашенко");
+}
+
+#[test]
+fn a_long_title_of_office_in_a_label_is_not_part_of_the_name() {
+    // As kremlin.ru prints them: in bold, the office in full at a speaker's first turn.
+    let doc = read_markdown(
+        "# Meeting with members of the Federation Council\n\nMarch 1, 2018\n\n\
+         **Vladimir Putin:** Good afternoon, colleagues.\n\n\
+         **Chair of the Federation Council Committee on Constitutional Legislation and State Building Andrey Klishas:** Mr President, thank you.\n\n\
+         **Head of the State Duma Committee on Ecology and Environmental Protection Vladimir Burmatov:** Mr President, a few words on waste.\n",
+    );
+    assert_eq!(
+        outline(&doc).iter().map(|t| t.0).collect::<Vec<_>>(),
+        ["Vladimir Putin", "Andrey Klishas", "Vladimir Burmatov"]
+    );
+}
+
+#[test]
+fn a_news_item_reporting_what_someone_said_is_not_their_speech() {
+    // The title names the minister after her office; the text reports her words.
+    let report = read(
+        "Working meeting with Healthcare Minister Veronika Skvortsova\n\nApril 4, 2013\n\n\
+         Veronika Skvortsova said 32 Russian regions are to get new perinatal centres.\n\n\
+         The President stressed that the centres must be within an hour's drive.\n",
+    );
+    assert_eq!(report.turns.len(), 1);
+    assert_ne!(report.turns[0].speaker, "Veronika Skvortsova");
+    assert_ne!(report.turns[0].speaker, "Healthcare");
+    assert_eq!(report.turns[0].speaker, "Unidentified speaker");
+    // Her own remarks, under the same kind of title, are hers.
+    let remarks = read(
+        "Remarks by Healthcare Minister Veronika Skvortsova\n\nApril 4, 2013\n\n\
+         Thirty-two regions are to get new perinatal centres this year, and we will open them on time.\n",
+    );
+    assert_eq!(remarks.turns[0].speaker, "Veronika Skvortsova");
+    // A readout tells of the president in the third person, and nobody in it says `I`.
+    let readout = read(
+        "Readout of President Biden’s Call with Prime Minister Kishida of Japan\n\nMarch 3, 2023\n\n\
+         President Joseph R. Biden, Jr. spoke today with Prime Minister Fumio Kishida of Japan. \
+         The leaders reaffirmed the strength of the alliance.\n",
+    );
+    assert_eq!(readout.turns[0].speaker, "Unidentified speaker");
+    // A speech may name its speaker's plan after him: it says `I`, and it is his.
+    let speech = read(
+        "Remarks by President Biden on the Economy\n\nMarch 3, 2023\n\n\
+         Thank you all. When I came to office, the Biden economic plan was a bet on the middle class.\n",
+    );
+    assert_eq!(speech.turns[0].speaker, "Joe Biden");
+}
+
+#[test]
+fn a_label_misspelled_once_is_the_speaker_whose_name_it_misspells() {
+    let doc = read(
+        "Press Briefing by Press Secretary Karine Jean-Pierre and National Security Advisor Jake Sullivan\n\n\
+         September 30, 2022\n\n\
+         MR. SULLIVAN: Good afternoon, everyone.\n\n\
+         Q: Jake, what about the annexation?\n\n\
+         MR. SULLIVAN: We will never recognise it.\n\n\
+         Q: And the sanctions?\n\n\
+         MR. SULLICAN: They take effect today.\n\n\
+         Q: Will the President speak to the Senate?\n\n\
+         PRESIDENT: I will do so tomorrow, as always.\n\n\
+         SECREATRY MAYORKAS: Thank you, Mr. President.\n\n\
+         WHITE HOUSE OFFICIA: So let me just say a word on the budget.\n\n\
+         MODEARTOR: Next question, please.\n",
+    );
+    let speakers: Vec<&str> = outline(&doc).iter().map(|t| t.0).collect();
+    assert_eq!(speakers[4], "Jake Sullivan");
+    // `PRESIDENT` is a title, one letter from the role word `resident`: never read as it.
+    assert_eq!(speakers[6], "President");
+    assert_eq!(speakers[7], "Mayorkas");
+    assert_eq!(speakers[8], "White House Official");
+    assert_eq!(doc.turns[8].speaker_kind, SpeakerKind::Anonymous);
+    assert_eq!(speakers[9], "Moderator");
+    assert_eq!(doc.turns[9].role, Role::Remark);
+}
+
+#[test]
+fn two_people_of_nearly_one_name_are_left_as_printed() {
+    // Jansen and Jensen both speak twice; the last label is printed once.
+    let last_speaker = |label: &str| {
+        read(&format!(
+            "Joint Press Conference\n\nMay 2, 2023\n\n\
+             MR. JANSEN: Welcome.\n\nMR. JENSEN: Thank you.\n\n\
+             Q: A question for both of you?\n\nMR. JANSEN: Yes.\n\nMR. JENSEN: Indeed.\n\n\
+             {label}: And one more thing on trade.\n"
+        ))
+        .turns[5]
+            .speaker
+            .clone()
+    };
+    // One letter from each of them: neither's.
+    assert_eq!(last_speaker("MR. JONSEN"), "Jonsen");
+    // One letter from one of them only: that one.
+    assert_eq!(last_speaker("MR. JANSSEN"), "Jansen");
+}
+
+#[test]
+fn a_lead_in_with_a_colon_inside_a_speech_is_not_a_speaker() {
+    let doc = read(
+        "Background Press Call on the Middle East\n\nDecember 17, 2021\n\n\
+         MODERATOR: Thanks, everyone. Over to our briefer.\n\n\
+         SENIOR ADMINISTRATION OFFICIAL: Thanks. Let me take the region in turn.\n\n\
+         In the Gulf: I think when we came in, we had a situation of heightened tensions.\n\n\
+         Across North Africa: In Tunisia, we have seen some backsliding.\n\n\
+         Deterrence: We want to deter the Iranians from provocative measures.\n\n\
+         Moving to Ukraine: Earlier today, Russia launched a massive attack.\n\n\
+         MODERATOR: Thank you very much.\n\n\
+         Q: A question on Syria?\n\n\
+         SENIOR ADMINISTRATION OFFICIAL: On Syria, it is not so much cooperation.\n",
+    );
+    assert_eq!(
+        outline(&doc),
+        [
+            ("Moderator", Role::Remark),
+            ("Senior Administration Official", Role::Statement),
+            ("Moderator", Role::Remark),
+            ("Unnamed questioner", Role::Question),
+            ("Senior Administration Official", Role::Answer),
+        ]
+    );
+    assert_eq!(doc.turns[1].paragraphs.len(), 5);
+    assert!(doc.turns[1].paragraphs[4].starts_with("Moving to Ukraine: Earlier today"));
+}
+
+#[test]
+fn sources_a_speaker_quotes_are_not_speakers() {
+    let doc = read(
+        "Press Gaggle by Press Secretary Karine Jean-Pierre\n\nMarch 8, 2024\n\n\
+         MS. JEAN-PIERRE: Good afternoon. I want to share some of the reactions that stood out to us.\n\n\
+         Politico Playbook: “It’s hard to imagine how the State of the Union could have gone much better.”\n\n\
+         Newsweek: “Republicans Complain Joe Biden Had Too Much Energy.”\n\n\
+         Speaker McCarthy: Some individuals “just want to burn the whole place down.”\n\n\
+         And with that, I will take questions.\n\n\
+         Q: Karine, what about the border?\n\n\
+         MS. JEAN-PIERRE: We have said it many times.\n",
+    );
+    assert_eq!(
+        outline(&doc),
+        [
+            ("Karine Jean-Pierre", Role::Statement),
+            ("Unnamed questioner", Role::Question),
+            ("Karine Jean-Pierre", Role::Answer),
+        ]
+    );
+    assert_eq!(doc.turns[0].paragraphs.len(), 5);
 }

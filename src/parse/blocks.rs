@@ -185,10 +185,26 @@ fn markdown(text: &str) -> (Meta, Vec<Block>) {
     }
     let mut blocks = text_blocks(body, first_line, true);
     for block in &mut blocks {
+        block.bold_label = markdown_bold_label(&block.text);
         block.text = strip_markdown(&block.text);
     }
     blocks.retain(|b| !b.text.trim().is_empty());
     (meta, blocks)
+}
+
+/// A paragraph's label printed in bold at its start, as in HTML (`**Chair of the Committee
+/// Andrey Klishas:** Mr President`): the bold run, when a colon ends it or follows it.
+fn markdown_bold_label(text: &str) -> Option<String> {
+    let text = text.trim_start();
+    let mark = ["**", "__"].into_iter().find(|m| text.starts_with(m))?;
+    let inner_end = text[2..].find(mark)? + 2;
+    let inner = &text[2..inner_end];
+    let after = &text[inner_end + 2..];
+    if !(inner.trim_end().ends_with(':') || after.trim_start().starts_with(':')) {
+        return None;
+    }
+    let label = strip_markdown(inner.trim().trim_end_matches(':').trim());
+    (!label.is_empty() && label.chars().count() <= 120).then_some(label)
 }
 
 fn read_front_matter(yaml: &str, meta: &mut Meta) {
@@ -741,6 +757,27 @@ mod tests {
         assert_eq!(meta.date.as_deref(), Some("2021-02-04"));
         assert_eq!(meta.source_url.as_deref(), Some("https://example.org/b"));
         assert_eq!(texts(&blocks), ["MS. PSAKI: Hi [everyone]."]);
+    }
+
+    #[test]
+    fn a_bold_run_with_a_colon_opens_a_markdown_paragraph_as_its_label() {
+        let md = "# Meeting\n\n**Head of the State Duma Committee Vladimir Burmatov:** Thank you.\n\n\
+                  __Question__: And the budget?\n\n**Important** news today: none.";
+        let (_, blocks) = markdown(md);
+        let labels: Vec<Option<&str>> = blocks.iter().map(|b| b.bold_label.as_deref()).collect();
+        assert_eq!(
+            labels,
+            [
+                None,
+                Some("Head of the State Duma Committee Vladimir Burmatov"),
+                Some("Question"),
+                None
+            ]
+        );
+        assert_eq!(
+            blocks[1].text,
+            "Head of the State Duma Committee Vladimir Burmatov: Thank you."
+        );
     }
 
     #[test]

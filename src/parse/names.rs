@@ -213,6 +213,78 @@ const DESCRIPTIONS: &[&str] = &[
     "show",
 ];
 
+/// Words that end the name of a body or a field in a long title of office (`Chair of the
+/// Federation Council Committee on Constitutional Legislation and State Building`, `Head of
+/// the State Duma Committee on Ecology and Environmental Protection`): a name follows them.
+const INSTITUTIONS: &[&str] = &[
+    "academy",
+    "administration",
+    "affairs",
+    "agency",
+    "agriculture",
+    "assembly",
+    "association",
+    "bank",
+    "board",
+    "building",
+    "bureau",
+    "centre",
+    "center",
+    "chamber",
+    "commission",
+    "committee",
+    "communications",
+    "construction",
+    "cooperation",
+    "corporation",
+    "council",
+    "court",
+    "culture",
+    "defence",
+    "defense",
+    "department",
+    "development",
+    "duma",
+    "ecology",
+    "economy",
+    "education",
+    "emergencies",
+    "energy",
+    "environment",
+    "federation",
+    "finance",
+    "foundation",
+    "fund",
+    "government",
+    "health",
+    "healthcare",
+    "industry",
+    "institute",
+    "justice",
+    "labour",
+    "labor",
+    "legislation",
+    "ministry",
+    "museum",
+    "office",
+    "parliament",
+    "policy",
+    "protection",
+    "relations",
+    "research",
+    "resources",
+    "science",
+    "security",
+    "service",
+    "sport",
+    "sports",
+    "technology",
+    "trade",
+    "transport",
+    "union",
+    "university",
+];
+
 /// Capitalised words a title-cased headline prints after a name (`Remarks by President
 /// Biden Before Meeting`, `President Trump Aboard Air Force One`): a name ends before them.
 const AFTER_NAME: &[&str] = &[
@@ -651,6 +723,13 @@ pub fn classify(label: &str) -> LabelKind {
     if REMARKERS.contains(&lower) {
         return LabelKind::Remarker(title_case(head));
     }
+    // A role word with a slip of the keyboard (`MODEARTOR`).
+    if let Some(word) = misspelled(
+        lower,
+        &["moderator", "operator", "interpreter", "announcer"],
+    ) {
+        return LabelKind::Remarker(title_case(&word.to_uppercase()));
+    }
     if OUTLETS.contains(&lower)
         || lower.ends_with(" correspondent")
         || lower.ends_with(" news agency")
@@ -693,7 +772,21 @@ fn unnamed(head: &str) -> Option<String> {
         .trim_end_matches(['.', ','])
         .to_lowercase();
     if !UNNAMED.contains(&last.as_str()) {
-        return None;
+        // A role word of seven letters or more with a slip of the keyboard, or cut short
+        // (`WHITE HOUSE OFFICIA`), is that word.
+        let word = misspelled(
+            &last,
+            &[
+                "official",
+                "officials",
+                "participant",
+                "participants",
+                "unidentified",
+            ],
+        )?;
+        let mut words: Vec<String> = words.iter().map(|w| w.to_string()).collect();
+        words[core - 1] = word.to_uppercase();
+        return Some(title_case_words(&words.join(" ")));
     }
     // `Representative Smith` names Smith; `A representative` does not.
     if core == 1 && last == "representative" && words.len() > 1 {
@@ -719,6 +812,7 @@ pub fn person_core(head: &str) -> (String, bool) {
             || is_compound_title(&lower)
             || gazetteer::is_place_word(w)
             || gazetteer::is_place_word(&title_case(w))
+            || (start + 1 < words.len() && misspelled_title(&lower))
         {
             start += 1;
         } else {
@@ -732,6 +826,7 @@ pub fn person_core(head: &str) -> (String, bool) {
         let w = w.trim_end_matches(['.', ',']);
         is_title_word(w)
             || DESCRIPTIONS.contains(&w.to_lowercase().as_str())
+            || INSTITUTIONS.contains(&w.to_lowercase().as_str())
             || (w.chars().next().is_some_and(char::is_lowercase)
                 && !matches!(
                     w,
@@ -1003,6 +1098,58 @@ pub fn short_form_of(short: &str, full: &str) -> bool {
         .all(|(a, b)| b.starts_with(a.as_str()) && (a.len() == 1 || a == b))
 }
 
+/// The role word a word misspells, of these long ones, when the word is no title itself
+/// (`president` is one letter from `resident`, and a title).
+fn misspelled(word: &str, roles: &[&'static str]) -> Option<&'static str> {
+    if TITLE_SET.contains(word) {
+        return None;
+    }
+    roles.iter().copied().find(|r| one_edit_apart(r, word))
+}
+
+/// A long title with a slip of the keyboard before a name (`SECREATRY MAYORKAS`, `PRESIDEN
+/// HICHILEMA`): eight letters or more, so that no given name is taken for one.
+fn misspelled_title(lower: &str) -> bool {
+    lower.chars().count() >= 7
+        && !TITLE_SET.contains(lower)
+        && TITLES.iter().any(|t| {
+            // A title with a letter added at its end is another language's word for it
+            // (`Presidente`), no slip.
+            t.chars().count() >= 8 && one_edit_apart(t, lower) && !lower.starts_with(t)
+        })
+}
+
+/// Whether two words differ by one letter changed, added or dropped, or by two neighbouring
+/// letters swapped (`Sullican`, `Sullivcan`, `Sullvian` for `Sullivan`).
+pub fn one_edit_apart(a: &str, b: &str) -> bool {
+    let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
+    if a == b {
+        return false;
+    }
+    let (short, long) = if a.len() <= b.len() {
+        (&a, &b)
+    } else {
+        (&b, &a)
+    };
+    match long.len() - short.len() {
+        0 => {
+            let differ: Vec<usize> = (0..a.len()).filter(|&i| a[i] != b[i]).collect();
+            match differ.as_slice() {
+                [_] => true,
+                [i, j] => *j == i + 1 && a[*i] == b[*j] && a[*j] == b[*i],
+                _ => false,
+            }
+        }
+        1 => {
+            let at = (0..short.len())
+                .find(|&i| short[i] != long[i])
+                .unwrap_or(short.len());
+            short[at..] == long[at + 1..]
+        }
+        _ => false,
+    }
+}
+
 static TITLE_SET: std::sync::LazyLock<rustc_hash::FxHashSet<&'static str>> =
     std::sync::LazyLock::new(|| TITLES.iter().copied().collect());
 
@@ -1062,7 +1209,12 @@ pub fn people_with_offices(text: &str) -> Vec<(String, String)> {
                     break;
                 }
                 if TITLES.contains(&lw.trim_end_matches('.')) || gazetteer::is_place_word(word) {
-                    if name.is_empty() {
+                    // Words before a title that a name follows are part of the office
+                    // (`with Healthcare Minister Veronika Skvortsova`, `Federation Council
+                    // Speaker Valentina Matviyenko`), not a name; after a title they are one
+                    // (`by President Biden Secretary ...`).
+                    if name.is_empty() || (skipped_to == i + 1 && name_after_titles(&words, j)) {
+                        name.clear();
                         j += 1;
                         skipped_to = j;
                         continue;
@@ -1098,6 +1250,37 @@ pub fn people_with_offices(text: &str) -> Vec<(String, String)> {
         }
     }
     people
+}
+
+/// Whether a name follows the title words at `at` (`Minister Veronika Skvortsova`): a
+/// capitalised word of letters after them that is neither a title nor a place.
+fn name_after_titles(words: &[&str], at: usize) -> bool {
+    let bare = |w: &str| {
+        w.trim_matches(|c: char| matches!(c, ',' | ';' | ':' | '(' | ')' | '"' | '“' | '”'))
+            .to_string()
+    };
+    let mut k = at;
+    while k < words.len() {
+        let w = bare(words[k]);
+        if !(TITLES.contains(&w.to_lowercase().trim_end_matches('.'))
+            || gazetteer::is_place_word(&w))
+        {
+            break;
+        }
+        // A title that a comma ends closes the phrase (`by the Secretary-General, Minister`).
+        if words[k].ends_with(',') {
+            return false;
+        }
+        k += 1;
+    }
+    let Some(next) = words.get(k) else {
+        return false;
+    };
+    let w = bare(next);
+    w.chars().next().is_some_and(char::is_uppercase)
+        && w.chars()
+            .all(|c| c.is_alphabetic() || matches!(c, '-' | '’' | '\''))
+        && !AFTER_NAME.contains(&w.to_lowercase().as_str())
 }
 
 /// The people a Chinese or Japanese title names after an office: `外交部发言人华春莹就……答记者问`
@@ -1145,6 +1328,28 @@ fn cjk_people(text: &str) -> Vec<(String, String)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn one_edit_apart_is_one_letter_changed_added_dropped_or_swapped() {
+        for (a, b) in [
+            ("sullivan", "sullican"),
+            ("sullivan", "sullivcan"),
+            ("sullivan", "sullvian"),
+            ("official", "officia"),
+        ] {
+            assert!(one_edit_apart(a, b) && one_edit_apart(b, a), "{a} {b}");
+        }
+        for (a, b) in [
+            ("sullivan", "sullivan"),
+            ("jansen", "jasnne"),
+            ("sullivan", "sulivcan"),
+            ("abcd", "badc"),
+        ] {
+            assert!(!one_edit_apart(a, b), "{a} {b}");
+        }
+        assert!(misspelled_title("secreatry") && misspelled_title("presiden"));
+        assert!(!misspelled_title("presidente") && !misspelled_title("president"));
+    }
 
     #[test]
     fn russian_initials_with_a_patronymic_are_a_short_form_of_the_full_name() {

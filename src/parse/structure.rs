@@ -82,6 +82,11 @@ static CJK_OPENING: LazyLock<Regex> = LazyLock::new(|| {
 static FIRST_PERSON: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"\b(I|we|We|our|Our|us|my|My|me|I'm|I’m|we’re|we're|(?i:я|мы|нас|нам|мне|меня|наш|наша|наше|наши|нашей|наших|je|j|nous|notre|nos|yo|nosotros|nuestro|nuestra|nuestros|ich|wir|uns|unser|unsere))\b").unwrap()
 });
+/// `I`, `my`, `me` and their like in the languages of diplomacy: someone speaking for
+/// themselves.
+static FIRST_PERSON_SINGULAR: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"\b(I|I'm|I’m|I've|I’ve|I'd|I’d|I'll|I’ll|my|My|me|Me|mine|(?i:я|мне|меня|мной|мой|моя|моё|мои|je|j|moi|mon|ma|mes|yo|mí|mi|mis|ich|mich|mir|mein|meine))\b").unwrap()
+});
 static POSTSCRIPT: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)^\W*(end\b|ends\b|source:|sources:|p\.\s?s\.|ps:|read more|related|tags:|share|published|posted|copyright|©|photo|\(the (press|news|briefing|meeting|conference|event|call)|\(end|\[end|<…>|<...>)").unwrap()
 });
@@ -537,7 +542,36 @@ fn accept_labels(items: Vec<Item>) -> Vec<Item> {
         }
     }
     let distinct = counts.len();
+    // A document whose labels print names in capitals (`MS. JEAN-PIERRE:`, `MODERATOR:`)
+    // does so throughout: a word in lower case with a colon, printed once, opens a sentence
+    // there (`Deterrence: We want to deter ...`).
+    let in_capitals = {
+        let repeated: Vec<&Item> = items
+            .iter()
+            .filter(|i| {
+                i.label.as_ref().is_some_and(|l| {
+                    l.chars().filter(|c| c.is_alphabetic()).count() > 1
+                        && counts.get(&l.to_lowercase()).copied().unwrap_or(0) >= 2
+                })
+            })
+            .collect();
+        let mut distinct_repeated: Vec<String> = repeated
+            .iter()
+            .filter_map(|i| i.label.as_ref().map(|l| l.to_lowercase()))
+            .collect();
+        distinct_repeated.sort();
+        distinct_repeated.dedup();
+        !distinct_repeated.is_empty()
+            && repeated.iter().all(|i| {
+                i.label
+                    .as_ref()
+                    .is_some_and(|l| !l.chars().any(char::is_lowercase))
+            })
+    };
     let accepted = |item: &Item, label: &str| -> bool {
+        if lead_in(label) {
+            return false;
+        }
         if item.bold {
             return true;
         }
@@ -553,6 +587,19 @@ fn accept_labels(items: Vec<Item>) -> Vec<Item> {
         }
         if counts.get(&label.to_lowercase()).copied().unwrap_or(0) >= 2 {
             return true;
+        }
+        // A name before words all in quotation marks, printed once, is a source quoted
+        // (`Politico Playbook: “It’s hard to imagine …”`), not a speaker.
+        let said = item.text.trim();
+        if said.starts_with(['“', '"', '«', '„']) && said.ends_with(['”', '"', '»', '“'])
+        {
+            return false;
+        }
+        // So is one, in a document of labels in capitals, printed in lower case before words
+        // that quote (`Speaker McCarthy: Some individuals “just want to …”`).
+        if in_capitals && label.chars().any(char::is_lowercase) && said.contains(['“', '"', '«'])
+        {
+            return false;
         }
         let bare = labels::strip_brackets(label);
         let head = bare.split(',').next().unwrap_or("");
@@ -573,7 +620,8 @@ fn accept_labels(items: Vec<Item>) -> Vec<Item> {
         if head_words >= 2 {
             return true;
         }
-        distinct >= 2 && !crate::topics::gazetteer::is_place_word(head)
+        let lone_word_in_lower_case = in_capitals && label.chars().any(char::is_lowercase);
+        distinct >= 2 && !crate::topics::gazetteer::is_place_word(head) && !lone_word_in_lower_case
     };
     let mut kept: Vec<Item> = items
         .into_iter()
@@ -629,6 +677,81 @@ fn accept_labels(items: Vec<Item>) -> Vec<Item> {
         });
     }
     out
+}
+
+/// Words that open a sentence's lead-in, never a speaker's label (`In Syria, next door:`,
+/// `Across North Africa:`, `On your second question:`).
+const LEAD_INS: &[&str] = &[
+    "in",
+    "across",
+    "on",
+    "at",
+    "from",
+    "after",
+    "before",
+    "for",
+    "with",
+    "regarding",
+    "concerning",
+    "about",
+    "as",
+    "now",
+    "over",
+    "under",
+    "within",
+    "between",
+    "among",
+    "around",
+    "during",
+    "beyond",
+    "towards",
+    "toward",
+    "into",
+    "finally",
+    "lastly",
+    "meanwhile",
+    "and",
+    "but",
+    "so",
+    "to",
+    "my",
+    "our",
+    "your",
+    "we",
+    "you",
+    "it",
+    "this",
+    "that",
+    "these",
+    "what",
+    "when",
+    "where",
+    "why",
+    "how",
+];
+
+/// Whether a label is the lead-in of a sentence: it opens with a word from [`LEAD_INS`], or
+/// with a verb in `-ing` before a word in lower case (`Moving to Ukraine:`, `Turning to the
+/// budget:`).
+fn lead_in(label: &str) -> bool {
+    let mut words = label.split_whitespace();
+    let Some(first) = words.next() else {
+        return false;
+    };
+    let first = first.trim_matches(|c: char| !c.is_alphanumeric());
+    // A label in capitals is a speaker's (`ON SCREEN:` aside), however it opens.
+    if !label.chars().any(char::is_lowercase) {
+        return false;
+    }
+    let lower = first.to_lowercase();
+    if LEAD_INS.contains(&lower.as_str()) && words.clone().next().is_some() {
+        return true;
+    }
+    lower.chars().count() >= 6
+        && lower.ends_with("ing")
+        && words
+            .next()
+            .is_some_and(|w| w.starts_with(|c: char| c.is_lowercase()))
 }
 
 fn restore(label: &str, speech: &str) -> String {
@@ -911,6 +1034,7 @@ fn resolve(doc: &mut Document, raw: Vec<(Option<String>, Vec<String>, usize)>, s
         }
         speakers.push(s);
     }
+    misspelled_surnames(&mut speakers);
     let labelled_questioners = kinds
         .iter()
         .any(|k| matches!(k, Some(LabelKind::Questioner)));
@@ -962,7 +1086,15 @@ fn resolve(doc: &mut Document, raw: Vec<(Option<String>, Vec<String>, usize)>, s
                 .max_by_key(|(_, v)| **v)
                 .map(|(n, _)| n.clone())
         })
-        .or_else(|| titled.first().cloned())
+        // A text no label divides is the speech of the person the title names, unless it
+        // reports what they said (`Veronika Skvortsova said 32 regions ...`): a news item
+        // about them is not theirs to have said.
+        .or_else(|| {
+            titled
+                .first()
+                .filter(|p| !reports_on(p, raw.iter().flat_map(|t| t.1.iter())))
+                .cloned()
+        })
         .unwrap_or_else(|| UNKNOWN.to_string());
     let mut principals: Vec<String> = answering.keys().cloned().collect();
     principals.push(principal.clone());
@@ -1370,7 +1502,11 @@ fn ends_with_question(paragraphs: &[String]) -> bool {
 
 /// `Lavrov` to `Sergey Lavrov` when the title or preface prints the full name.
 fn expand_from_text(name: &str, texts: &[&str]) -> Option<String> {
-    let surname = name.split_whitespace().last()?;
+    // The surname is the last word, also after initials printed without a space
+    // (`А.Лукашенко`).
+    let surname = name
+        .rsplit(|c: char| c.is_whitespace() || c == '.')
+        .find(|w| !w.is_empty())?;
     // The whole name printed most often; ties go by name, never by hash order.
     whole_names(surname, texts.iter().copied())
         .into_iter()
@@ -1397,6 +1533,12 @@ fn whole_names<'a>(
             if !word.eq_ignore_ascii_case(surname) && names::fold(word) != names::fold(surname) {
                 continue;
             }
+            if let Some(given) = surname_first(&words, w) {
+                *counts
+                    .entry(format!("{given} {}", names::title_case(word)))
+                    .or_default() += 1;
+                continue;
+            }
             // A word that a comma, a bracket or a full stop ends belongs to what came before
             // (`Regierungssprecher Hebestreit, Wagner (AA)` names two people, not `Hebestreit
             // Wagner`).
@@ -1417,6 +1559,136 @@ fn whole_names<'a>(
         }
     }
     counts
+}
+
+/// A surname printed once with a slip of the keyboard (`MR. SULLICAN:` among turns of `MR.
+/// SULLIVAN:`) is the person whose surname it misspells: one letter changed, added, dropped or
+/// swapped with the next, in a name of six letters or more, and one person only that close
+/// who speaks at least twice. Two people of nearly one name leave it as printed.
+fn misspelled_surnames(speakers: &mut [(String, SpeakerKind)]) {
+    let mut turns: HashMap<&str, usize> = HashMap::new();
+    for (name, kind) in speakers.iter() {
+        if *kind == SpeakerKind::Person && !name.is_empty() {
+            *turns.entry(name.as_str()).or_default() += 1;
+        }
+    }
+    let mut fixes: Vec<(String, String)> = Vec::new();
+    for (&name, &count) in &turns {
+        if count != 1 || name.contains(' ') || name.chars().count() < 6 {
+            continue;
+        }
+        let close: Vec<&str> = turns
+            .iter()
+            .filter(|&(&other, &n)| {
+                n >= 2
+                    && other != name
+                    && other.rsplit(' ').next().is_some_and(|surname| {
+                        names::one_edit_apart(&names::fold(surname), &names::fold(name))
+                    })
+            })
+            .map(|(&other, _)| other)
+            .collect();
+        if let [one] = close.as_slice() {
+            fixes.push((name.to_string(), one.to_string()));
+        }
+    }
+    for (from, to) in fixes {
+        for (name, _) in speakers.iter_mut().filter(|(n, _)| *n == from) {
+            *name = to.clone();
+        }
+    }
+}
+
+/// Verbs a report puts after the name of someone whose words it tells (`Skvortsova said`).
+const REPORTING: &[&str] = &[
+    "said",
+    "says",
+    "stressed",
+    "noted",
+    "added",
+    "told",
+    "reported",
+    "explained",
+    "emphasised",
+    "emphasized",
+    "underlined",
+    "recalled",
+    "stated",
+    "announced",
+    "informed",
+    "briefed",
+    "pointed",
+    "remarked",
+    "observed",
+    "urged",
+    "warned",
+];
+
+/// Whether the paragraphs tell of this person in the third person: their surname just before
+/// a verb of saying (`Skvortsova said`), or their surname in a text where nobody says `I`
+/// (`President Biden spoke today with Prime Minister Kishida`): a report or a readout.
+fn reports_on<'a>(person: &str, paragraphs: impl Iterator<Item = &'a String>) -> bool {
+    let Some(surname) = person.split_whitespace().last() else {
+        return false;
+    };
+    let mut named = false;
+    let mut first_person = false;
+    for p in paragraphs {
+        let words: Vec<&str> = p.split_whitespace().collect();
+        for (i, word) in words.iter().enumerate() {
+            let bare = word.trim_matches(|c: char| !c.is_alphanumeric());
+            let bare = bare
+                .strip_suffix("’s")
+                .or_else(|| bare.strip_suffix("'s"))
+                .unwrap_or(bare);
+            if bare != surname {
+                continue;
+            }
+            named = true;
+            let next = words
+                .get(i + 1)
+                .map(|w| w.trim_matches(|c: char| !c.is_alphabetic()));
+            if !word.ends_with(['.', ',', ':', ';']) && next.is_some_and(|n| REPORTING.contains(&n))
+            {
+                return true;
+            }
+        }
+        first_person = first_person || FIRST_PERSON_SINGULAR.is_match(p);
+    }
+    named && !first_person
+}
+
+/// The given name after a surname printed in capitals, as Japan's and Korea's ministries
+/// print names family name first (`Press Secretary KOBAYASHI Maki`, `Mr. KIM Hong-kyun`): the
+/// surname a word of capitals that nothing ends, the given name the one word after it, in
+/// lower case after its first letter, that ends the name (with the text, or a mark such as a
+/// comma). A line in capitals, or a surname in capitals that a sentence goes on after, gives
+/// none.
+fn surname_first<'a>(words: &[&'a str], at: usize) -> Option<&'a str> {
+    let surname = words[at];
+    let letters = || surname.chars().filter(|c| c.is_alphabetic());
+    if letters().count() < 2
+        || letters().any(char::is_lowercase)
+        || surname.ends_with(|c: char| !c.is_alphanumeric())
+    {
+        return None;
+    }
+    let printed = words.get(at + 1)?;
+    let given = printed.trim_end_matches(|c: char| !c.is_alphanumeric() && c != '-');
+    let ends = given.len() < printed.len()
+        || words
+            .get(at + 2)
+            .is_none_or(|next| !next.starts_with(|c: char| c.is_lowercase()));
+    let mut chars = given.chars();
+    let shaped = chars.next().is_some_and(char::is_uppercase)
+        && given.chars().filter(|c| c.is_alphabetic()).count() >= 2
+        && chars.all(|c| c.is_lowercase() || c == '-');
+    // The word before is no capitals of the same line (`PRESS SECRETARY KOBAYASHI`).
+    let line_in_capitals = at > 0
+        && words[at - 1].chars().any(char::is_alphabetic)
+        && !words[at - 1].chars().any(char::is_lowercase)
+        && !names::is_title_word(words[at - 1]);
+    (shaped && ends && !line_in_capitals && !names::is_title_word(given)).then_some(given)
 }
 
 #[cfg(test)]
