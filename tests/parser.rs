@@ -1488,3 +1488,111 @@ fn sources_a_speaker_quotes_are_not_speakers() {
     );
     assert_eq!(doc.turns[0].paragraphs.len(), 5);
 }
+
+#[test]
+fn a_named_interviewer_asks_and_the_role_label_is_who_another_label_names() {
+    // Australia's ministers' transcripts: the host by name, the minister by name and office
+    // at first, then by office alone; the title names the host.
+    let interview = |host: &str, minister: &str, minister_again: &str| {
+        read(&format!(
+            "Interview with Karl Stefanovic, Today Show\n\n27 May 2025\n\n\
+             {host}: Back to work for the Government this week. The Foreign Minister joins us from Adelaide. Good morning.\n\n\
+             {minister}: Good morning, Karl. We feel humbled and grateful.\n\n\
+             Stefanovic: Was there a moment on the night when you knew you had won?\n\n\
+             {minister_again}: I was with the Prime Minister, and the result became clear much sooner than I thought.\n\n\
+             Stefanovic: What did you say to each other?\n\n\
+             {minister_again}: I think I gave him a hug.\n"
+        ))
+    };
+    let doc = interview(
+        "Karl Stefanovic, Host",
+        "Penny Wong, Foreign Minister",
+        "Foreign Minister",
+    );
+    assert_eq!(
+        outline(&doc)[2..],
+        [
+            ("Karl Stefanovic", Role::Question),
+            ("Penny Wong", Role::Answer),
+            ("Karl Stefanovic", Role::Question),
+            ("Penny Wong", Role::Answer),
+        ]
+    );
+    // The same in capitals, with the host by surname alone after the first turn.
+    let doc = interview(
+        "KARL STEFANOVIC",
+        "PENNY WONG, FOREIGN MINISTER",
+        "FOREIGN MINISTER",
+    );
+    assert_eq!(doc.turns[5].speaker, "Penny Wong");
+    assert_eq!(doc.turns[4].role, Role::Question);
+    // Two people labelled with the office leave the role a role.
+    let two = read(
+        "Joint Press Conference\n\n27 May 2025\n\n\
+         Penny Wong, Foreign Minister: Welcome to our guests.\n\n\
+         Winston Peters, Foreign Minister: Thank you, Penny.\n\n\
+         Question: What did you agree?\n\n\
+         Foreign Minister: We agreed to meet again.\n",
+    );
+    assert_ne!(two.turns[3].speaker, "Penny Wong");
+    assert_ne!(two.turns[3].speaker, "Winston Peters");
+}
+
+#[test]
+fn a_date_that_reads_either_way_round_gives_way_to_one_that_does_not() {
+    let doc = read(
+        "AFR Business Summit - Sydney - 12/03/2024\n\n12 March 2024\n\n\
+         JAMES CURRAN: Minister, can we begin with last week's summit?\n\n\
+         PENNY WONG: It was an important summit.\n",
+    );
+    assert_eq!(doc.date.as_deref(), Some("2024-03-12"));
+    // Alone, it is read month first, as American sources print it.
+    let doc = read(
+        "Press Gaggle - 12/03/2024\n\nMS. PSAKI: Good morning.\n\nQ: A question?\n\nMS. PSAKI: An answer.\n",
+    );
+    assert_eq!(doc.date.as_deref(), Some("2024-12-03"));
+}
+
+#[test]
+fn remarks_whose_answers_are_unlabelled_after_labelled_questions() {
+    // The EU's External Action Service: a headline with a colon, a dateline, a disclaimer,
+    // the remarks, `Q&A`, then each question labelled `Q.` and its answer not at all.
+    let doc = read(
+        "Foreign Affairs Council: press remarks by High Representative Kaja Kallas upon arrival\n\n\
+         Brussels, 24.02.2025\n\nCheck against delivery!\n\nGood morning.\n\n\
+         Today we discuss what more we can do for Ukraine and hope to pass new sanctions.\n\n\
+         Q&A\n\n\
+         Q. Since the American election, Europeans say they must be ready to act alone. Are they?\n\n\
+         We have to be. Europe must take more responsibility for its own security.\n\n\
+         Q. Two things. First, the sanctions. Second, will they be lifted on Syria today?\n\n\
+         And could you say when?\n\n\
+         I hope we agree on the suspension of the sanctions on transport and energy.\n\n\
+         It should happen today.\n\n\
+         Q. [inaudible]\n\n\
+         The European Union has always been in favour of diplomacy.\n",
+    );
+    assert_eq!(
+        doc.title.as_deref(),
+        Some(
+            "Foreign Affairs Council: press remarks by High Representative Kaja Kallas upon arrival"
+        )
+    );
+    assert_eq!(doc.date.as_deref(), Some("2025-02-24"));
+    assert!(doc.notes.iter().any(|n| n == "Q&A"));
+    assert_eq!(
+        outline(&doc),
+        [
+            ("Kaja Kallas", Role::Statement),
+            ("Unnamed questioner", Role::Question),
+            ("Kaja Kallas", Role::Answer),
+            ("Unnamed questioner", Role::Question),
+            ("Kaja Kallas", Role::Answer),
+            ("Unnamed questioner", Role::Question),
+            ("Kaja Kallas", Role::Answer),
+        ]
+    );
+    // A question of two paragraphs stays one question; an answer of two stays one answer.
+    assert_eq!(doc.turns[3].paragraphs.len(), 2);
+    assert_eq!(doc.turns[4].paragraphs.len(), 2);
+    assert_eq!(doc.exchanges.len(), 3);
+}

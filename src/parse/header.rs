@@ -219,6 +219,8 @@ pub struct FoundDate {
     pub iso: String,
     pub start: usize,
     pub end: usize,
+    /// Digits that read as a date either way round (`12/03/2024`): read month first.
+    pub ambiguous: bool,
 }
 
 fn month_number(name: &str) -> Option<u8> {
@@ -250,12 +252,14 @@ fn make(year: &str, month: u8, day: &str) -> Option<String> {
 /// The first date in `text`, in any of the forms sources use.
 pub fn find_date(text: &str) -> Option<FoundDate> {
     let mut found: Vec<FoundDate> = Vec::new();
+    let mut ambiguous = false;
     let mut push = |iso: Option<String>, m: regex::Match| {
         if let Some(iso) = iso {
             found.push(FoundDate {
                 iso,
                 start: m.start(),
                 end: m.end(),
+                ambiguous: false,
             });
         }
     };
@@ -293,6 +297,7 @@ pub fn find_date(text: &str) -> Option<FoundDate> {
         } else {
             (b, a)
         };
+        ambiguous = a <= 12 && b <= 12 && a != b && &c[2] == "/";
         push(make(&c[4], month, &day.to_string()), c.get(0).unwrap());
     }
     if let Some(c) = RUSSIAN.captures(text) {
@@ -330,7 +335,11 @@ pub fn find_date(text: &str) -> Option<FoundDate> {
             c.get(0).unwrap(),
         );
     }
-    found.into_iter().min_by_key(|f| f.start)
+    let numeric = NUMERIC.find(text).map(|m| m.start());
+    found.into_iter().min_by_key(|f| f.start).map(|mut f| {
+        f.ambiguous = ambiguous && numeric == Some(f.start);
+        f
+    })
 }
 
 /// A date given as metadata (`2021-02-04`, `2021-02-04T10:00:00Z`, `March 3, 2021`).

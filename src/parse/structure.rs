@@ -87,6 +87,10 @@ static FIRST_PERSON: LazyLock<Regex> = LazyLock::new(|| {
 static FIRST_PERSON_SINGULAR: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"\b(I|I'm|I’m|I've|I’ve|I'd|I’d|I'll|I’ll|my|My|me|Me|mine|(?i:я|мне|меня|мной|мой|моя|моё|мои|je|j|moi|mon|ma|mes|yo|mí|mi|mis|ich|mich|mir|mein|meine))\b").unwrap()
 });
+/// A line that heads the questions after a statement (`Q&A`, `Questions and answers`).
+static QA_HEADING: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^\W*(q\s*&\s*a|q\s+and\s+a|questions?\s+(and|&)\s+answers?)\W*$").unwrap()
+});
 static POSTSCRIPT: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)^\W*(end\b|ends\b|source:|sources:|p\.\s?s\.|ps:|read more|related|tags:|share|published|posted|copyright|©|photo|\(the (press|news|briefing|meeting|conference|event|call)|\(end|\[end|<…>|<...>)").unwrap()
 });
@@ -173,6 +177,7 @@ pub fn build(meta: Meta, blocks: Vec<Block>, offices: Offices) -> Document {
     let mut title = meta.title.clone().filter(|t| !t.trim().is_empty());
     let mut date = meta.date.as_deref().and_then(header::parse_date);
     let mut place = meta.place.clone();
+    let mut date_ambiguous = false;
     let mut start = 0;
     while start < first_label.min(5) {
         let item = &items[start];
@@ -186,8 +191,11 @@ pub fn build(meta: Meta, blocks: Vec<Block>, offices: Offices) -> Document {
             doc.header.push(text.to_string());
         } else if header::is_dateline(text) {
             let found = header::find_date(text);
-            if date.is_none() {
+            // A date that reads either way round (`12/03/2024`) gives way to one that does
+            // not (`12 March 2024`) on a later line.
+            if date.is_none() || (date_ambiguous && found.as_ref().is_some_and(|f| !f.ambiguous)) {
                 date = found.as_ref().map(|f| f.iso.clone());
+                date_ambiguous = found.as_ref().is_some_and(|f| f.ambiguous);
             }
             // `Department Press Briefing – March 3, 2021`: a first line that ends with its
             // date is the title; a date at the start opens a caption instead.
@@ -332,7 +340,16 @@ pub fn build(meta: Meta, blocks: Vec<Block>, offices: Offices) -> Document {
         }
     }
 
-    // Turns.
+    // Turns. Where only the questions are labelled (`Q.`), the principal's answer is the
+    // first paragraph after a question that asks nothing itself.
+    let only_questions_labelled = {
+        let mut labelled = items[first_label..end]
+            .iter()
+            .filter_map(|i| i.label.as_deref())
+            .peekable();
+        labelled.peek().is_some()
+            && labelled.all(|l| matches!(names::classify(l), LabelKind::Questioner))
+    };
     let mut raw_turns: Vec<(Option<String>, Vec<String>, usize)> = Vec::new();
     if !statement.is_empty() {
         raw_turns.push((None, statement, statement_line));
@@ -364,6 +381,15 @@ pub fn build(meta: Meta, blocks: Vec<Block>, offices: Offices) -> Document {
                 raw_turns.push((Some(label.clone()), paragraphs, item.line));
             }
             None if item.heading => doc.notes.push(item.text.clone()),
+            None if only_questions_labelled
+                && raw_turns.last().is_some_and(|t| {
+                    t.0.is_some()
+                        && t.1.last().is_some_and(|p| asks_or_inaudible(p))
+                        && !asks_or_inaudible(&item.text)
+                }) =>
+            {
+                raw_turns.push((None, vec![item.text.clone()], item.line));
+            }
             None => match raw_turns.last_mut() {
                 Some(turn) => turn.1.push(item.text.clone()),
                 None => doc.preface.push(item.text.clone()),
@@ -486,7 +512,7 @@ fn read_items(blocks: Vec<Block>) -> Vec<Item> {
         if text.is_empty() {
             continue;
         }
-        if is_separator(&text) || is_disclaimer(&text) {
+        if is_separator(&text) || is_disclaimer(&text) || QA_HEADING.is_match(&text) {
             items.push(Item {
                 text,
                 label: None,
@@ -625,9 +651,10 @@ fn accept_labels(items: Vec<Item>) -> Vec<Item> {
     };
     let mut kept: Vec<Item> = items
         .into_iter()
-        .map(|mut item| {
+        .enumerate()
+        .map(|(k, mut item)| {
             if let Some(label) = item.label.clone()
-                && !accepted(&item, &label)
+                && (!accepted(&item, &label) || (k == 0 && headline_with_colon(&item)))
             {
                 item.text = restore(&label, &item.text);
                 item.label = None;
@@ -677,6 +704,32 @@ fn accept_labels(items: Vec<Item>) -> Vec<Item> {
         });
     }
     out
+}
+
+/// Whether a paragraph ends on a question, or is only an inaudible question (`[inaudible]`).
+fn asks_or_inaudible(paragraph: &str) -> bool {
+    let t = paragraph
+        .trim()
+        .trim_end_matches(['"', '”', '»', ')', ']'])
+        .trim_end();
+    t.ends_with(['?', '？'])
+        || paragraph
+            .trim()
+            .trim_matches(|c: char| matches!(c, '[' | ']' | '(' | ')' | '.'))
+            .eq_ignore_ascii_case("inaudible")
+}
+
+/// Whether the document's first paragraph is a headline with a colon (`Foreign Affairs
+/// Council: press remarks by High Representative Kaja Kallas upon arrival`): no sentence ends
+/// it, and what follows the colon is more than a greeting.
+fn headline_with_colon(item: &Item) -> bool {
+    let said = item.text.trim();
+    !item.bold
+        && item.text.chars().count() < 200
+        && words(said) >= 3
+        && !said.ends_with([
+            '.', '?', '!', '…', '"', '”', '»', ',', ';', ':', '。', '？', '！',
+        ])
 }
 
 /// Words that open a sentence's lead-in, never a speaker's label (`In Syria, next door:`,
@@ -938,6 +991,12 @@ fn resolve(doc: &mut Document, raw: Vec<(Option<String>, Vec<String>, usize)>, s
             .map(|h| h.name.clone())
             .unwrap_or(resolved)
     };
+    let labels: Vec<&str> = {
+        let mut l: Vec<&str> = raw.iter().filter_map(|(l, _, _)| l.as_deref()).collect();
+        l.sort_unstable();
+        l.dedup();
+        l
+    };
     let resolve_role = |role: &str| -> Option<String> {
         let office = offices::office_of(role)?;
         // A `DEPUTY SPOKESPERSON` is neither the spokesperson the title names nor the one in
@@ -977,6 +1036,20 @@ fn resolve(doc: &mut Document, raw: Vec<(Option<String>, Vec<String>, usize)>, s
                     })
                     .collect::<Vec<_>>()
             })
+            // Another label that names the person with the office (`Penny Wong, Foreign
+            // Minister:` before `Foreign Minister:`).
+            .chain(labels.iter().flat_map(|label| {
+                let after_name = label.split_once(", ").map(|(head, tail)| {
+                    let (name, title_only) = names::person_core(head);
+                    (
+                        tail.to_string(),
+                        if title_only { String::new() } else { name },
+                    )
+                });
+                names::people_with_offices(label)
+                    .into_iter()
+                    .chain(after_name)
+            }))
             .filter(|(printed, person)| {
                 offices::office_of(printed) == Some(office)
                     && same_rank(role, printed)
@@ -1062,6 +1135,39 @@ fn resolve(doc: &mut Document, raw: Vec<(Option<String>, Vec<String>, usize)>, s
             *answering.entry(name.clone()).or_default() += 1;
         }
     }
+    // A named interviewer (`Stefanovic:`, `CURRAN:`) and no unnamed questioner: the principal
+    // is who answers the interviewer's questions, when the interviewer mostly asks and the
+    // one who answers mostly does not.
+    let mut interviewers: Vec<String> = Vec::new();
+    if answering.is_empty() {
+        let mut asking: HashMap<&str, (usize, usize)> = HashMap::new();
+        for (i, (name, kind)) in speakers.iter().enumerate() {
+            if *kind == SpeakerKind::Person && !name.is_empty() {
+                let entry = asking.entry(name.as_str()).or_default();
+                entry.1 += 1;
+                entry.0 += usize::from(ends_with_question(&raw[i].1));
+            }
+        }
+        let mostly_asks = |name: &str| asking.get(name).is_some_and(|(q, n)| q * 2 > *n);
+        let mut replies: HashMap<String, usize> = HashMap::new();
+        for i in 1..speakers.len() {
+            let (asker, answerer) = (&speakers[i - 1].0, &speakers[i].0);
+            if asker != answerer
+                && speakers[i].1 == SpeakerKind::Person
+                && !answerer.is_empty()
+                && ends_with_question(&raw[i - 1].1)
+                && mostly_asks(asker)
+                && !mostly_asks(answerer)
+            {
+                *replies.entry(answerer.clone()).or_default() += 1;
+                interviewers.push(asker.clone());
+            }
+        }
+        answering.extend(replies.into_iter().filter(|(_, n)| *n >= 2));
+        if answering.is_empty() {
+            interviewers.clear();
+        }
+    }
     let most_answers = answering.values().copied().max().unwrap_or(0);
     answering.retain(|_, c| *c * 4 >= most_answers);
     let mut volume: HashMap<String, usize> = HashMap::new();
@@ -1098,7 +1204,13 @@ fn resolve(doc: &mut Document, raw: Vec<(Option<String>, Vec<String>, usize)>, s
         .unwrap_or_else(|| UNKNOWN.to_string());
     let mut principals: Vec<String> = answering.keys().cloned().collect();
     principals.push(principal.clone());
-    principals.extend(titled.iter().filter(|t| volume.contains_key(*t)).cloned());
+    // The interviewer a title names (`Interview with Karl Stefanovic, Today Show`) asks.
+    principals.extend(
+        titled
+            .iter()
+            .filter(|t| volume.contains_key(*t) && !interviewers.contains(t))
+            .cloned(),
+    );
     for s in speakers.iter_mut() {
         if s.0.is_empty() {
             s.0 = principal.clone();
