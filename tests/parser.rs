@@ -1595,4 +1595,10 @@ fn remarks_whose_answers_are_unlabelled_after_labelled_questions() {
     assert_eq!(doc.turns[3].paragraphs.len(), 2);
     assert_eq!(doc.turns[4].paragraphs.len(), 2);
     assert_eq!(doc.exchanges.len(), 3);
+    // A first paragraph whose label comes back is a turn, however it ends.
+    let doc = read(
+        "MR PRICE: Good afternoon, everyone\n\nQUESTION: Any news on Gaza?\n\nMR PRICE: Nothing new today.\n",
+    );
+    assert_eq!(doc.title, None);
+    assert_eq!(doc.turns[0].label.as_deref(), Some("MR PRICE"));
 }

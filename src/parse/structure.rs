@@ -654,7 +654,10 @@ fn accept_labels(items: Vec<Item>) -> Vec<Item> {
         .enumerate()
         .map(|(k, mut item)| {
             if let Some(label) = item.label.clone()
-                && (!accepted(&item, &label) || (k == 0 && headline_with_colon(&item)))
+                && (!accepted(&item, &label)
+                    || (k == 0
+                        && counts.get(&label.to_lowercase()).copied().unwrap_or(0) == 1
+                        && headline_with_colon(&item)))
             {
                 item.text = restore(&label, &item.text);
                 item.label = None;
