@@ -1551,6 +1551,22 @@ fn a_date_that_reads_either_way_round_gives_way_to_one_that_does_not() {
         "Press Gaggle - 12/03/2024\n\nMS. PSAKI: Good morning.\n\nQ: A question?\n\nMS. PSAKI: An answer.\n",
     );
     assert_eq!(doc.date.as_deref(), Some("2024-12-03"));
+    // On a page from a country that prints the day first, day first.
+    let page = |url: &str| {
+        read_markdown(&format!(
+            "---\nsource_url: {url}\n---\n\n# Doorstop interview - 12/03/2024\n\n\
+             JOURNALIST: Minister, a question?\n\nFOREIGN MINISTER: An answer.\n"
+        ))
+        .date
+    };
+    assert_eq!(
+        page("https://www.foreignminister.gov.au/minister/transcript/doorstop").as_deref(),
+        Some("2024-03-12")
+    );
+    assert_eq!(
+        page("https://www.state.gov/briefings/doorstop").as_deref(),
+        Some("2024-12-03")
+    );
 }
 
 #[test]

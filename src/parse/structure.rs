@@ -255,6 +255,14 @@ pub fn build(meta: Meta, blocks: Vec<Block>, offices: Offices) -> Document {
         }
         start += 1;
     }
+    // A date that reads either way round, on a page from a country that prints the day first
+    // (`12/03/2024` on a .au or .uk site), is read day first.
+    if date_ambiguous && day_first_site(doc.source_url.as_deref()) {
+        date = date.map(|iso| match iso.split('-').collect::<Vec<_>>().as_slice() {
+            [y, m, d] => format!("{y}-{d}-{m}"),
+            _ => iso,
+        });
+    }
     if date.is_none() {
         date = items[start..first_label.min(start + 6)]
             .iter()
@@ -707,6 +715,23 @@ fn accept_labels(items: Vec<Item>) -> Vec<Item> {
         });
     }
     out
+}
+
+/// Whether a page's address is of a country's site (a two-letter domain other than `.us`) or
+/// the EU's: those print dates day first. American sites and generic domains print them
+/// month first.
+fn day_first_site(url: Option<&str>) -> bool {
+    let Some(host) = url
+        .and_then(|u| u.split("://").nth(1))
+        .and_then(|rest| rest.split(['/', ':', '?', '#']).next())
+    else {
+        return false;
+    };
+    let Some(tld) = host.trim_end_matches('.').rsplit('.').next() else {
+        return false;
+    };
+    let tld = tld.to_ascii_lowercase();
+    tld.len() == 2 && tld.chars().all(|c| c.is_ascii_alphabetic()) && tld != "us"
 }
 
 /// Whether a paragraph ends on a question, or is only an inaudible question (`[inaudible]`).
