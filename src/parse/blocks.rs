@@ -200,11 +200,17 @@ fn markdown_bold_label(text: &str) -> Option<String> {
     let inner_end = text[2..].find(mark)? + 2;
     let inner = &text[2..inner_end];
     let after = &text[inner_end + 2..];
-    if !(inner.trim_end().ends_with(':') || after.trim_start().starts_with(':')) {
-        return None;
-    }
     let label = strip_markdown(inner.trim().trim_end_matches(':').trim());
-    (!label.is_empty() && label.chars().count() <= 120).then_some(label)
+    bold_run_label(inner, label, after)
+}
+
+/// The label a bold run at a paragraph's start gives (in HTML and in Markdown): when a colon
+/// ends the run or follows it, and it is no longer than a label.
+fn bold_run_label(bold: &str, label: String, after: &str) -> Option<String> {
+    (!label.is_empty()
+        && (bold.trim_end().ends_with(':') || after.trim_start().starts_with(':'))
+        && label.chars().count() <= 120)
+        .then_some(label)
 }
 
 fn read_front_matter(yaml: &str, meta: &mut Meta) {
@@ -647,12 +653,7 @@ impl Walker {
                     label = format!("{label} {}", note.trim());
                     after = &after[note.len()..];
                 }
-                if !label.is_empty()
-                    && (bold.trim_end().ends_with(':') || after.trim_start().starts_with(':'))
-                    && label.chars().count() <= 120
-                {
-                    bold_label = Some(label);
-                }
+                bold_label = bold_run_label(&bold, label, after);
             }
             self.blocks.push(Block {
                 text,

@@ -252,7 +252,8 @@ fn make(year: &str, month: u8, day: &str) -> Option<String> {
 /// The first date in `text`, in any of the forms sources use.
 pub fn find_date(text: &str) -> Option<FoundDate> {
     let mut found: Vec<FoundDate> = Vec::new();
-    let mut ambiguous = false;
+    // Where a date that reads either way round starts, if the text has one.
+    let mut ambiguous_at: Option<usize> = None;
     let mut push = |iso: Option<String>, m: regex::Match| {
         if let Some(iso) = iso {
             found.push(FoundDate {
@@ -297,7 +298,9 @@ pub fn find_date(text: &str) -> Option<FoundDate> {
         } else {
             (b, a)
         };
-        ambiguous = a <= 12 && b <= 12 && a != b && &c[2] == "/";
+        if a <= 12 && b <= 12 && a != b && &c[2] == "/" {
+            ambiguous_at = c.get(0).map(|m| m.start());
+        }
         push(make(&c[4], month, &day.to_string()), c.get(0).unwrap());
     }
     if let Some(c) = RUSSIAN.captures(text) {
@@ -335,9 +338,8 @@ pub fn find_date(text: &str) -> Option<FoundDate> {
             c.get(0).unwrap(),
         );
     }
-    let numeric = NUMERIC.find(text).map(|m| m.start());
     found.into_iter().min_by_key(|f| f.start).map(|mut f| {
-        f.ambiguous = ambiguous && numeric == Some(f.start);
+        f.ambiguous = ambiguous_at == Some(f.start);
         f
     })
 }

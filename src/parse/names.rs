@@ -1108,44 +1108,53 @@ fn misspelled(word: &str, roles: &[&'static str]) -> Option<&'static str> {
 }
 
 /// A long title with a slip of the keyboard before a name (`SECREATRY MAYORKAS`, `PRESIDEN
-/// HICHILEMA`): eight letters or more, so that no given name is taken for one.
+/// HICHILEMA`): titles of eight letters or more, so that no given name is taken for one.
 fn misspelled_title(lower: &str) -> bool {
+    static LONG_TITLES: std::sync::LazyLock<Vec<&'static str>> = std::sync::LazyLock::new(|| {
+        TITLES
+            .iter()
+            .copied()
+            .filter(|t| t.chars().count() >= 8)
+            .collect()
+    });
     lower.chars().count() >= 7
         && !TITLE_SET.contains(lower)
-        && TITLES.iter().any(|t| {
-            // A title with a letter added at its end is another language's word for it
-            // (`Presidente`), no slip.
-            t.chars().count() >= 8 && one_edit_apart(t, lower) && !lower.starts_with(t)
-        })
+        // A title with a letter added at its end is another language's word for it
+        // (`Presidente`), no slip.
+        && LONG_TITLES
+            .iter()
+            .any(|t| one_edit_apart(t, lower) && !lower.starts_with(t))
 }
 
 /// Whether two words differ by one letter changed, added or dropped, or by two neighbouring
 /// letters swapped (`Sullican`, `Sullivcan`, `Sullvian` for `Sullivan`).
 pub fn one_edit_apart(a: &str, b: &str) -> bool {
-    let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
-    if a == b {
+    // A character takes four bytes at most: words further apart than that are not compared.
+    if a.len().abs_diff(b.len()) > 4 {
         return false;
     }
-    let (short, long) = if a.len() <= b.len() {
-        (&a, &b)
-    } else {
-        (&b, &a)
+    if a.is_ascii() && b.is_ascii() {
+        return one_edit(a.as_bytes(), b.as_bytes());
+    }
+    let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
+    one_edit(&a, &b)
+}
+
+fn one_edit<T: PartialEq>(a: &[T], b: &[T]) -> bool {
+    let (short, long) = if a.len() <= b.len() { (a, b) } else { (b, a) };
+    let Some(at) = (0..short.len()).find(|&i| short[i] != long[i]) else {
+        // One is the other with one more letter at its end.
+        return long.len() == short.len() + 1;
     };
     match long.len() - short.len() {
         0 => {
-            let differ: Vec<usize> = (0..a.len()).filter(|&i| a[i] != b[i]).collect();
-            match differ.as_slice() {
-                [_] => true,
-                [i, j] => *j == i + 1 && a[*i] == b[*j] && a[*j] == b[*i],
-                _ => false,
-            }
+            a[at + 1..] == b[at + 1..]
+                || (at + 1 < a.len()
+                    && a[at] == b[at + 1]
+                    && a[at + 1] == b[at]
+                    && a[at + 2..] == b[at + 2..])
         }
-        1 => {
-            let at = (0..short.len())
-                .find(|&i| short[i] != long[i])
-                .unwrap_or(short.len());
-            short[at..] == long[at + 1..]
-        }
+        1 => short[at..] == long[at + 1..],
         _ => false,
     }
 }
@@ -1195,9 +1204,7 @@ pub fn people_with_offices(text: &str) -> Vec<(String, String)> {
             let mut skipped_to = i + 1;
             while j < words.len() {
                 let raw = words[j];
-                let word = raw.trim_matches(|c: char| {
-                    matches!(c, ',' | ';' | ':' | '(' | ')' | '"' | '“' | '”')
-                });
+                let word = without_marks(raw);
                 let (word, possessive) =
                     match word.strip_suffix("’s").or_else(|| word.strip_suffix("'s")) {
                         Some(stem) => (stem, true),
@@ -1252,19 +1259,18 @@ pub fn people_with_offices(text: &str) -> Vec<(String, String)> {
     people
 }
 
+/// A word without the punctuation a phrase prints around it (`Skvortsova,`, `(Minister)`).
+fn without_marks(word: &str) -> &str {
+    word.trim_matches(|c: char| matches!(c, ',' | ';' | ':' | '(' | ')' | '"' | '“' | '”'))
+}
+
 /// Whether a name follows the title words at `at` (`Minister Veronika Skvortsova`): a
 /// capitalised word of letters after them that is neither a title nor a place.
 fn name_after_titles(words: &[&str], at: usize) -> bool {
-    let bare = |w: &str| {
-        w.trim_matches(|c: char| matches!(c, ',' | ';' | ':' | '(' | ')' | '"' | '“' | '”'))
-            .to_string()
-    };
     let mut k = at;
     while k < words.len() {
-        let w = bare(words[k]);
-        if !(TITLES.contains(&w.to_lowercase().trim_end_matches('.'))
-            || gazetteer::is_place_word(&w))
-        {
+        let w = without_marks(words[k]);
+        if !(is_title_word(w) || gazetteer::is_place_word(w)) {
             break;
         }
         // A title that a comma ends closes the phrase (`by the Secretary-General, Minister`).
@@ -1276,7 +1282,7 @@ fn name_after_titles(words: &[&str], at: usize) -> bool {
     let Some(next) = words.get(k) else {
         return false;
     };
-    let w = bare(next);
+    let w = without_marks(next);
     w.chars().next().is_some_and(char::is_uppercase)
         && w.chars()
             .all(|c| c.is_alphabetic() || matches!(c, '-' | '’' | '\''))

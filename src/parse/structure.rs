@@ -576,40 +576,22 @@ fn accept_labels(items: Vec<Item>) -> Vec<Item> {
         }
     }
     let distinct = counts.len();
+    let printed = |label: &str| counts.get(&label.to_lowercase()).copied().unwrap_or(0);
     // A document whose labels print names in capitals (`MS. JEAN-PIERRE:`, `MODERATOR:`)
     // does so throughout: a word in lower case with a colon, printed once, opens a sentence
     // there (`Deterrence: We want to deter ...`).
-    let in_capitals = {
-        let repeated: Vec<&Item> = items
-            .iter()
-            .filter(|i| {
-                i.label.as_ref().is_some_and(|l| {
-                    l.chars().filter(|c| c.is_alphabetic()).count() > 1
-                        && counts.get(&l.to_lowercase()).copied().unwrap_or(0) >= 2
-                })
-            })
-            .collect();
-        let mut distinct_repeated: Vec<String> = repeated
-            .iter()
-            .filter_map(|i| i.label.as_ref().map(|l| l.to_lowercase()))
-            .collect();
-        distinct_repeated.sort();
-        distinct_repeated.dedup();
-        !distinct_repeated.is_empty()
-            && repeated.iter().all(|i| {
-                i.label
-                    .as_ref()
-                    .is_some_and(|l| !l.chars().any(char::is_lowercase))
-            })
-    };
+    let repeated: Vec<&str> = items
+        .iter()
+        .filter_map(|i| i.label.as_deref())
+        .filter(|l| l.chars().filter(|c| c.is_alphabetic()).count() > 1 && printed(l) >= 2)
+        .collect();
+    let in_capitals =
+        !repeated.is_empty() && repeated.iter().all(|l| !l.chars().any(char::is_lowercase));
     let accepted = |item: &Item, label: &str| -> bool {
         if lead_in(label) {
             return false;
         }
-        if item.bold {
-            return true;
-        }
-        if counts.get(&label.to_lowercase()).copied().unwrap_or(0) >= 2 {
+        if item.bold || printed(label) >= 2 {
             return true;
         }
         let kind = names::classify(label);
@@ -617,9 +599,6 @@ fn accept_labels(items: Vec<Item>) -> Vec<Item> {
             kind,
             LabelKind::Questioner | LabelKind::Answerer | LabelKind::Remarker(_)
         ) {
-            return true;
-        }
-        if counts.get(&label.to_lowercase()).copied().unwrap_or(0) >= 2 {
             return true;
         }
         // A name before words all in quotation marks, printed once, is a source quoted
@@ -663,9 +642,7 @@ fn accept_labels(items: Vec<Item>) -> Vec<Item> {
         .map(|(k, mut item)| {
             if let Some(label) = item.label.clone()
                 && (!accepted(&item, &label)
-                    || (k == 0
-                        && counts.get(&label.to_lowercase()).copied().unwrap_or(0) == 1
-                        && headline_with_colon(&item)))
+                    || (k == 0 && printed(&label) == 1 && headline_with_colon(&item)))
             {
                 item.text = restore(&label, &item.text);
                 item.label = None;
@@ -1166,23 +1143,26 @@ fn resolve(doc: &mut Document, raw: Vec<(Option<String>, Vec<String>, usize)>, s
     // A named interviewer (`Stefanovic:`, `CURRAN:`) and no unnamed questioner: the principal
     // is who answers the interviewer's questions, when the interviewer mostly asks and the
     // one who answers mostly does not.
+    // Each speaker's turns that end on a question, and all their turns (unlabelled turns
+    // under the empty name until they are the principal's).
+    let mut ending_question: HashMap<String, (usize, usize)> = HashMap::new();
+    for (i, (name, _)) in speakers.iter().enumerate() {
+        let entry = ending_question.entry(name.clone()).or_default();
+        entry.1 += 1;
+        if ends_with_question(&raw[i].1) {
+            entry.0 += 1;
+        }
+    }
     let mut interviewers: Vec<String> = Vec::new();
     if answering.is_empty() {
-        let mut asking: HashMap<&str, (usize, usize)> = HashMap::new();
-        for (i, (name, kind)) in speakers.iter().enumerate() {
-            if *kind == SpeakerKind::Person && !name.is_empty() {
-                let entry = asking.entry(name.as_str()).or_default();
-                entry.1 += 1;
-                entry.0 += usize::from(ends_with_question(&raw[i].1));
-            }
-        }
-        let mostly_asks = |name: &str| asking.get(name).is_some_and(|(q, n)| q * 2 > *n);
+        let mostly_asks = |name: &str| ending_question.get(name).is_some_and(|(q, n)| q * 2 > *n);
+        let person = |i: usize| speakers[i].1 == SpeakerKind::Person && !speakers[i].0.is_empty();
         let mut replies: HashMap<String, usize> = HashMap::new();
         for i in 1..speakers.len() {
             let (asker, answerer) = (&speakers[i - 1].0, &speakers[i].0);
             if asker != answerer
-                && speakers[i].1 == SpeakerKind::Person
-                && !answerer.is_empty()
+                && person(i - 1)
+                && person(i)
                 && ends_with_question(&raw[i - 1].1)
                 && mostly_asks(asker)
                 && !mostly_asks(answerer)
@@ -1245,14 +1225,6 @@ fn resolve(doc: &mut Document, raw: Vec<(Option<String>, Vec<String>, usize)>, s
         }
     }
     // A named speaker who is no principal and mostly ends on a question is an interviewer.
-    let mut ending_question: HashMap<&str, (usize, usize)> = HashMap::new();
-    for (i, (_, paragraphs, _)) in raw.iter().enumerate() {
-        let entry = ending_question.entry(speakers[i].0.as_str()).or_default();
-        entry.1 += 1;
-        if ends_with_question(paragraphs) {
-            entry.0 += 1;
-        }
-    }
     let interviewer = |name: &str| -> bool {
         !principals.iter().any(|p| p == name)
             && ending_question
